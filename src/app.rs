@@ -1,0 +1,164 @@
+//! Starting and stopping the bot: the library entry point the binary and the tests share.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use poise::serenity_prelude as serenity;
+
+use crate::config::Config;
+use crate::discord::rest_forwarder::RestForwarder;
+use crate::discord::{BotData, BotError, commands, error, events, registration};
+use crate::domain::helpline::{HelplineDataError, HelplineDirectory};
+use crate::domain::settings::Vocabulary;
+use crate::i18n::{I18nError, Texts};
+use crate::store::{Store, StoreError};
+
+/// What the bot listens to. No privileged intent: MESSAGE_CREATE still carries `mentions`
+/// and `referenced_message` (all the contact shield needs) without the content intent.
+pub fn intents() -> serenity::GatewayIntents {
+    serenity::GatewayIntents::GUILDS
+        | serenity::GatewayIntents::GUILD_MESSAGES
+        | serenity::GatewayIntents::GUILD_MODERATION
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("texts: {0}")]
+    Texts(#[from] I18nError),
+    #[error("helpline data: {0}")]
+    Helplines(#[from] HelplineDataError),
+    #[error("database: {0}")]
+    Store(#[from] StoreError),
+    #[error("cannot start the REST forwarder: {0}")]
+    Forwarder(std::io::Error),
+    #[error("Discord: {0}")]
+    Discord(Box<serenity::Error>),
+}
+
+impl From<serenity::Error> for AppError {
+    fn from(error: serenity::Error) -> Self {
+        AppError::Discord(Box::new(error))
+    }
+}
+
+/// Data embedded in the binary, parsed and checked once at start.
+pub struct Embedded {
+    pub texts: Arc<Texts>,
+    pub helplines: Arc<HelplineDirectory>,
+}
+
+impl Embedded {
+    pub fn load() -> Result<Embedded, AppError> {
+        Ok(Embedded {
+            texts: Arc::new(Texts::embedded()?),
+            helplines: Arc::new(HelplineDirectory::embedded()?),
+        })
+    }
+
+    /// The values a setting may take in this build.
+    pub fn vocabulary(&self) -> Vocabulary {
+        Vocabulary {
+            locales: self.texts.shipped(),
+            countries: self.helplines.country_codes().map(str::to_owned).collect(),
+        }
+    }
+}
+
+/// Opens the configured database and applies the pending migrations.
+pub async fn open_store(config: &Config) -> Result<Store, AppError> {
+    let store = Store::connect(&config.database.url, config.database.max_connections).await?;
+    store.migrate().await?;
+    tracing::info!(backend = store.backend_name(), "database ready");
+    Ok(store)
+}
+
+/// Runs the bot until `shutdown` completes (or the gateway gives up), then closes the shards
+/// and the database and returns. `config` must already be validated.
+pub async fn run(
+    config: Config,
+    embedded: Embedded,
+    token: &str,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), AppError> {
+    let store = open_store(&config).await?;
+    let outcome = run_client(config, embedded, store.clone(), token, shutdown).await;
+    store.close().await;
+    outcome
+}
+
+async fn run_client(
+    config: Config,
+    embedded: Embedded,
+    store: Store,
+    token: &str,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), AppError> {
+    let config = Arc::new(config);
+    let mut http = serenity::HttpBuilder::new(token);
+    // Kept alive for as long as the client runs.
+    let _forwarder = match &config.discord.api_base {
+        Some(api_base) => {
+            let forwarder = RestForwarder::start(api_base.clone())
+                .await
+                .map_err(AppError::Forwarder)?;
+            http = http.proxy(forwarder.base()).ratelimiter_disabled(true);
+            tracing::info!(%api_base, "using another Discord API base");
+            Some(forwarder)
+        }
+        None => None,
+    };
+
+    let mut commands = commands::all();
+    for missing in registration::localize(&mut commands, &embedded.texts) {
+        tracing::warn!(%missing, "command text missing");
+    }
+    let dev_guild = config.discord.dev_guild_id.map(serenity::GuildId::new);
+    let data = BotData {
+        config: Arc::clone(&config),
+        vocabulary: embedded.vocabulary(),
+        texts: embedded.texts,
+        helplines: embedded.helplines,
+        store,
+    };
+    let framework = poise::Framework::builder()
+        .options(poise::FrameworkOptions {
+            commands,
+            on_error: |error| Box::pin(error::on_error(error)),
+            event_handler: |framework, event| {
+                Box::pin(events::handle(
+                    framework.serenity_context,
+                    event,
+                    framework.user_data,
+                ))
+            },
+            initialize_owners: false,
+            ..Default::default()
+        })
+        .setup(move |ctx, ready, framework| {
+            Box::pin(async move {
+                tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected");
+                // In the background: poise holds every event until setup returns, and a
+                // failed registration must not leave the bot deaf.
+                let http = Arc::clone(&ctx.http);
+                let bodies = registration::application_commands(&framework.options().commands);
+                tokio::spawn(registration::register_with_retries(http, bodies, dev_guild));
+                Ok::<_, BotError>(data)
+            })
+        })
+        .build();
+
+    let mut client = serenity::ClientBuilder::new_with_http(http.build(), intents())
+        .framework(framework)
+        .await?;
+    let shard_manager = Arc::clone(&client.shard_manager);
+    let stopper = tokio::spawn(async move {
+        shutdown.await;
+        tracing::info!("shutting down");
+        shard_manager.shutdown_all().await;
+    });
+    let outcome = client.start_autosharded().await;
+    stopper.abort();
+    outcome?;
+    tracing::info!("stopped");
+    Ok(())
+}

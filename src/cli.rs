@@ -1,0 +1,124 @@
+//! The binary's command line: `run` (default), `check-config`, `migrate`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use tracing_subscriber::EnvFilter;
+
+use crate::app::{self, Embedded};
+use crate::config::{self, Config, ConfigErrors};
+
+#[derive(Debug, Parser)]
+#[command(name = "safe-button", version, about = "A safe button against harassment, for Discord servers")]
+pub struct Cli {
+    /// The configuration file.
+    #[arg(long, global = true, env = "SAFE_BUTTON_CONFIG", default_value = "bot.toml")]
+    pub config: PathBuf,
+    #[command(subcommand)]
+    pub command: Option<CliCommand>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CliCommand {
+    /// Run the bot (the default). The token comes from DISCORD_TOKEN.
+    Run,
+    /// Validate the configuration and print a summary, or every problem found.
+    CheckConfig,
+    /// Apply the database migrations and exit.
+    Migrate,
+}
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(execute(cli))
+}
+
+async fn execute(cli: Cli) -> ExitCode {
+    let embedded = match Embedded::load() {
+        Ok(embedded) => embedded,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let config = match Config::load(&cli.config, &embedded.vocabulary()) {
+        Ok(config) => config,
+        Err(errors) => return report_config_errors(&cli, &errors),
+    };
+    match cli.command.as_ref().unwrap_or(&CliCommand::Run) {
+        CliCommand::CheckConfig => {
+            println!("ok: {}\n{}", cli.config.display(), config.summary());
+            ExitCode::SUCCESS
+        }
+        CliCommand::Migrate => {
+            init_logging(&config);
+            eprintln!("error: migrations are not available in this build yet");
+            ExitCode::FAILURE
+        }
+        CliCommand::Run => {
+            let token = match config::token_from_env() {
+                Ok(token) => token,
+                Err(errors) => return report_config_errors(&cli, &errors),
+            };
+            init_logging(&config);
+            match app::run(config, embedded, &token, termination_signal()).await {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => {
+                    tracing::error!(%error, "the bot stopped on an error");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}
+
+fn report_config_errors(cli: &Cli, errors: &ConfigErrors) -> ExitCode {
+    eprintln!(
+        "error: invalid configuration ({}): {} problem(s)",
+        cli.config.display(),
+        errors.0.len()
+    );
+    for error in &errors.0 {
+        eprintln!("  - {error}");
+    }
+    ExitCode::FAILURE
+}
+
+fn init_logging(config: &Config) {
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new(&config.logging.level));
+    tracing_subscriber::fmt().with_env_filter(filter).init();
+}
+
+/// Completes on SIGINT (Ctrl-C) or SIGTERM.
+async fn termination_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = terminate.recv() => {}
+                }
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM; only Ctrl-C stops the bot");
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

@@ -1,0 +1,539 @@
+//! `bot.toml`: loading and validation (SPEC §8).
+//!
+//! Every problem is reported at once, each naming its key and the value expected, so an
+//! operator fixes the file in one pass. Secrets never live here: the token comes from
+//! `DISCORD_TOKEN`.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+use tracing_subscriber::EnvFilter;
+use url::Url;
+
+use crate::domain::settings::{
+    InvalidValue, SettingKey, Settings, ValueKind, Vocabulary, parse_duration_within,
+};
+
+/// The environment variable holding the bot token.
+pub const TOKEN_VARIABLE: &str = "DISCORD_TOKEN";
+
+/// A validated configuration.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub discord: DiscordConfig,
+    pub database: DatabaseConfig,
+    pub statistics: StatisticsConfig,
+    pub anti_abuse: AntiAbuseConfig,
+    pub logging: LoggingConfig,
+    pub server_defaults: Settings,
+}
+
+#[derive(Clone, Debug)]
+pub struct DiscordConfig {
+    /// Another API base (rate-limiting proxy, local fake); `None` is Discord itself.
+    pub api_base: Option<Url>,
+    /// Register commands in this server only, for development.
+    pub dev_guild_id: Option<u64>,
+}
+
+#[derive(Clone, Debug)]
+pub struct DatabaseConfig {
+    pub url: String,
+    pub max_connections: u32,
+}
+
+#[derive(Clone, Debug)]
+pub struct StatisticsConfig {
+    pub pseudonym_key_file: PathBuf,
+    pub min_published_count: u32,
+}
+
+#[derive(Clone, Debug)]
+pub struct AntiAbuseConfig {
+    pub merge_window: Duration,
+    pub reports_per_hour: u32,
+    pub min_membership_age: Duration,
+}
+
+#[derive(Clone, Debug)]
+pub struct LoggingConfig {
+    pub level: String,
+}
+
+/// One problem in the configuration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    /// Dotted key, e.g. `server_defaults.timezone`.
+    pub key: String,
+    /// What is wrong and what is expected.
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}`: {}", self.key, self.message)
+    }
+}
+
+/// All the problems found, in file order.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub struct ConfigErrors(pub Vec<ConfigError>);
+
+impl fmt::Display for ConfigErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (index, error) in self.0.iter().enumerate() {
+            if index > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{error}")?;
+        }
+        Ok(())
+    }
+}
+
+impl ConfigErrors {
+    fn single(key: impl Into<String>, message: impl Into<String>) -> Self {
+        ConfigErrors(vec![ConfigError {
+            key: key.into(),
+            message: message.into(),
+        }])
+    }
+}
+
+#[derive(Deserialize)]
+struct RawConfig {
+    discord: RawDiscord,
+    database: RawDatabase,
+    statistics: RawStatistics,
+    anti_abuse: RawAntiAbuse,
+    logging: RawLogging,
+    server_defaults: toml::Table,
+}
+
+#[derive(Deserialize)]
+struct RawDiscord {
+    api_base: Option<String>,
+    dev_guild_id: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct RawDatabase {
+    url: String,
+    max_connections: i64,
+}
+
+#[derive(Deserialize)]
+struct RawStatistics {
+    pseudonym_key_file: String,
+    min_published_count: i64,
+}
+
+#[derive(Deserialize)]
+struct RawAntiAbuse {
+    merge_window: String,
+    reports_per_hour: i64,
+    min_membership_age: String,
+}
+
+#[derive(Deserialize)]
+struct RawLogging {
+    level: String,
+}
+
+impl Config {
+    /// Reads and validates a configuration file.
+    pub fn load(path: &Path, vocabulary: &Vocabulary) -> Result<Config, ConfigErrors> {
+        let text = std::fs::read_to_string(path).map_err(|error| {
+            ConfigErrors::single(
+                path.display().to_string(),
+                format!("cannot read the configuration file: {error}"),
+            )
+        })?;
+        Config::parse(&text, vocabulary)
+    }
+
+    /// Validates a configuration given as TOML text.
+    pub fn parse(text: &str, vocabulary: &Vocabulary) -> Result<Config, ConfigErrors> {
+        let mut unknown_keys = Vec::new();
+        let deserializer = toml::Deserializer::parse(text).map_err(syntax_error)?;
+        let raw: Result<RawConfig, _> = serde_ignored::deserialize(deserializer, |path| {
+            unknown_keys.push(path.to_string());
+        });
+        let mut errors: Vec<ConfigError> = unknown_keys
+            .into_iter()
+            .map(|key| ConfigError {
+                key,
+                message: "unknown key; remove it or check its spelling against the documented bot.toml".into(),
+            })
+            .collect();
+        let raw = match raw {
+            Ok(raw) => raw,
+            Err(error) => {
+                errors.extend(syntax_error(error).0);
+                return Err(ConfigErrors(errors));
+            }
+        };
+        let mut check = Checker {
+            errors,
+            vocabulary,
+        };
+        let config = check.config(raw);
+        match config {
+            Some(config) if check.errors.is_empty() => Ok(config),
+            _ => Err(ConfigErrors(check.errors)),
+        }
+    }
+
+    /// A short human summary for `check-config`.
+    pub fn summary(&self) -> String {
+        let api = self
+            .discord
+            .api_base
+            .as_ref()
+            .map_or_else(|| "Discord".to_owned(), Url::to_string);
+        let commands = self
+            .discord
+            .dev_guild_id
+            .map_or_else(|| "global".to_owned(), |id| format!("server {id} only"));
+        format!(
+            "API: {api}\ncommands: {commands}\ndatabase: {}\ndefault language: {}, timezone: {}, helpline country: {}",
+            redact_password(&self.database.url),
+            self.server_defaults.language(),
+            self.server_defaults.timezone(),
+            self.server_defaults.helpline_country(),
+        )
+    }
+}
+
+/// Hides a password in a database URL before it is printed.
+fn redact_password(url: &str) -> String {
+    match Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
+fn syntax_error(error: toml::de::Error) -> ConfigErrors {
+    ConfigErrors::single("bot.toml", error.to_string().trim_end().to_owned())
+}
+
+struct Checker<'a> {
+    errors: Vec<ConfigError>,
+    vocabulary: &'a Vocabulary,
+}
+
+impl Checker<'_> {
+    fn fail(&mut self, key: &str, message: impl Into<String>) {
+        self.errors.push(ConfigError {
+            key: key.to_owned(),
+            message: message.into(),
+        });
+    }
+
+    fn config(&mut self, raw: RawConfig) -> Option<Config> {
+        let discord = self.discord(raw.discord);
+        let database = self.database(raw.database);
+        let statistics = self.statistics(raw.statistics);
+        let anti_abuse = self.anti_abuse(raw.anti_abuse);
+        let logging = self.logging(raw.logging);
+        let server_defaults = self.server_defaults(raw.server_defaults);
+        Some(Config {
+            discord: discord?,
+            database: database?,
+            statistics: statistics?,
+            anti_abuse: anti_abuse?,
+            logging: logging?,
+            server_defaults: server_defaults?,
+        })
+    }
+
+    fn discord(&mut self, raw: RawDiscord) -> Option<DiscordConfig> {
+        let api_base = match raw.api_base.as_deref().map(str::trim) {
+            None | Some("") => Some(None),
+            Some(text) => match parse_api_base(text) {
+                Ok(url) => Some(Some(url)),
+                Err(message) => {
+                    self.fail("discord.api_base", message);
+                    None
+                }
+            },
+        };
+        let dev_guild_id = match raw.dev_guild_id {
+            None => Some(None),
+            Some(id) if id > 0 => Some(Some(id as u64)),
+            Some(_) => {
+                self.fail(
+                    "discord.dev_guild_id",
+                    "expected a Discord server ID (a positive number), or remove the key to register commands globally",
+                );
+                None
+            }
+        };
+        Some(DiscordConfig {
+            api_base: api_base?,
+            dev_guild_id: dev_guild_id?,
+        })
+    }
+
+    fn database(&mut self, raw: RawDatabase) -> Option<DatabaseConfig> {
+        let url = raw.url.trim();
+        let url_ok = ["sqlite:", "postgres://", "postgresql://"]
+            .iter()
+            .any(|scheme| url.starts_with(scheme));
+        if !url_ok {
+            self.fail(
+                "database.url",
+                "expected a URL starting with sqlite: (e.g. \"sqlite://data/safe-button.db\") or postgres://",
+            );
+        }
+        let max_connections = self.integer("database.max_connections", raw.max_connections, 1, 100);
+        Some(DatabaseConfig {
+            url: url_ok.then(|| url.to_owned())?,
+            max_connections: max_connections? as u32,
+        })
+    }
+
+    fn statistics(&mut self, raw: RawStatistics) -> Option<StatisticsConfig> {
+        let key_file = raw.pseudonym_key_file.trim();
+        if key_file.is_empty() {
+            self.fail(
+                "statistics.pseudonym_key_file",
+                "expected the path of the pseudonym key file (created on first run)",
+            );
+        }
+        let min_published_count = self.integer(
+            "statistics.min_published_count",
+            raw.min_published_count,
+            2,
+            100,
+        );
+        Some(StatisticsConfig {
+            pseudonym_key_file: (!key_file.is_empty()).then(|| PathBuf::from(key_file))?,
+            min_published_count: min_published_count? as u32,
+        })
+    }
+
+    fn anti_abuse(&mut self, raw: RawAntiAbuse) -> Option<AntiAbuseConfig> {
+        const MINUTE: Duration = Duration::from_secs(60);
+        const DAY: Duration = Duration::from_secs(86_400);
+        let merge_window = self.duration(
+            "anti_abuse.merge_window",
+            &raw.merge_window,
+            10 * MINUTE,
+            30 * DAY,
+        );
+        let reports_per_hour =
+            self.integer("anti_abuse.reports_per_hour", raw.reports_per_hour, 1, 100);
+        let min_membership_age = self.duration(
+            "anti_abuse.min_membership_age",
+            &raw.min_membership_age,
+            Duration::ZERO,
+            30 * DAY,
+        );
+        Some(AntiAbuseConfig {
+            merge_window: merge_window?,
+            reports_per_hour: reports_per_hour? as u32,
+            min_membership_age: min_membership_age?,
+        })
+    }
+
+    fn logging(&mut self, raw: RawLogging) -> Option<LoggingConfig> {
+        match EnvFilter::try_new(&raw.level) {
+            Ok(_) => Some(LoggingConfig { level: raw.level }),
+            Err(_) => {
+                self.fail(
+                    "logging.level",
+                    "expected a log level (error, warn, info, debug, trace) or a tracing filter such as \"safe_button=debug,info\"",
+                );
+                None
+            }
+        }
+    }
+
+    fn server_defaults(&mut self, table: toml::Table) -> Option<Settings> {
+        let mut values = BTreeMap::new();
+        for (name, value) in &table {
+            let key_path = format!("server_defaults.{name}");
+            let key = match name.parse::<SettingKey>() {
+                Ok(key) if key.has_bot_default() => key,
+                Ok(_) => {
+                    self.fail(&key_path, "is set per server with /config, not in bot.toml");
+                    continue;
+                }
+                Err(_) => {
+                    let known: Vec<&str> = SettingKey::ALL
+                        .into_iter()
+                        .filter(|key| key.has_bot_default())
+                        .map(SettingKey::as_str)
+                        .collect();
+                    self.fail(
+                        &key_path,
+                        format!("unknown key; expected one of: {}", known.join(", ")),
+                    );
+                    continue;
+                }
+            };
+            match toml_value_text(key, value).and_then(|text| key.parse(&text, self.vocabulary)) {
+                Ok(parsed) => {
+                    values.insert(key, parsed);
+                }
+                Err(invalid) => self.fail(&key_path, format!("{invalid} (got {value})")),
+            }
+        }
+        for key in SettingKey::ALL {
+            if key.has_bot_default() && !table.contains_key(key.as_str()) {
+                self.fail(
+                    &format!("server_defaults.{key}"),
+                    "missing; every server default must be set",
+                );
+            }
+        }
+        Settings::from_defaults(values).ok()
+    }
+
+    fn integer(&mut self, key: &str, value: i64, min: i64, max: i64) -> Option<i64> {
+        if (min..=max).contains(&value) {
+            Some(value)
+        } else {
+            self.fail(key, format!("expected a whole number from {min} to {max} (got {value})"));
+            None
+        }
+    }
+
+    fn duration(&mut self, key: &str, text: &str, min: Duration, max: Duration) -> Option<Duration> {
+        match parse_duration_within(text, min, max) {
+            Ok(duration) => Some(duration),
+            Err(invalid) => {
+                self.fail(key, format!("{invalid} (got \"{text}\")"));
+                None
+            }
+        }
+    }
+}
+
+/// TOML types must match the setting's kind: `true`, not `"true"`; `90`, not `"90"`.
+fn toml_value_text(key: SettingKey, value: &toml::Value) -> Result<String, InvalidValue> {
+    match (key.kind(), value) {
+        (ValueKind::Bool, toml::Value::Boolean(flag)) => Ok(flag.to_string()),
+        (ValueKind::Bool, _) => Err(InvalidValue::NotABool),
+        (ValueKind::Integer { .. }, toml::Value::Integer(number)) => Ok(number.to_string()),
+        (ValueKind::Integer { .. }, _) => Err(InvalidValue::NotAnInteger),
+        (_, toml::Value::String(text)) => Ok(text.clone()),
+        (ValueKind::Duration { .. }, _) => Err(InvalidValue::NotADuration),
+        (ValueKind::Timezone, _) => Err(InvalidValue::UnknownTimezone),
+        (ValueKind::Locale, _) => Err(InvalidValue::UnknownLocale {
+            shipped: Vec::new(),
+        }),
+        (ValueKind::Country, _) => Err(InvalidValue::UnknownCountry {
+            available: Vec::new(),
+        }),
+        (ValueKind::Channel | ValueKind::Role, _) => Err(InvalidValue::NotASnowflake),
+    }
+}
+
+/// The API base is a scheme and host (and port): serenity appends `/api/v10/...` itself.
+fn parse_api_base(text: &str) -> Result<Url, String> {
+    const EXPECTED: &str =
+        "expected an http(s) URL with a host and no path, e.g. \"http://127.0.0.1:8080\"";
+    let url = Url::parse(text).map_err(|error| format!("{EXPECTED} ({error})"))?;
+    let plain = matches!(url.scheme(), "http" | "https")
+        && url.host_str().is_some()
+        && matches!(url.path(), "" | "/")
+        && url.query().is_none()
+        && url.fragment().is_none()
+        && url.username().is_empty();
+    if plain {
+        Ok(url)
+    } else {
+        Err(format!("{EXPECTED} (got \"{text}\")"))
+    }
+}
+
+/// Reads the bot token from the environment, with a clear error instead of a panic.
+pub fn token_from_env() -> Result<String, ConfigErrors> {
+    let token = std::env::var(TOKEN_VARIABLE).unwrap_or_default();
+    let token = token.trim();
+    if token.is_empty() {
+        return Err(ConfigErrors::single(
+            TOKEN_VARIABLE,
+            "is not set: export the bot token from the Discord developer portal (Bot → Reset Token)",
+        ));
+    }
+    if serenity::utils::validate_token(token).is_err() {
+        return Err(ConfigErrors::single(
+            TOKEN_VARIABLE,
+            "does not look like a Discord bot token (three dot-separated parts)",
+        ));
+    }
+    Ok(token.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const REPOSITORY_BOT_TOML: &str = include_str!("../bot.toml");
+
+    fn vocabulary() -> Vocabulary {
+        Vocabulary {
+            locales: vec!["fr".into(), "en-US".into(), "en-GB".into()],
+            countries: vec!["fr".into()],
+        }
+    }
+
+    fn keys_of(result: Result<Config, ConfigErrors>) -> Vec<String> {
+        result
+            .expect_err("configuration should be refused")
+            .0
+            .into_iter()
+            .map(|error| error.key)
+            .collect()
+    }
+
+    #[test]
+    fn the_repository_bot_toml_is_valid() {
+        let config = Config::parse(REPOSITORY_BOT_TOML, &vocabulary()).unwrap();
+        assert_eq!(config.server_defaults.language(), "fr");
+        assert!(config.discord.api_base.is_none());
+        assert!(config.database.url.starts_with("sqlite:"));
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let text = REPOSITORY_BOT_TOML
+            .replace("timezone = \"Europe/Paris\"", "timezone = \"Europe/Pariss\"")
+            .replace("language = \"fr\"", "language = \"xx\"");
+        assert_eq!(
+            keys_of(Config::parse(&text, &vocabulary())),
+            vec!["server_defaults.language", "server_defaults.timezone"]
+        );
+    }
+
+    #[test]
+    fn unknown_keys_are_named() {
+        let text = format!("{REPOSITORY_BOT_TOML}\n[extra]\nvalue = 1\n");
+        assert_eq!(keys_of(Config::parse(&text, &vocabulary())), vec!["extra"]);
+    }
+
+    #[test]
+    fn api_base_must_be_a_bare_http_origin() {
+        for bad in ["not a url", "ftp://example.com", "http://example.com/api/v10"] {
+            assert!(parse_api_base(bad).is_err(), "{bad} should be refused");
+        }
+        assert!(parse_api_base("http://127.0.0.1:3000").is_ok());
+    }
+
+    #[test]
+    fn database_passwords_are_not_printed() {
+        assert_eq!(
+            redact_password("postgres://bot:secret@db/safe"),
+            "postgres://bot:***@db/safe"
+        );
+    }
+}

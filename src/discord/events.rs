@@ -1,0 +1,44 @@
+//! Gateway events: servers joined and left, and the components and modals of multi-step
+//! flows (which poise does not route).
+
+use poise::serenity_prelude as serenity;
+
+use super::commands::report;
+use super::{BotData, BotError};
+
+pub async fn handle(
+    ctx: &serenity::Context,
+    event: &serenity::FullEvent,
+    data: &BotData,
+) -> Result<(), BotError> {
+    match event {
+        serenity::FullEvent::GuildCreate { guild, .. } => {
+            data.store
+                .upsert_guild_joined(guild.id.get() as i64, chrono::Utc::now())
+                .await?;
+        }
+        serenity::FullEvent::GuildDelete { incomplete, .. } if !incomplete.unavailable => {
+            data.store
+                .mark_guild_left(incomplete.id.get() as i64, chrono::Utc::now())
+                .await?;
+        }
+        serenity::FullEvent::InteractionCreate { interaction } => {
+            let handled = match interaction {
+                serenity::Interaction::Component(component) => {
+                    report::on_reason_selected(ctx, data, component).await
+                }
+                serenity::Interaction::Modal(modal) => {
+                    report::on_details_submitted(ctx, data, modal).await
+                }
+                _ => Ok(true),
+            };
+            match handled {
+                Ok(true) => {}
+                Ok(false) => tracing::warn!("interaction with an unknown custom id ignored"),
+                Err(error) => tracing::error!(%error, "interaction failed"),
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}

@@ -1,0 +1,32 @@
+//! The Discord adapter: commands, components, modals and events. Thin by design: parse,
+//! check permission, call the domain and the store, render through Fluent, reply.
+
+pub mod commands;
+pub mod error;
+pub mod events;
+pub mod help_card;
+pub mod registration;
+pub mod reporting;
+pub mod rest_forwarder;
+
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::domain::helpline::HelplineDirectory;
+use crate::domain::settings::Vocabulary;
+use crate::i18n::Texts;
+use crate::store::Store;
+
+pub use error::BotError;
+
+/// What every command and event handler can reach.
+pub struct BotData {
+    pub config: Arc<Config>,
+    pub texts: Arc<Texts>,
+    pub helplines: Arc<HelplineDirectory>,
+    pub vocabulary: Vocabulary,
+    pub store: Store,
+}
+
+pub type Context<'a> = poise::Context<'a, BotData, BotError>;
+pub type Command = poise::Command<BotData, BotError>;

@@ -1,0 +1,195 @@
+//! Waits out HTTP 429 for serenity when `[discord] api_base` is set.
+//!
+//! With another API base, serenity's own rate limiter must be off (it ignores the proxy and
+//! would call discord.com), and serenity then surfaces a 429 as an error without its
+//! `retry_after`. So serenity talks to this loopback forwarder instead, which relays every
+//! request to the API base unchanged and, on 429, sleeps `retry_after` and tries again.
+//! Every REST call of the bot (poise's replies and registration included) gets the same
+//! treatment without wrapping each call site.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderName, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use tokio::net::TcpListener;
+use url::Url;
+
+/// Attempts per request before a 429 is handed back to serenity.
+const MAX_ATTEMPTS: u32 = 5;
+/// A longer wait is not worth holding an interaction for: the 429 goes back to the caller.
+const LONGEST_WAIT: Duration = Duration::from_secs(30);
+/// Discord's largest upload plus room for the JSON part.
+const LARGEST_BODY: usize = 26 * 1024 * 1024;
+
+#[derive(Clone)]
+struct Forwarder {
+    upstream: Url,
+    client: reqwest::Client,
+}
+
+/// A running forwarder; serenity's proxy setting takes `base()`.
+pub struct RestForwarder {
+    address: SocketAddr,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl RestForwarder {
+    /// Starts forwarding to `upstream` (scheme, host and port) on a loopback port.
+    pub async fn start(upstream: Url) -> std::io::Result<RestForwarder> {
+        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+        let address = listener.local_addr()?;
+        let forwarder = Forwarder {
+            upstream,
+            client: reqwest::Client::new(),
+        };
+        let app = axum::Router::new()
+            .fallback(forward)
+            .with_state(forwarder);
+        let task = tokio::spawn(async move {
+            if let Err(error) = axum::serve(listener, app).await {
+                tracing::error!(%error, "REST forwarder stopped");
+            }
+        });
+        Ok(RestForwarder { address, task })
+    }
+
+    /// What to give serenity's `HttpBuilder::proxy`.
+    pub fn base(&self) -> String {
+        format!("http://{}", self.address)
+    }
+}
+
+impl Drop for RestForwarder {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn forward(State(forwarder): State<Forwarder>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let body = match axum::body::to_bytes(body, LARGEST_BODY).await {
+        Ok(body) => body,
+        Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+    };
+    let path = parts
+        .uri
+        .path_and_query()
+        .map_or("/", |path| path.as_str());
+    let target = match forwarder.upstream.join(path) {
+        Ok(target) => target,
+        Err(_) => return StatusCode::BAD_REQUEST.into_response(),
+    };
+    let headers = relayed_headers(&parts.headers);
+
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let sent = forwarder
+            .client
+            .request(parts.method.clone(), target.clone())
+            .headers(headers.clone())
+            .body(body.clone())
+            .send()
+            .await;
+        let upstream = match sent {
+            Ok(upstream) => upstream,
+            Err(error) => {
+                tracing::warn!(method = %parts.method, path = parts.uri.path(), %error, "Discord API unreachable");
+                return StatusCode::BAD_GATEWAY.into_response();
+            }
+        };
+        let status = upstream.status();
+        let upstream_headers = upstream.headers().clone();
+        let bytes = upstream.bytes().await.unwrap_or_default();
+        if status == StatusCode::TOO_MANY_REQUESTS && attempt < MAX_ATTEMPTS {
+            let wait = retry_after(&upstream_headers, &bytes);
+            if wait <= LONGEST_WAIT {
+                tracing::warn!(method = %parts.method, path = parts.uri.path(), wait_ms = wait.as_millis() as u64, attempt, "rate limited; waiting");
+                tokio::time::sleep(wait).await;
+                continue;
+            }
+        }
+        return relay_response(status, &upstream_headers, bytes);
+    }
+}
+
+/// Hop-by-hop and length headers are the HTTP clients' business, not relayed.
+fn relayed_headers(incoming: &HeaderMap) -> HeaderMap {
+    const SKIPPED: [HeaderName; 4] = [
+        header::HOST,
+        header::CONTENT_LENGTH,
+        header::CONNECTION,
+        header::TRANSFER_ENCODING,
+    ];
+    let mut headers = incoming.clone();
+    for name in SKIPPED {
+        headers.remove(name);
+    }
+    headers
+}
+
+fn relay_response(status: StatusCode, headers: &HeaderMap, body: Bytes) -> Response {
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() = status;
+    *response.headers_mut() = relayed_headers(headers);
+    response
+}
+
+/// Discord's JSON `retry_after` (seconds, fractional), else the `Retry-After` header, else 1 s.
+fn retry_after(headers: &HeaderMap, body: &[u8]) -> Duration {
+    let from_body = serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .and_then(|json| json.get("retry_after")?.as_f64());
+    let from_header = || {
+        headers
+            .get(header::RETRY_AFTER)?
+            .to_str()
+            .ok()?
+            .trim()
+            .parse::<f64>()
+            .ok()
+    };
+    from_body
+        .or_else(from_header)
+        .filter(|seconds| seconds.is_finite() && *seconds >= 0.0)
+        // Clamped so that an absurd value cannot overflow `Duration`; it is handed back anyway.
+        .map_or(Duration::from_secs(1), |seconds| {
+            Duration::from_secs_f64(seconds.min(86_400.0))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_prefers_the_json_body() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::RETRY_AFTER, "3".parse().unwrap());
+        assert_eq!(
+            retry_after(&headers, br#"{"retry_after": 0.25, "global": false}"#),
+            Duration::from_millis(250)
+        );
+        assert_eq!(retry_after(&headers, b"not json"), Duration::from_secs(3));
+    }
+
+    #[test]
+    fn hostile_retry_after_values_fall_back_to_one_second() {
+        let headers = HeaderMap::new();
+        assert_eq!(
+            retry_after(&headers, br#"{"retry_after": -5}"#),
+            Duration::from_secs(1)
+        );
+        assert_eq!(
+            retry_after(&headers, br#"{"retry_after": "soon"}"#),
+            Duration::from_secs(1)
+        );
+        assert_eq!(
+            retry_after(&headers, br#"{"retry_after": 1e300}"#),
+            Duration::from_secs(86_400)
+        );
+    }
+}

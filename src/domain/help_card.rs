@@ -1,0 +1,198 @@
+//! What the help card says (SPEC §3), independent of how it is rendered: the Discord layer
+//! turns this into an embed, link buttons and a `.vcf` attachment, with texts from Fluent.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use super::helpline::{CountryHelplines, Helpline, HelplineLink};
+use super::opening_hours::OpenStatus;
+use super::reason::Reason;
+use super::vcard::vcard_for;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HelpCard {
+    /// The helpline the card is about (the 3018 in France).
+    pub primary: Helpline,
+    pub primary_status: OpenStatus,
+    /// When the primary line is closed: its next opening on the viewer's clock.
+    pub next_opening: Option<DateTime<Tz>>,
+    /// Every urgent line, in display order.
+    pub urgent_lines: Vec<Helpline>,
+    /// One button per line that has a website: the primary line first, then urgent lines.
+    pub links: Vec<HelplineLink>,
+    /// The primary line as a contact to save in a phone.
+    pub contact_file: ContactFile,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContactFile {
+    /// `3018.vcf`
+    pub file_name: String,
+    /// vCard 3.0 text.
+    pub content: String,
+}
+
+pub fn help_card(
+    country: &CountryHelplines,
+    reason: Reason,
+    now: DateTime<Utc>,
+    viewer_timezone: Tz,
+) -> HelpCard {
+    let primary = country.primary().clone();
+    let primary_status = primary.hours.status_at(now);
+    let next_opening = match primary_status {
+        OpenStatus::Closed { opens_at } => Some(opens_at.with_timezone(&viewer_timezone)),
+        OpenStatus::Open { .. } => None,
+    };
+
+    let mut urgent_lines = country.urgent_lines().to_vec();
+    // Stable: lines meant to come first for this reason move up, the rest keep file order.
+    urgent_lines.sort_by_key(|line| !line.shown_first_for.contains(&reason));
+
+    let links = std::iter::once(&primary)
+        .chain(&urgent_lines)
+        .filter_map(|line| line.link.clone())
+        .collect();
+    let contact_file = ContactFile {
+        file_name: format!("{}.vcf", primary.number),
+        content: vcard_for(&primary),
+    };
+    HelpCard {
+        primary,
+        primary_status,
+        next_opening,
+        urgent_lines,
+        links,
+        contact_file,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::helpline::HelplineDirectory;
+    use chrono::{NaiveDate, TimeZone};
+    use chrono_tz::America::Montreal;
+    use chrono_tz::Europe::Paris;
+    use chrono_tz::Pacific::Noumea;
+
+    fn france() -> CountryHelplines {
+        HelplineDirectory::embedded()
+            .unwrap()
+            .country("fr")
+            .unwrap()
+            .clone()
+    }
+
+    fn numbers(lines: &[Helpline]) -> Vec<&str> {
+        lines.iter().map(|line| line.number.as_str()).collect()
+    }
+
+    fn paris(month: u32, day: u32, hour: u32, minute: u32) -> DateTime<Utc> {
+        Paris
+            .with_ymd_and_hms(2025, month, day, hour, minute, 0)
+            .single()
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn self_harm_puts_3114_first_and_keeps_every_urgent_line() {
+        let card = help_card(&france(), Reason::SelfHarm, paris(1, 15, 12, 0), Paris);
+        assert_eq!(numbers(&card.urgent_lines), ["3114", "119", "17", "112"]);
+    }
+
+    fn urgent_line(number: &str, extra: &str) -> String {
+        format!(
+            "[[line]]\nnumber = \"{number}\"\nname = \"{number}\"\norganisation = \"Org\"\n\
+             role = \"urgent\"\ntimezone = \"UTC\"\nhours = \"24/7\"\n\
+             source = \"https://example.org\"\ndescription = \"helpline-{number}-description\"\n\
+             contact_note = \"Note\"\n{extra}\n"
+        )
+    }
+
+    #[test]
+    fn urgent_lines_follow_the_data_file_unless_a_line_comes_first_for_the_reason() {
+        let primary = urgent_line("1000", "").replace("\"urgent\"", "\"primary\"");
+        let data = [
+            primary,
+            urgent_line("1001", ""),
+            urgent_line("1002", "shown_first_for = [\"threats\", \"self-harm\"]"),
+            urgent_line("1003", ""),
+        ]
+        .concat();
+        let country = CountryHelplines::from_toml("xx.toml", &data).unwrap();
+        let now = paris(1, 15, 12, 0);
+        for reason in Reason::ALL {
+            let card = help_card(&country, reason, now, Paris);
+            let expected = if matches!(reason, Reason::Threats | Reason::SelfHarm) {
+                ["1002", "1001", "1003"]
+            } else {
+                ["1001", "1002", "1003"]
+            };
+            assert_eq!(numbers(&card.urgent_lines), expected, "{reason}");
+        }
+        let card = help_card(&france(), Reason::Harassment, now, Paris);
+        assert_eq!(numbers(&card.urgent_lines), ["3114", "119", "17", "112"]);
+    }
+
+    #[test]
+    fn open_card_has_no_next_opening() {
+        let card = help_card(&france(), Reason::Threats, paris(7, 15, 22, 59), Paris);
+        assert_eq!(
+            card.primary_status,
+            OpenStatus::Open {
+                closes_at: Some(paris(7, 15, 23, 0))
+            }
+        );
+        assert_eq!(card.next_opening, None);
+    }
+
+    #[test]
+    fn closed_card_shows_the_next_opening_on_the_viewers_clock() {
+        let now = paris(1, 15, 23, 0);
+        let local = |day, hour| {
+            NaiveDate::from_ymd_opt(2025, 1, day)
+                .unwrap()
+                .and_hms_opt(hour, 0, 0)
+                .unwrap()
+        };
+        for (viewer, expected) in [
+            (Paris, local(16, 9)),
+            (Montreal, local(16, 3)),
+            (Noumea, local(16, 19)),
+        ] {
+            let card = help_card(&france(), Reason::Harassment, now, viewer);
+            let next_opening = card.next_opening.expect("closed at 23:00");
+            assert_eq!(next_opening.timezone(), viewer);
+            assert_eq!(next_opening.naive_local(), expected, "{viewer}");
+            assert_eq!(
+                card.primary_status,
+                OpenStatus::Closed {
+                    opens_at: next_opening.with_timezone(&Utc)
+                }
+            );
+        }
+    }
+
+    #[test]
+    fn links_and_contact_file() {
+        let card = help_card(&france(), Reason::SelfHarm, paris(1, 15, 12, 0), Paris);
+        let urls: Vec<&str> = card.links.iter().map(|link| link.url.as_str()).collect();
+        assert_eq!(
+            urls,
+            [
+                "https://3018.fr",
+                "https://3114.fr",
+                "https://www.allo119.gouv.fr"
+            ]
+        );
+        assert!(card.links.iter().all(|link| !link.label_id.is_empty()));
+        assert_eq!(card.contact_file.file_name, "3018.vcf");
+        assert!(
+            card.contact_file
+                .content
+                .contains("\r\nTEL;TYPE=VOICE:3018\r\n")
+        );
+    }
+}

@@ -1,0 +1,12 @@
+//! Safe Button: a Discord bot that gives every member a safe button against harassment.
+//!
+//! Layers: `domain` (pure rules), `store` (SQLite/PostgreSQL), `i18n` (Fluent texts),
+//! `discord` (the serenity/poise adapter), `config` (bot.toml), `cli` (the binary's commands).
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod discord;
+pub mod domain;
+pub mod i18n;
+pub mod store;

@@ -1,0 +1,62 @@
+//! The append-only audit log of moderator and admin actions (SPEC §5). The database refuses
+//! every update and delete of its rows.
+
+use chrono::{DateTime, Utc};
+
+use super::{Store, StoreError, decode_error, stored};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewAuditEntry {
+    pub guild_id: i64,
+    pub case_id: Option<i64>,
+    pub actor_user_id: i64,
+    pub action: String,
+    pub detail: Option<String>,
+    pub now: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub guild_id: i64,
+    pub case_id: Option<i64>,
+    pub actor_user_id: i64,
+    pub action: String,
+    pub detail: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Store {
+    /// Appends an entry and returns its id.
+    pub async fn append_audit(&self, entry: &NewAuditEntry) -> Result<i64, StoreError> {
+        on_backend!(self, pool => {
+            Ok(sqlx::query_scalar::<_, i64>(
+                "INSERT INTO audit_log (guild_id, case_id, actor_user_id, action, detail, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6)
+                 RETURNING id",
+            )
+            .bind(entry.guild_id)
+            .bind(entry.case_id)
+            .bind(entry.actor_user_id)
+            .bind(entry.action.as_str())
+            .bind(entry.detail.as_deref())
+            .bind(stored(entry.now))
+            .fetch_one(pool)
+            .await?)
+        })
+    }
+
+    /// The case's audit trail, oldest first.
+    pub async fn audit_of_case(&self, case_id: i64) -> Result<Vec<AuditEntry>, StoreError> {
+        on_backend!(self, pool => {
+            sqlx::query_as::<_, AuditEntry>(
+                "SELECT id, guild_id, case_id, actor_user_id, action, detail, created_at
+                 FROM audit_log WHERE case_id = $1 ORDER BY id",
+            )
+            .bind(case_id)
+            .fetch_all(pool)
+            .await
+            .map_err(decode_error("audit_log"))
+        })
+    }
+}

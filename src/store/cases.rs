@@ -1,0 +1,509 @@
+//! Reports, the cases they open or join, and the evidence they carry (SPEC §2, §5).
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+use super::{Store, StoreError, decode_error, parse_column, stored};
+use crate::domain::case::{CaseReference, CaseStatus, HelpCardDelivery, ReportSource};
+use crate::domain::reason::Reason;
+
+/// Fresh references tried before giving up; with a billion possible references, needing
+/// more than one is already rare.
+const REFERENCE_ATTEMPTS: u32 = 16;
+
+/// A report as the member submitted it, with what the store needs to file it.
+#[derive(Clone, Debug)]
+pub struct NewReport {
+    pub guild_id: i64,
+    pub reported_user_id: i64,
+    pub reporter_user_id: i64,
+    /// The member being harassed: the reporter, or someone else when the reporter is a
+    /// witness.
+    pub victim_user_id: i64,
+    pub reason: Reason,
+    pub details: Option<String>,
+    pub source: ReportSource,
+    pub evidence: Option<NewEvidence>,
+    /// An active case against the same member joins this report if its last report is at
+    /// most this old.
+    pub merge_window: TimeDelta,
+    pub now: DateTime<Utc>,
+    /// The server-local hour of the report, `YYYY-MM-DDTHH`, for the statistics event.
+    pub stats_hour: String,
+    /// The keyed pseudonym (HMAC hex) of the reported member, for the statistics event.
+    pub reported_pseudonym: Option<String>,
+}
+
+/// A snapshot of the reported message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewEvidence {
+    pub message_id: i64,
+    pub channel_id: i64,
+    pub author_id: i64,
+    pub content: Option<String>,
+    pub attachment_urls: Vec<String>,
+    pub message_created_at: DateTime<Utc>,
+    pub message_edited_at: Option<DateTime<Utc>>,
+}
+
+/// What became of a report: the case it opened or joined, and what the queue shows about it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordedReport {
+    pub case_id: i64,
+    pub reference: CaseReference,
+    pub report_id: i64,
+    /// Whether the report joined an existing case rather than opening one.
+    pub merged: bool,
+    /// Distinct members who reported on this case (the same member twice counts once).
+    pub distinct_reporters: i64,
+    /// Cases opened earlier in this server against the same member, whatever their status.
+    pub prior_cases_against_reported: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseRecord {
+    pub id: i64,
+    pub reference: CaseReference,
+    pub guild_id: i64,
+    pub reported_user_id: i64,
+    pub victim_user_id: i64,
+    pub reason: Reason,
+    pub status: CaseStatus,
+    pub claimed_by: Option<i64>,
+    pub outcome: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub last_report_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub queue_channel_id: Option<i64>,
+    pub queue_message_id: Option<i64>,
+    pub evidence_purged_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReportRecord {
+    pub id: i64,
+    pub case_id: i64,
+    pub guild_id: i64,
+    /// `None` once the reporter's identity has been erased.
+    pub reporter_user_id: Option<i64>,
+    pub victim_user_id: i64,
+    pub is_witness: bool,
+    pub reason: Reason,
+    pub details: Option<String>,
+    pub source: ReportSource,
+    pub help_card: HelpCardDelivery,
+    pub created_at: DateTime<Utc>,
+    pub reporter_erased_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EvidenceRecord {
+    pub id: i64,
+    pub case_id: i64,
+    pub report_id: i64,
+    pub message_id: i64,
+    pub channel_id: i64,
+    pub author_id: i64,
+    pub content: Option<String>,
+    pub attachment_urls: Vec<String>,
+    pub message_created_at: DateTime<Utc>,
+    pub message_edited_at: Option<DateTime<Utc>>,
+    pub captured_at: DateTime<Utc>,
+}
+
+/// `SELECT <every case column> FROM cases <tail>`.
+macro_rules! select_cases {
+    ($tail:literal) => {
+        concat!(
+            "SELECT id, reference, guild_id, reported_user_id, victim_user_id, reason, status,
+                    claimed_by, outcome, created_at, last_report_at, closed_at,
+                    queue_channel_id, queue_message_id, evidence_purged_at
+             FROM cases ",
+            $tail
+        )
+    };
+}
+
+#[derive(sqlx::FromRow)]
+struct CaseRow {
+    id: i64,
+    reference: String,
+    guild_id: i64,
+    reported_user_id: i64,
+    victim_user_id: i64,
+    reason: String,
+    status: String,
+    claimed_by: Option<i64>,
+    outcome: Option<String>,
+    created_at: DateTime<Utc>,
+    last_report_at: DateTime<Utc>,
+    closed_at: Option<DateTime<Utc>>,
+    queue_channel_id: Option<i64>,
+    queue_message_id: Option<i64>,
+    evidence_purged_at: Option<DateTime<Utc>>,
+}
+
+impl TryFrom<CaseRow> for CaseRecord {
+    type Error = StoreError;
+
+    fn try_from(row: CaseRow) -> Result<Self, Self::Error> {
+        Ok(CaseRecord {
+            id: row.id,
+            reference: parse_column("cases", "reference", &row.reference)?,
+            guild_id: row.guild_id,
+            reported_user_id: row.reported_user_id,
+            victim_user_id: row.victim_user_id,
+            reason: parse_column("cases", "reason", &row.reason)?,
+            status: parse_column("cases", "status", &row.status)?,
+            claimed_by: row.claimed_by,
+            outcome: row.outcome,
+            created_at: row.created_at,
+            last_report_at: row.last_report_at,
+            closed_at: row.closed_at,
+            queue_channel_id: row.queue_channel_id,
+            queue_message_id: row.queue_message_id,
+            evidence_purged_at: row.evidence_purged_at,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct ReportRow {
+    id: i64,
+    case_id: i64,
+    guild_id: i64,
+    reporter_user_id: Option<i64>,
+    victim_user_id: i64,
+    is_witness: bool,
+    reason: String,
+    details: Option<String>,
+    source: String,
+    help_card: String,
+    created_at: DateTime<Utc>,
+    reporter_erased_at: Option<DateTime<Utc>>,
+}
+
+impl TryFrom<ReportRow> for ReportRecord {
+    type Error = StoreError;
+
+    fn try_from(row: ReportRow) -> Result<Self, Self::Error> {
+        Ok(ReportRecord {
+            id: row.id,
+            case_id: row.case_id,
+            guild_id: row.guild_id,
+            reporter_user_id: row.reporter_user_id,
+            victim_user_id: row.victim_user_id,
+            is_witness: row.is_witness,
+            reason: parse_column("reports", "reason", &row.reason)?,
+            details: row.details,
+            source: parse_column("reports", "source", &row.source)?,
+            help_card: parse_column("reports", "help_card", &row.help_card)?,
+            created_at: row.created_at,
+            reporter_erased_at: row.reporter_erased_at,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct EvidenceRow {
+    id: i64,
+    case_id: i64,
+    report_id: i64,
+    message_id: i64,
+    channel_id: i64,
+    author_id: i64,
+    content: Option<String>,
+    attachment_urls: String,
+    message_created_at: DateTime<Utc>,
+    message_edited_at: Option<DateTime<Utc>>,
+    captured_at: DateTime<Utc>,
+}
+
+impl TryFrom<EvidenceRow> for EvidenceRecord {
+    type Error = StoreError;
+
+    fn try_from(row: EvidenceRow) -> Result<Self, Self::Error> {
+        let attachment_urls =
+            serde_json::from_str(&row.attachment_urls).map_err(|error| StoreError::CorruptRow {
+                table: "evidence",
+                column: "attachment_urls".to_owned(),
+                detail: error.to_string(),
+            })?;
+        Ok(EvidenceRecord {
+            id: row.id,
+            case_id: row.case_id,
+            report_id: row.report_id,
+            message_id: row.message_id,
+            channel_id: row.channel_id,
+            author_id: row.author_id,
+            content: row.content,
+            attachment_urls,
+            message_created_at: row.message_created_at,
+            message_edited_at: row.message_edited_at,
+            captured_at: row.captured_at,
+        })
+    }
+}
+
+impl Store {
+    /// Files a report in one transaction: joins the active case against the same member
+    /// whose last report falls within the merge window, or opens a case with a fresh
+    /// reference; stores the report, its evidence and its statistics event.
+    pub async fn record_report(&self, report: NewReport) -> Result<RecordedReport, StoreError> {
+        let now = stored(report.now);
+        let merge_since = now
+            .checked_sub_signed(report.merge_window)
+            .unwrap_or(DateTime::<Utc>::MIN_UTC);
+        let is_witness = report.reporter_user_id != report.victim_user_id;
+        on_backend!(self, pool => {
+            let mut tx = pool.begin().await?;
+
+            // Writing the server's row first serialises reports within a server on both
+            // backends (row lock on PostgreSQL, write lock on SQLite), so simultaneous
+            // reports against one member cannot open two cases.
+            sqlx::query(
+                "INSERT INTO guilds (guild_id, joined_at) VALUES ($1, $2)
+                 ON CONFLICT (guild_id) DO UPDATE SET guild_id = excluded.guild_id",
+            )
+            .bind(report.guild_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+
+            let active_case = sqlx::query_as::<_, (i64, String)>(
+                "SELECT id, reference FROM cases
+                 WHERE guild_id = $1 AND reported_user_id = $2
+                   AND status IN ('open', 'claimed') AND last_report_at >= $3
+                 ORDER BY last_report_at DESC, id DESC
+                 LIMIT 1",
+            )
+            .bind(report.guild_id)
+            .bind(report.reported_user_id)
+            .bind(merge_since)
+            .fetch_optional(&mut *tx)
+            .await?;
+
+            let (case_id, reference, merged) = match active_case {
+                Some((case_id, reference)) => {
+                    sqlx::query(
+                        "UPDATE cases SET last_report_at = $2 WHERE id = $1 AND last_report_at < $2",
+                    )
+                    .bind(case_id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                    (case_id, parse_column("cases", "reference", &reference)?, true)
+                }
+                None => {
+                    let mut opened = None;
+                    for _ in 0..REFERENCE_ATTEMPTS {
+                        let reference = CaseReference::generate(&mut rand::rng());
+                        // DO NOTHING instead of a unique violation: on PostgreSQL an error
+                        // would abort the whole transaction.
+                        let inserted = sqlx::query_scalar::<_, i64>(
+                            "INSERT INTO cases (reference, guild_id, reported_user_id,
+                                                victim_user_id, reason, status,
+                                                created_at, last_report_at)
+                             VALUES ($1, $2, $3, $4, $5, 'open', $6, $6)
+                             ON CONFLICT (reference) DO NOTHING
+                             RETURNING id",
+                        )
+                        .bind(reference.as_str())
+                        .bind(report.guild_id)
+                        .bind(report.reported_user_id)
+                        .bind(report.victim_user_id)
+                        .bind(report.reason.as_str())
+                        .bind(now)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                        if let Some(case_id) = inserted {
+                            opened = Some((case_id, reference));
+                            break;
+                        }
+                    }
+                    let (case_id, reference) = opened.ok_or(StoreError::ReferencesExhausted {
+                        attempts: REFERENCE_ATTEMPTS,
+                    })?;
+                    (case_id, reference, false)
+                }
+            };
+
+            let stats_event_id = sqlx::query_scalar::<_, i64>(
+                "INSERT INTO stats_events (guild_id, occurred_hour, kind, reason,
+                                           reported_pseudonym, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6)
+                 RETURNING id",
+            )
+            .bind(report.guild_id)
+            .bind(report.stats_hour.as_str())
+            .bind(if merged { "report_merged" } else { "case_opened" })
+            .bind(report.reason.as_str())
+            .bind(report.reported_pseudonym.as_deref())
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+
+            let report_id = sqlx::query_scalar::<_, i64>(
+                "INSERT INTO reports (case_id, guild_id, reporter_user_id, victim_user_id,
+                                      is_witness, reason, details, source, help_card,
+                                      created_at, stats_event_id)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                 RETURNING id",
+            )
+            .bind(case_id)
+            .bind(report.guild_id)
+            .bind(report.reporter_user_id)
+            .bind(report.victim_user_id)
+            .bind(is_witness)
+            .bind(report.reason.as_str())
+            .bind(report.details.as_deref())
+            .bind(report.source.as_str())
+            .bind(HelpCardDelivery::Pending.as_str())
+            .bind(now)
+            .bind(stats_event_id)
+            .fetch_one(&mut *tx)
+            .await?;
+
+            if let Some(evidence) = &report.evidence {
+                sqlx::query(
+                    "INSERT INTO evidence (case_id, report_id, message_id, channel_id,
+                                           author_id, content, attachment_urls,
+                                           message_created_at, message_edited_at, captured_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                )
+                .bind(case_id)
+                .bind(report_id)
+                .bind(evidence.message_id)
+                .bind(evidence.channel_id)
+                .bind(evidence.author_id)
+                .bind(evidence.content.as_deref())
+                .bind(serde_json::Value::from(evidence.attachment_urls.clone()).to_string())
+                .bind(stored(evidence.message_created_at))
+                .bind(evidence.message_edited_at.map(stored))
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+
+            let distinct_reporters = sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(DISTINCT reporter_user_id) FROM reports WHERE case_id = $1",
+            )
+            .bind(case_id)
+            .fetch_one(&mut *tx)
+            .await?;
+
+            let prior_cases_against_reported = sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM cases
+                 WHERE guild_id = $1 AND reported_user_id = $2 AND id < $3",
+            )
+            .bind(report.guild_id)
+            .bind(report.reported_user_id)
+            .bind(case_id)
+            .fetch_one(&mut *tx)
+            .await?;
+
+            tx.commit().await?;
+            Ok(RecordedReport {
+                case_id,
+                reference,
+                report_id,
+                merged,
+                distinct_reporters,
+                prior_cases_against_reported,
+            })
+        })
+    }
+
+    /// Records whether the help card reached the victim, on the report and on its
+    /// statistics event (delivered = the DM was sent).
+    pub async fn set_help_card_delivery(
+        &self,
+        report_id: i64,
+        delivery: HelpCardDelivery,
+    ) -> Result<(), StoreError> {
+        let delivered = match delivery {
+            HelpCardDelivery::Pending => None,
+            HelpCardDelivery::DmSent => Some(true),
+            HelpCardDelivery::DmFailed => Some(false),
+        };
+        on_backend!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let stats_event_id = sqlx::query_scalar::<_, Option<i64>>(
+                "UPDATE reports SET help_card = $2 WHERE id = $1 RETURNING stats_event_id",
+            )
+            .bind(report_id)
+            .bind(delivery.as_str())
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound { entity: "report" })?;
+            if let Some(stats_event_id) = stats_event_id {
+                sqlx::query("UPDATE stats_events SET help_card_delivered = $2 WHERE id = $1")
+                    .bind(stats_event_id)
+                    .bind(delivered)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// The case with this reference, if it belongs to this server.
+    pub async fn case_by_reference(
+        &self,
+        guild_id: i64,
+        reference: &CaseReference,
+    ) -> Result<Option<CaseRecord>, StoreError> {
+        let row = on_backend!(self, pool => {
+            sqlx::query_as::<_, CaseRow>(select_cases!("WHERE guild_id = $1 AND reference = $2"))
+                .bind(guild_id)
+                .bind(reference.as_str())
+                .fetch_optional(pool)
+                .await
+                .map_err(decode_error("cases"))?
+        });
+        row.map(CaseRecord::try_from).transpose()
+    }
+
+    pub async fn case_by_id(&self, case_id: i64) -> Result<Option<CaseRecord>, StoreError> {
+        let row = on_backend!(self, pool => {
+            sqlx::query_as::<_, CaseRow>(select_cases!("WHERE id = $1"))
+                .bind(case_id)
+                .fetch_optional(pool)
+                .await
+                .map_err(decode_error("cases"))?
+        });
+        row.map(CaseRecord::try_from).transpose()
+    }
+
+    /// The case's reports, oldest first.
+    pub async fn reports_of_case(&self, case_id: i64) -> Result<Vec<ReportRecord>, StoreError> {
+        let rows = on_backend!(self, pool => {
+            sqlx::query_as::<_, ReportRow>(
+                "SELECT id, case_id, guild_id, reporter_user_id, victim_user_id, is_witness,
+                        reason, details, source, help_card, created_at, reporter_erased_at
+                 FROM reports WHERE case_id = $1 ORDER BY id",
+            )
+            .bind(case_id)
+            .fetch_all(pool)
+            .await
+            .map_err(decode_error("reports"))?
+        });
+        rows.into_iter().map(ReportRecord::try_from).collect()
+    }
+
+    /// The case's evidence, oldest first.
+    pub async fn evidence_of_case(&self, case_id: i64) -> Result<Vec<EvidenceRecord>, StoreError> {
+        let rows = on_backend!(self, pool => {
+            sqlx::query_as::<_, EvidenceRow>(
+                "SELECT id, case_id, report_id, message_id, channel_id, author_id, content,
+                        attachment_urls, message_created_at, message_edited_at, captured_at
+                 FROM evidence WHERE case_id = $1 ORDER BY id",
+            )
+            .bind(case_id)
+            .fetch_all(pool)
+            .await
+            .map_err(decode_error("evidence"))?
+        });
+        rows.into_iter().map(EvidenceRecord::try_from).collect()
+    }
+}

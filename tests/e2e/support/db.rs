@@ -1,0 +1,189 @@
+//! Fresh, migrated databases for tests: a SQLite file in a temporary folder, or, when
+//! `TEST_POSTGRES_URL` is set, a PostgreSQL database created for one test and dropped after it.
+//!
+//! `both_backends!` runs a test written once on each backend:
+//!
+//! ```ignore
+//! async fn settings_round_trip(db: TestDb) { db.store.guild_settings(1).await.unwrap(); }
+//! both_backends!(settings_round_trip);
+//! ```
+//! gives `settings_round_trip::sqlite` and `settings_round_trip::postgres`.
+
+use std::future::Future;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use safe_button::store::Store;
+use sqlx::{AssertSqlSafe, Connection, PgConnection, SqliteConnection};
+use tempfile::TempDir;
+
+/// Enough for the concurrency tests, few enough for many tests at once on one server.
+const TEST_POOL_SIZE: u32 = 5;
+
+/// Names the PostgreSQL server tests create their databases on.
+const POSTGRES_URL_VARIABLE: &str = "TEST_POSTGRES_URL";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// One test's database: the store under test, and raw SQL access to the same database for
+/// what the store deliberately cannot do (tamper with rows, read pragmas).
+#[derive(Clone, Debug)]
+pub struct TestDb {
+    pub store: Store,
+    pub backend: Backend,
+    url: String,
+}
+
+impl TestDb {
+    async fn open(url: String, backend: Backend) -> TestDb {
+        let store = Store::connect(&url, TEST_POOL_SIZE)
+            .await
+            .expect("connect to the test database");
+        store.migrate().await.expect("migrate the test database");
+        TestDb {
+            store,
+            backend,
+            url,
+        }
+    }
+
+    /// Runs one statement on a separate connection; returns the rows it affected.
+    pub async fn execute_raw(&self, sql: &str) -> Result<u64, sqlx::Error> {
+        let sql = AssertSqlSafe(sql.to_owned());
+        match self.backend {
+            Backend::Sqlite => {
+                let mut connection = SqliteConnection::connect(&self.url).await?;
+                Ok(sqlx::query(sql)
+                    .execute(&mut connection)
+                    .await?
+                    .rows_affected())
+            }
+            Backend::Postgres => {
+                let mut connection = PgConnection::connect(&self.url).await?;
+                Ok(sqlx::query(sql)
+                    .execute(&mut connection)
+                    .await?
+                    .rows_affected())
+            }
+        }
+    }
+
+    /// Runs a query returning one integer (a count, an id) on a separate connection.
+    pub async fn integer_raw(&self, sql: &str) -> i64 {
+        let sql = AssertSqlSafe(sql.to_owned());
+        let value = match self.backend {
+            Backend::Sqlite => {
+                let mut connection = SqliteConnection::connect(&self.url).await.expect("connect");
+                sqlx::query_scalar::<_, i64>(sql)
+                    .fetch_one(&mut connection)
+                    .await
+            }
+            Backend::Postgres => {
+                let mut connection = PgConnection::connect(&self.url).await.expect("connect");
+                sqlx::query_scalar::<_, i64>(sql)
+                    .fetch_one(&mut connection)
+                    .await
+            }
+        };
+        value.expect("raw integer query")
+    }
+}
+
+/// Runs `test` against a fresh SQLite database file.
+pub async fn on_sqlite<Test, Run>(test: Test)
+where
+    Test: FnOnce(TestDb) -> Run,
+    Run: Future<Output = ()> + Send + 'static,
+{
+    let folder = TempDir::new().expect("create a temporary folder");
+    let url = format!("sqlite://{}", folder.path().join("test.db").display());
+    let db = TestDb::open(url, Backend::Sqlite).await;
+    let outcome = tokio::spawn(test(db.clone())).await;
+    db.store.close().await;
+    drop(folder);
+    rethrow(outcome);
+}
+
+/// Runs `test` against a fresh PostgreSQL database, or skips it with a notice when
+/// `TEST_POSTGRES_URL` is unset. The database is dropped afterwards, even when the test fails.
+pub async fn on_postgres<Test, Run>(test: Test)
+where
+    Test: FnOnce(TestDb) -> Run,
+    Run: Future<Output = ()> + Send + 'static,
+{
+    let Ok(server_url) = std::env::var(POSTGRES_URL_VARIABLE) else {
+        eprintln!("{POSTGRES_URL_VARIABLE} unset: skipping PostgreSQL");
+        return;
+    };
+    let name = unique_database_name();
+    let mut server = PgConnection::connect(&server_url)
+        .await
+        .unwrap_or_else(|error| panic!("connect to {POSTGRES_URL_VARIABLE}: {error}"));
+    sqlx::query(AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+        .execute(&mut server)
+        .await
+        .expect("create the test database");
+
+    let mut url = url::Url::parse(&server_url).expect("TEST_POSTGRES_URL is a URL");
+    url.set_path(&format!("/{name}"));
+    let db = TestDb::open(url.to_string(), Backend::Postgres).await;
+    let outcome = tokio::spawn(test(db.clone())).await;
+    db.store.close().await;
+
+    // Best effort: a leftover database only costs disk space on the test server.
+    if let Err(error) = sqlx::query(AssertSqlSafe(format!(
+        "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+    )))
+    .execute(&mut server)
+    .await
+    {
+        eprintln!("could not drop test database {name}: {error}");
+    }
+    rethrow(outcome);
+}
+
+/// Lets a failed test fail the caller, after the database was cleaned up.
+fn rethrow(outcome: Result<(), tokio::task::JoinError>) {
+    if let Err(error) = outcome {
+        match error.try_into_panic() {
+            Ok(panic) => std::panic::resume_unwind(panic),
+            Err(error) => panic!("test task did not finish: {error}"),
+        }
+    }
+}
+
+fn unique_database_name() -> String {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| elapsed.subsec_nanos())
+        .unwrap_or_default();
+    format!(
+        "safe_button_test_{}_{}_{nanos}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// Runs each named test, an `async fn(TestDb)`, as `<name>::sqlite` and `<name>::postgres`.
+macro_rules! both_backends {
+    ($($name:ident),+ $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test]
+                async fn sqlite() {
+                    $crate::support::db::on_sqlite(super::$name).await;
+                }
+
+                #[tokio::test]
+                async fn postgres() {
+                    $crate::support::db::on_postgres(super::$name).await;
+                }
+            }
+        )+
+    };
+}
+pub(crate) use both_backends;

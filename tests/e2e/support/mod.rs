@@ -1,0 +1,3 @@
+//! Shared test helpers: the fake Discord, test databases, and `spawn_app()`.
+pub mod db;
+pub mod fake_discord;
