@@ -10,10 +10,19 @@ use crate::app::{self, Embedded};
 use crate::config::{self, Config, ConfigErrors};
 
 #[derive(Debug, Parser)]
-#[command(name = "safe-button", version, about = "A safe button against harassment, for Discord servers")]
+#[command(
+    name = "safe-button",
+    version,
+    about = "A safe button against harassment, for Discord servers"
+)]
 pub struct Cli {
     /// The configuration file.
-    #[arg(long, global = true, env = "SAFE_BUTTON_CONFIG", default_value = "bot.toml")]
+    #[arg(
+        long,
+        global = true,
+        env = "SAFE_BUTTON_CONFIG",
+        default_value = "bot.toml"
+    )]
     pub config: PathBuf,
     #[command(subcommand)]
     pub command: Option<CliCommand>,
@@ -61,8 +70,17 @@ async fn execute(cli: Cli) -> ExitCode {
         }
         CliCommand::Migrate => {
             init_logging(&config);
-            eprintln!("error: migrations are not available in this build yet");
-            ExitCode::FAILURE
+            match app::open_store(&config).await {
+                Ok(store) => {
+                    store.close().await;
+                    println!("ok: migrations applied ({})", store.backend_name());
+                    ExitCode::SUCCESS
+                }
+                Err(error) => {
+                    eprintln!("error: {error}");
+                    ExitCode::FAILURE
+                }
+            }
         }
         CliCommand::Run => {
             let token = match config::token_from_env() {
@@ -94,8 +112,8 @@ fn report_config_errors(cli: &Cli, errors: &ConfigErrors) -> ExitCode {
 }
 
 fn init_logging(config: &Config) {
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new(&config.logging.level));
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&config.logging.level));
     tracing_subscriber::fmt().with_env_filter(filter).init();
 }
 

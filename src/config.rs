@@ -166,7 +166,9 @@ impl Config {
             .into_iter()
             .map(|key| ConfigError {
                 key,
-                message: "unknown key; remove it or check its spelling against the documented bot.toml".into(),
+                message:
+                    "unknown key; remove it or check its spelling against the documented bot.toml"
+                        .into(),
             })
             .collect();
         let raw = match raw {
@@ -176,10 +178,7 @@ impl Config {
                 return Err(ConfigErrors(errors));
             }
         };
-        let mut check = Checker {
-            errors,
-            vocabulary,
-        };
+        let mut check = Checker { errors, vocabulary };
         let config = check.config(raw);
         match config {
             Some(config) if check.errors.is_empty() => Ok(config),
@@ -401,12 +400,21 @@ impl Checker<'_> {
         if (min..=max).contains(&value) {
             Some(value)
         } else {
-            self.fail(key, format!("expected a whole number from {min} to {max} (got {value})"));
+            self.fail(
+                key,
+                format!("expected a whole number from {min} to {max} (got {value})"),
+            );
             None
         }
     }
 
-    fn duration(&mut self, key: &str, text: &str, min: Duration, max: Duration) -> Option<Duration> {
+    fn duration(
+        &mut self,
+        key: &str,
+        text: &str,
+        min: Duration,
+        max: Duration,
+    ) -> Option<Duration> {
         match parse_duration_within(text, min, max) {
             Ok(duration) => Some(duration),
             Err(invalid) => {
@@ -507,7 +515,10 @@ mod tests {
     #[test]
     fn every_problem_is_reported_at_once() {
         let text = REPOSITORY_BOT_TOML
-            .replace("timezone = \"Europe/Paris\"", "timezone = \"Europe/Pariss\"")
+            .replace(
+                "timezone = \"Europe/Paris\"",
+                "timezone = \"Europe/Pariss\"",
+            )
             .replace("language = \"fr\"", "language = \"xx\"");
         assert_eq!(
             keys_of(Config::parse(&text, &vocabulary())),
@@ -523,7 +534,11 @@ mod tests {
 
     #[test]
     fn api_base_must_be_a_bare_http_origin() {
-        for bad in ["not a url", "ftp://example.com", "http://example.com/api/v10"] {
+        for bad in [
+            "not a url",
+            "ftp://example.com",
+            "http://example.com/api/v10",
+        ] {
             assert!(parse_api_base(bad).is_err(), "{bad} should be refused");
         }
         assert!(parse_api_base("http://127.0.0.1:3000").is_ok());

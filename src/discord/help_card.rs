@@ -73,7 +73,8 @@ pub fn render(card: &HelpCard, texts: &Texts, locale: &str) -> RenderedHelpCard 
             .iter()
             .take(5)
             .map(|link| {
-                serenity::CreateButton::new_link(&link.url).label(texts.text(locale, &link.label_id))
+                serenity::CreateButton::new_link(&link.url)
+                    .label(texts.text(locale, &link.label_id))
             })
             .collect(),
     );
@@ -109,7 +110,12 @@ fn hours(texts: &Texts, locale: &str, line: &Helpline) -> String {
 
 /// "Closed now. It opens again Sunday 22 November at 09:00 (Europe/Paris time), in 3 hours."
 /// The `<t:…:R>` part is rendered by each reader's Discord client in their own clock.
-fn closed_until(texts: &Texts, locale: &str, opens_at: DateTime<Utc>, next: DateTime<Tz>) -> String {
+fn closed_until(
+    texts: &Texts,
+    locale: &str,
+    opens_at: DateTime<Utc>,
+    next: DateTime<Tz>,
+) -> String {
     texts.format(
         locale,
         "help-card-closed-now",

@@ -103,7 +103,10 @@ pub fn application_commands(commands: &[Command]) -> Vec<serenity::CreateCommand
         .iter()
         .filter_map(|command| match command.context_menu_action {
             Some(action) => {
-                let name = command.context_menu_name.as_deref().unwrap_or(&command.name);
+                let name = command
+                    .context_menu_name
+                    .as_deref()
+                    .unwrap_or(&command.name);
                 let mut builder = serenity::CreateCommand::new(name)
                     .kind(action.into())
                     .contexts(vec![serenity::InteractionContext::Guild]);

@@ -51,7 +51,11 @@ pub async fn server_settings(data: &BotData, guild_id: i64) -> Settings {
                 &data.vocabulary,
             );
             if !ignored.is_empty() {
-                tracing::warn!(guild_id, ?ignored, "stored settings no longer valid; defaults used");
+                tracing::warn!(
+                    guild_id,
+                    ?ignored,
+                    "stored settings no longer valid; defaults used"
+                );
             }
             settings
         }

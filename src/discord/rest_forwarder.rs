@@ -45,9 +45,7 @@ impl RestForwarder {
             upstream,
             client: reqwest::Client::new(),
         };
-        let app = axum::Router::new()
-            .fallback(forward)
-            .with_state(forwarder);
+        let app = axum::Router::new().fallback(forward).with_state(forwarder);
         let task = tokio::spawn(async move {
             if let Err(error) = axum::serve(listener, app).await {
                 tracing::error!(%error, "REST forwarder stopped");
@@ -74,10 +72,7 @@ async fn forward(State(forwarder): State<Forwarder>, request: Request) -> Respon
         Ok(body) => body,
         Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
     };
-    let path = parts
-        .uri
-        .path_and_query()
-        .map_or("/", |path| path.as_str());
+    let path = parts.uri.path_and_query().map_or("/", |path| path.as_str());
     let target = match forwarder.upstream.join(path) {
         Ok(target) => target,
         Err(_) => return StatusCode::BAD_REQUEST.into_response(),

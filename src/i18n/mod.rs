@@ -18,8 +18,8 @@ static LOCALES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/locales");
 /// Every locale Discord knows (its `locale` field values), for command localizations.
 pub const DISCORD_LOCALES: [&str; 32] = [
     "id", "da", "de", "en-GB", "en-US", "es-ES", "es-419", "fr", "hr", "it", "lt", "hu", "nl",
-    "no", "pl", "pt-BR", "ro", "fi", "sv-SE", "vi", "tr", "cs", "el", "bg", "ru", "uk", "hi",
-    "th", "zh-CN", "ja", "zh-TW", "ko",
+    "no", "pl", "pt-BR", "ro", "fi", "sv-SE", "vi", "tr", "cs", "el", "bg", "ru", "uk", "hi", "th",
+    "zh-CN", "ja", "zh-TW", "ko",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -78,9 +78,10 @@ impl Texts {
     pub fn from_sources(sources: Vec<(String, Vec<(String, String)>)>) -> Result<Texts, I18nError> {
         let mut locales = Vec::new();
         for (code, files) in sources {
-            let language: LanguageIdentifier = code
-                .parse()
-                .map_err(|_| I18nError::InvalidLocale { locale: code.clone() })?;
+            let language: LanguageIdentifier =
+                code.parse().map_err(|_| I18nError::InvalidLocale {
+                    locale: code.clone(),
+                })?;
             let mut bundle = FluentBundle::new_concurrent(vec![language.clone()]);
             // Unicode isolation marks would end up inside Discord mentions and links.
             bundle.set_use_isolating(false);
@@ -113,7 +114,10 @@ impl Texts {
 
     /// Codes of the shipped locales, e.g. `["en-US", "fr"]`.
     pub fn shipped(&self) -> Vec<String> {
-        self.locales.iter().map(|locale| locale.code.clone()).collect()
+        self.locales
+            .iter()
+            .map(|locale| locale.code.clone())
+            .collect()
     }
 
     /// The shipped locale serving `requested`, if any: exact match first, then same language.
@@ -226,9 +230,11 @@ fn inventory_of(sources: &[(String, String)]) -> BTreeMap<String, Vec<String>> {
         };
         for entry in resource.body {
             let (id, value, attributes) = match entry {
-                ast::Entry::Message(message) => {
-                    (message.id.name.to_owned(), message.value, message.attributes)
-                }
+                ast::Entry::Message(message) => (
+                    message.id.name.to_owned(),
+                    message.value,
+                    message.attributes,
+                ),
                 ast::Entry::Term(term) => (
                     format!("-{}", term.id.name),
                     Some(term.value),
@@ -318,7 +324,10 @@ mod tests {
     #[test]
     fn negotiation_falls_back_in_order() {
         let texts = texts();
-        assert_eq!(texts.negotiate(&[Some("ja"), Some("en-US"), Some("fr")]), "en-US");
+        assert_eq!(
+            texts.negotiate(&[Some("ja"), Some("en-US"), Some("fr")]),
+            "en-US"
+        );
         assert_eq!(texts.negotiate(&[None, Some("ja"), Some("fr")]), "fr");
     }
 

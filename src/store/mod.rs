@@ -42,6 +42,8 @@ const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// The URL names no supported backend or does not parse. Never echoes the URL, which
+    /// may hold a password.
     #[error("invalid database URL: {0}")]
     InvalidUrl(String),
     #[error("cannot create the database folder {path}: {source}")]
@@ -53,10 +55,14 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The row an update targets does not exist.
     #[error("{entity} not found")]
     NotFound { entity: &'static str },
+    /// Every freshly drawn reference was taken: practically impossible unless the
+    /// reference space is nearly full.
     #[error("no unused case reference found after {attempts} attempts")]
     ReferencesExhausted { attempts: u32 },
+    /// A stored value no longer parses (edited by hand, or written by a newer version).
     #[error("corrupt value in {table}.{column}: {detail}")]
     CorruptRow {
         table: &'static str,

@@ -1,5 +1,7 @@
 //! End-to-end tests, built as one binary (faster to link than one per file).
 
-mod support;
-mod store;
+mod cli;
 mod fake_discord_selftest;
+mod startup;
+mod store;
+mod support;

@@ -28,7 +28,10 @@ pub fn member_locale(ctx: Context<'_>) -> String {
     let data = ctx.data();
     let interaction_locale = ctx.locale();
     data.texts
-        .negotiate(&[interaction_locale, Some(data.config.server_defaults.language())])
+        .negotiate(&[
+            interaction_locale,
+            Some(data.config.server_defaults.language()),
+        ])
         .to_owned()
 }
 

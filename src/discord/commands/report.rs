@@ -128,10 +128,7 @@ pub async fn report(
 }
 
 #[poise::command(context_menu_command = "Report message", guild_only)]
-pub async fn report_message(
-    ctx: Context<'_>,
-    message: serenity::Message,
-) -> Result<(), BotError> {
+pub async fn report_message(ctx: Context<'_>, message: serenity::Message) -> Result<(), BotError> {
     let author = &message.author;
     let is_bot = author.bot || message.webhook_id.is_some();
     let reported = match ctx.guild_id() {
@@ -253,7 +250,13 @@ async fn start_menu_report(
         BotError::Refused("error-internal")
     })?;
     data.store
-        .save_pending_report(&token, guild_id.get() as i64, reporter_id, &payload, Utc::now())
+        .save_pending_report(
+            &token,
+            guild_id.get() as i64,
+            reporter_id,
+            &payload,
+            Utc::now(),
+        )
         .await?;
 
     let options = Reason::ALL
@@ -383,7 +386,12 @@ pub async fn on_details_submitted(
         is_witness: false,
         reason,
         details: details
-            .map(|text| text.trim().chars().take(MAX_DETAILS_CHARS).collect::<String>())
+            .map(|text| {
+                text.trim()
+                    .chars()
+                    .take(MAX_DETAILS_CHARS)
+                    .collect::<String>()
+            })
             .filter(|text| !text.is_empty()),
         linked_message: None,
     };
@@ -400,7 +408,13 @@ pub async fn on_details_submitted(
     };
     let guild_name = guild_name(ctx, guild_id, data, &filing.locale);
     let answer = reporting::file_report(&ctx.http, data, &settings, &guild_name, filing).await;
-    edit_deferred(&ctx.http, &interaction.token, answer.content, answer.help_card).await;
+    edit_deferred(
+        &ctx.http,
+        &interaction.token,
+        answer.content,
+        answer.help_card,
+    )
+    .await;
     Ok(true)
 }
 
@@ -442,7 +456,11 @@ async fn is_member(ctx: Context<'_>, guild_id: serenity::GuildId, user: serenity
 const UNKNOWN_MEMBER: isize = 10007;
 
 /// The linked message, read through the API, or `None` when the bot cannot read it.
-async fn fetch_evidence(http: &serenity::Http, channel_id: i64, message_id: i64) -> Option<NewEvidence> {
+async fn fetch_evidence(
+    http: &serenity::Http,
+    channel_id: i64,
+    message_id: i64,
+) -> Option<NewEvidence> {
     let channel = serenity::ChannelId::new(channel_id as u64);
     let message = serenity::MessageId::new(message_id as u64);
     match http.get_message(channel, message).await {

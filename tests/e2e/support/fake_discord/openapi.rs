@@ -41,12 +41,16 @@ pub enum Outcome {
     Skipped,
 }
 
+/// Compiled validators by `(method, path template)`; `None` when the operation has no JSON body
+/// schema.
+type ValidatorCache = HashMap<(Method, String), Option<Arc<Validator>>>;
+
 /// The loaded spec and its per-operation validators.
 struct Spec {
     document: Value,
     /// Path templates (relative to `/api/v10`) split into segments.
     templates: Vec<(String, Vec<String>)>,
-    validators: Mutex<HashMap<(Method, String), Option<Arc<Validator>>>>,
+    validators: Mutex<ValidatorCache>,
 }
 
 static SPEC: OnceLock<Option<Spec>> = OnceLock::new();

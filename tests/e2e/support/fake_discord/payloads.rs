@@ -575,7 +575,15 @@ impl FakeGuild {
             "presences": [],
             "stage_instances": [],
             "guild_scheduled_events": [],
-            "soundboard_sounds": []
+            "soundboard_sounds": [],
+            "embedded_activities": [],
+            "application_command_counts": {},
+            "lazy": true,
+            "region": "deprecated",
+            "home_header": null,
+            "hub_type": null,
+            "incidents_data": null,
+            "latest_onboarding_question_id": null
         });
         merge(&mut guild, extra);
         guild
@@ -1016,13 +1024,13 @@ fn resolve_guild_data(guild: &FakeGuild, data: &mut Value) {
         ids_by_type.push((6, target));
     }
     for (option_type, id) in ids_by_type {
-        if matches!(option_type, 6 | 9) {
-            if let Some(member) = guild.member(id) {
-                resolved["users"][id.to_string()] = member.user.to_json();
-                let mut partial = member.to_partial_json();
-                partial["permissions"] = json!(guild.base_permissions(member).to_string());
-                resolved["members"][id.to_string()] = partial;
-            }
+        if matches!(option_type, 6 | 9)
+            && let Some(member) = guild.member(id)
+        {
+            resolved["users"][id.to_string()] = member.user.to_json();
+            let mut partial = member.to_partial_json();
+            partial["permissions"] = json!(guild.base_permissions(member).to_string());
+            resolved["members"][id.to_string()] = partial;
         }
         if matches!(option_type, 8 | 9)
             && let Some(role) = guild.role(id)

@@ -1218,18 +1218,18 @@ fn interaction_callback(
             id
         }
         // DEFERRED_UPDATE_MESSAGE / UPDATE_MESSAGE: the original is the component's message.
-        Some(6 | 7) => {
+        Some(kind @ (6 | 7)) => {
             let message_id = snowflake(&interaction.payload["message"]["id"]);
-            if body["type"] == json!(7) {
-                let stored = message_id.and_then(|id| world.message_index(None, id));
-                match stored {
-                    Some(i) => edit_message(&mut world.messages[i], data, files),
-                    None => {
-                        let mut message = interaction.payload["message"].clone();
-                        edit_message(&mut message, data, files);
-                        world.store_message(message);
-                    }
+            let stored = match message_id.and_then(|id| world.message_index(None, id)) {
+                Some(index) => Some(index),
+                None if message_id.is_some() => {
+                    world.messages.push(interaction.payload["message"].clone());
+                    Some(world.messages.len() - 1)
                 }
+                None => None,
+            };
+            if let (7, Some(index)) = (kind, stored) {
+                edit_message(&mut world.messages[index], data, files);
             }
             message_id
         }

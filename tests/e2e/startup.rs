@@ -1,0 +1,181 @@
+//! The bot connects, identifies, registers its commands, survives a reconnect, waits out a
+//! rate limit and shuts down cleanly.
+
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::support::app::{TEST_TOKEN, WAIT, spawn_app, spawn_app_with};
+use crate::support::fake_discord::{FakeDiscordConfig, InteractionBuilder, Method, Scripted, ids};
+
+/// GUILDS | GUILD_MESSAGES | GUILD_MODERATION: no privileged intent.
+const EXPECTED_INTENTS: u64 = (1 << 0) | (1 << 9) | (1 << 2);
+
+fn command<'a>(commands: &'a [Value], name: &str) -> &'a Value {
+    commands
+        .iter()
+        .find(|command| command["name"] == name)
+        .unwrap_or_else(|| panic!("command {name} registered; got {commands:#?}"))
+}
+
+#[tokio::test]
+async fn the_bot_connects_registers_its_commands_and_stops_cleanly() {
+    let mut app = spawn_app().await;
+
+    let identify = app.fake.wait_for_identifies(1, WAIT).await.remove(0);
+    assert_eq!(identify.intents, EXPECTED_INTENTS);
+    assert_eq!(identify.token, format!("Bot {TEST_TOKEN}"));
+
+    let commands = app.registered_commands();
+    let names: Vec<&str> = commands
+        .iter()
+        .map(|command| command["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "report",
+            "Report message",
+            "Report user",
+            "cases",
+            "config",
+            "stats"
+        ]
+    );
+    let report = command(&commands, "report");
+    assert_eq!(report["name_localizations"]["fr"], "signaler");
+    assert_eq!(report["name_localizations"]["en-US"], "report");
+    assert_eq!(report["name_localizations"]["en-GB"], "report");
+    assert!(report["description_localizations"]["fr"].is_string());
+    let options: Vec<&str> = report["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|option| option["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(options, ["user", "reason", "details", "message", "victim"]);
+    let reasons = report["options"][1]["choices"].as_array().unwrap();
+    assert_eq!(reasons.len(), 8);
+    assert_eq!(reasons[0]["name"], "Harassment");
+    assert_eq!(reasons[0]["name_localizations"]["fr"], "Harcèlement");
+    assert_eq!(
+        command(&commands, "Report message")["name_localizations"]["fr"],
+        "Signaler le message"
+    );
+    assert_eq!(command(&commands, "Report message")["type"], 3);
+    assert_eq!(command(&commands, "Report user")["type"], 2);
+    // Moderator and admin commands are hidden by default; the bot still checks on use.
+    assert_eq!(
+        command(&commands, "cases")["default_member_permissions"],
+        (1u64 << 40).to_string()
+    );
+    assert_eq!(
+        command(&commands, "config")["default_member_permissions"],
+        (1u64 << 5).to_string()
+    );
+
+    // GUILD_CREATE made the server known to the store.
+    let deadline = Instant::now() + WAIT;
+    while app.store.guild(ids::GUILD as i64).await.unwrap().is_none() {
+        assert!(Instant::now() < deadline, "the guild was never stored");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    app.shutdown().await.expect("a clean shutdown");
+    assert!(
+        !app.fake.has_live_session(),
+        "the gateway session is closed"
+    );
+    app.assert_discord_traffic_valid();
+}
+
+#[tokio::test]
+async fn the_bot_keeps_answering_after_the_gateway_drops() {
+    let mut app = spawn_app().await;
+    app.fake.wait_for_live_session(WAIT).await;
+    app.fake.drop_gateway();
+    app.fake.wait_for_connections(2, WAIT).await;
+    app.fake.wait_for_live_session(WAIT).await;
+
+    let sent = app
+        .fake
+        .send_interaction(
+            InteractionBuilder::slash_command(
+                "stats",
+                serde_json::json!([
+                    { "type": 1, "name": "show", "options": [] }
+                ]),
+            )
+            .in_guild(
+                &app.fake.guild(ids::GUILD),
+                ids::GENERAL_CHANNEL,
+                ids::MODERATOR,
+            )
+            .locale("en-US"),
+        )
+        .await;
+    let callback = app.wait_for(Method::POST, &sent.callback_path()).await;
+    let body = callback.body.expect("a callback body");
+    assert_eq!(body["type"], 4);
+    assert_eq!(body["data"]["flags"], 64, "answered ephemerally");
+    assert!(
+        body["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("not available yet")
+    );
+
+    app.shutdown().await.expect("a clean shutdown");
+    app.assert_discord_traffic_valid();
+}
+
+#[tokio::test]
+async fn rate_limited_requests_are_retried_after_retry_after() {
+    let fake_world = FakeDiscordConfig::default();
+    let started = Instant::now();
+    let mut app = spawn_app_with(fake_world, |_| {}).await;
+    // Registration already happened; rate-limit the next interaction answer instead.
+    app.fake.script(
+        Method::POST,
+        "/interactions/*/*/callback",
+        Scripted::RateLimited {
+            retry_after: 0.4,
+            global: false,
+        },
+        1,
+    );
+    let sent = app
+        .fake
+        .send_interaction(
+            InteractionBuilder::slash_command(
+                "cases",
+                serde_json::json!([
+                    { "type": 1, "name": "open", "options": [] }
+                ]),
+            )
+            .in_guild(
+                &app.fake.guild(ids::GUILD),
+                ids::GENERAL_CHANNEL,
+                ids::MODERATOR,
+            )
+            .locale("fr"),
+        )
+        .await;
+    let attempts = app
+        .fake
+        .wait_for_requests(Method::POST, &sent.callback_path(), 2, WAIT)
+        .await;
+    assert_eq!(attempts[0].status, Some(429));
+    assert_eq!(attempts[1].status, Some(204));
+    assert!(started.elapsed() >= Duration::from_millis(400));
+    let body = attempts[1].body.clone().unwrap();
+    assert!(
+        body["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("pas encore disponible")
+    );
+
+    app.shutdown().await.expect("a clean shutdown");
+    app.assert_discord_traffic_valid();
+}

@@ -1,0 +1,134 @@
+//! `spawn_app()`: the real bot, started through its library entry point against a fresh fake
+//! Discord and a database of its own, with the repository's `bot.toml` as configuration.
+
+use std::path::Path;
+use std::time::Duration;
+
+use safe_button::app::{self, AppError, Embedded};
+use safe_button::config::Config;
+use safe_button::store::Store;
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use super::fake_discord::{FakeDiscord, FakeDiscordConfig, Method, RecordedRequest};
+
+/// A token in Discord's format; the fake accepts any.
+pub const TEST_TOKEN: &str =
+    "MTQwNjk0MjgzNjU5MDUxMDA4Mg.GfakeA.safe-button-test-token-not-a-secret";
+
+/// Generous: debug builds on a loaded two-core machine.
+pub const WAIT: Duration = Duration::from_secs(20);
+
+pub struct TestApp {
+    pub fake: FakeDiscord,
+    /// The database the bot uses, opened a second time for the test's own checks.
+    pub store: Store,
+    pub config: Config,
+    stop: Option<oneshot::Sender<()>>,
+    bot: Option<JoinHandle<Result<(), AppError>>>,
+    /// Kept for the database file's lifetime.
+    _folder: TempDir,
+}
+
+/// The repository's `bot.toml`, pointed at `api_base` and a database in `folder`.
+pub fn test_config(api_base: &str, database_url: &str, folder: &Path) -> Config {
+    let embedded = Embedded::load().expect("embedded data");
+    let mut config = Config::load(Path::new("bot.toml"), &embedded.vocabulary())
+        .expect("the repository's bot.toml is valid");
+    config.discord.api_base = Some(api_base.parse().expect("fake base URL"));
+    config.database.url = database_url.to_owned();
+    config.statistics.pseudonym_key_file = folder.join("pseudonym.key");
+    config
+}
+
+/// Starts the bot on a fresh SQLite database against a fresh standard fake Discord, and
+/// waits until it has registered its commands.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(FakeDiscordConfig::default(), |_| {}).await
+}
+
+/// Like [`spawn_app`], with another fake world and configuration changes.
+pub async fn spawn_app_with(
+    world: FakeDiscordConfig,
+    configure: impl FnOnce(&mut Config),
+) -> TestApp {
+    let fake = FakeDiscord::start_with(world).await;
+    let folder = TempDir::new().expect("temporary folder");
+    let database_url = format!("sqlite://{}", folder.path().join("data/bot.db").display());
+    let mut config = test_config(&fake.base_url(), &database_url, folder.path());
+    configure(&mut config);
+    let (bot, stop) = start_bot(config.clone());
+    fake.wait_for_request(Method::PUT, "/applications/*/commands", WAIT)
+        .await;
+    let store = Store::connect(&config.database.url, 2)
+        .await
+        .expect("open the bot's database");
+    TestApp {
+        fake,
+        store,
+        config,
+        stop: Some(stop),
+        bot: Some(bot),
+        _folder: folder,
+    }
+}
+
+/// Runs the bot in a task; sending on the returned channel asks it to shut down.
+pub fn start_bot(config: Config) -> (JoinHandle<Result<(), AppError>>, oneshot::Sender<()>) {
+    let (stop, stopped) = oneshot::channel::<()>();
+    let bot = tokio::spawn(async move {
+        let embedded = Embedded::load().expect("embedded data");
+        app::run(config, embedded, TEST_TOKEN, async {
+            let _ = stopped.await;
+        })
+        .await
+    });
+    (bot, stop)
+}
+
+impl TestApp {
+    /// Asks the bot to shut down as on SIGTERM and returns how its run ended.
+    pub async fn shutdown(&mut self) -> Result<(), AppError> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let bot = self.bot.take().expect("the bot is running");
+        tokio::time::timeout(WAIT, bot)
+            .await
+            .expect("the bot stops within the timeout")
+            .expect("the bot task did not panic")
+    }
+
+    /// The `PUT …/commands` body the bot registered.
+    pub fn registered_commands(&self) -> Vec<serde_json::Value> {
+        let put = self
+            .fake
+            .requests_matching(Method::PUT, "/applications/*/commands")
+            .pop()
+            .expect("commands were registered");
+        put.body
+            .and_then(|body| body.as_array().cloned())
+            .expect("the PUT body is a JSON array")
+    }
+
+    /// Every body the bot sent conformed to Discord's OpenAPI file, and every request had a
+    /// route in the fake.
+    pub fn assert_discord_traffic_valid(&self) {
+        self.fake.assert_no_violations();
+        self.fake.assert_no_unhandled_requests();
+    }
+
+    /// Waits for a request, failing the test with what did arrive otherwise.
+    pub async fn wait_for(&self, method: Method, pattern: &str) -> RecordedRequest {
+        self.fake.wait_for_request(method, pattern, WAIT).await
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
