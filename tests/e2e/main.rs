@@ -2,6 +2,7 @@
 
 mod cli;
 mod fake_discord_selftest;
+mod reporting;
 mod startup;
 mod store;
 mod support;

@@ -863,6 +863,13 @@ impl InteractionBuilder {
         Self::new(InteractionKind::ModalSubmit, data)
     }
 
+    /// Adds `user` to `data.resolved.users` with no member entry, as Discord does when an
+    /// option names someone who is not (or no longer) a member of the guild.
+    pub fn resolving_user(mut self, user: &FakeUser) -> Self {
+        self.data["resolved"]["users"][user.id.to_string()] = user.to_json();
+        self
+    }
+
     /// Happens in `channel_id` of `guild`, triggered by the member `user_id`.
     pub fn in_guild(mut self, guild: &FakeGuild, channel_id: u64, user_id: u64) -> Self {
         let member = guild.expect_member(user_id).clone();

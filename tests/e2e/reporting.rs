@@ -1,0 +1,614 @@
+//! Reporting and the 3018 help card (SPEC §2–3), end to end against the fake Discord.
+
+use std::time::Duration;
+
+use safe_button::domain::case::{CaseReference, HelpCardDelivery, ReportSource};
+use safe_button::domain::reason::Reason;
+use serde_json::{Value, json};
+
+use crate::support::app::{TestApp, WAIT, spawn_app};
+use crate::support::fake_discord::{
+    FakeUser, InteractionBuilder, MessageBuilder, Method, RecordedRequest, Scripted,
+    SentInteraction, ids,
+};
+
+/// `/report` by `reporter` against `reported`, with extra options.
+async fn slash_report(
+    app: &TestApp,
+    reporter: u64,
+    reported: u64,
+    locale: &str,
+    extra: &[Value],
+) -> SentInteraction {
+    let mut options = vec![
+        json!({ "name": "user", "type": 6, "value": reported.to_string() }),
+        json!({ "name": "reason", "type": 4, "value": 0 }),
+    ];
+    options.extend_from_slice(extra);
+    app.fake
+        .send_interaction(
+            InteractionBuilder::slash_command("report", Value::Array(options))
+                .in_guild(&app.fake.guild(ids::GUILD), ids::GENERAL_CHANNEL, reporter)
+                .locale(locale),
+        )
+        .await
+}
+
+/// The deferred callback: ephemeral "thinking".
+async fn assert_deferred_ephemerally(app: &TestApp, sent: &SentInteraction) {
+    let callback = app.wait_for(Method::POST, &sent.callback_path()).await;
+    let body = callback.body.expect("callback body");
+    assert_eq!(body["type"], 5, "deferred: {body}");
+    assert_eq!(body["data"]["flags"], 64, "ephemeral: {body}");
+}
+
+/// The final answer, edited into the deferred response.
+async fn final_answer(app: &TestApp, sent: &SentInteraction) -> RecordedRequest {
+    app.wait_for(Method::PATCH, &sent.original_path()).await
+}
+
+fn content(request: &RecordedRequest) -> String {
+    request.body.as_ref().expect("a JSON body")["content"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The case reference quoted in an acknowledgement ("… **K7M2QX**").
+fn reference_in(text: &str) -> CaseReference {
+    let start = text.find("**").expect("a bold reference") + 2;
+    let end = start + text[start..].find("**").expect("closing **");
+    CaseReference::parse(&text[start..end]).expect("a valid reference")
+}
+
+/// The help card DM sent to `user`: its multipart request.
+async fn help_card_dm(app: &TestApp, user: u64) -> RecordedRequest {
+    let opened = app.wait_for(Method::POST, "/users/@me/channels").await;
+    assert_eq!(
+        opened.body.as_ref().unwrap()["recipient_id"],
+        user.to_string(),
+        "the DM goes to the victim"
+    );
+    let channel = app.fake.dm_channel_of(user).expect("a DM channel");
+    app.wait_for(Method::POST, &format!("/channels/{channel}/messages"))
+        .await
+}
+
+/// The help card's parts: embed title, link button URLs and a vCard that a real parser reads.
+fn assert_help_card(request: &RecordedRequest, title: &str) {
+    let body = request.body.as_ref().expect("payload_json");
+    assert_eq!(body["embeds"][0]["title"], title);
+    let urls: Vec<&str> = body["components"][0]["components"]
+        .as_array()
+        .expect("a row of buttons")
+        .iter()
+        .map(|button| {
+            assert_eq!(button["style"], 5, "link buttons");
+            button["url"].as_str().unwrap()
+        })
+        .collect();
+    assert_eq!(
+        urls,
+        [
+            "https://3018.fr",
+            "https://3114.fr",
+            "https://www.allo119.gouv.fr"
+        ]
+    );
+    let file = request
+        .files
+        .iter()
+        .find(|file| file.filename.as_deref() == Some("3018.vcf"))
+        .expect("the 3018.vcf attachment");
+    assert_vcard_3018(&file.bytes);
+}
+
+fn assert_vcard_3018(bytes: &[u8]) {
+    let text = std::str::from_utf8(bytes).expect("UTF-8 vCard");
+    assert!(
+        text.contains("\r\n") && !text.replace("\r\n", "").contains('\n'),
+        "CRLF only"
+    );
+    let mut cards = ical::VcardParser::new(std::io::BufReader::new(bytes));
+    let card = cards.next().expect("one vCard").expect("a valid vCard");
+    let value = |name: &str| {
+        card.properties
+            .iter()
+            .find(|property| property.name == name)
+            .and_then(|property| property.value.clone())
+            .unwrap_or_else(|| panic!("{name} present"))
+    };
+    assert_eq!(value("VERSION"), "3.0");
+    assert_eq!(value("TEL"), "3018");
+    assert_eq!(value("URL"), "https://3018.fr");
+    assert!(value("FN").contains("3018"));
+    assert!(!value("N").is_empty());
+}
+
+/// Rows in a table of the bot's SQLite database, read directly.
+async fn count_rows(app: &TestApp, table: &str) -> i64 {
+    use sqlx::Connection;
+    let mut connection = sqlx::SqliteConnection::connect(&app.config.database.url)
+        .await
+        .unwrap();
+    sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+        .fetch_one(&mut connection)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_slash_report_is_stored_acknowledged_and_the_help_card_sent_by_dm() {
+    let app = spawn_app().await;
+    let sent = slash_report(
+        &app,
+        ids::ALICE,
+        ids::BILAL,
+        "fr",
+        &[json!({ "name": "details", "type": 3, "value": "Il m'insulte en MP depuis lundi" })],
+    )
+    .await;
+    assert_deferred_ephemerally(&app, &sent).await;
+
+    let dm = help_card_dm(&app, ids::ALICE).await;
+    assert_help_card(&dm, "3018 : aide contre le cyberharcèlement");
+    assert!(content(&dm).contains("Tu as signalé du harcèlement sur Refuge"));
+
+    let answer = final_answer(&app, &sent).await;
+    let text = content(&answer);
+    assert!(text.contains("Ton signalement est enregistré"), "{text}");
+    assert!(text.contains("en message privé"), "{text}");
+    assert!(
+        answer.body.as_ref().unwrap()["embeds"]
+            .as_array()
+            .is_none_or(Vec::is_empty)
+    );
+
+    let case = app
+        .store
+        .case_by_reference(ids::GUILD as i64, &reference_in(&text))
+        .await
+        .unwrap()
+        .expect("the acknowledged case is stored");
+    assert_eq!(case.reported_user_id, ids::BILAL as i64);
+    assert_eq!(case.victim_user_id, ids::ALICE as i64);
+    assert_eq!(case.reason, Reason::Harassment);
+    let reports = app.store.reports_of_case(case.id).await.unwrap();
+    assert_eq!(reports.len(), 1);
+    assert_eq!(reports[0].reporter_user_id, Some(ids::ALICE as i64));
+    assert_eq!(
+        reports[0].details.as_deref(),
+        Some("Il m'insulte en MP depuis lundi")
+    );
+    assert_eq!(reports[0].source, ReportSource::Slash);
+    assert_eq!(reports[0].help_card, HelpCardDelivery::DmSent);
+    // Nothing was posted where others can see it.
+    assert_nothing_posted_publicly(&app);
+    app.assert_discord_traffic_valid();
+}
+
+/// No message was created in a server channel (interaction answers are ephemeral).
+fn assert_nothing_posted_publicly(app: &TestApp) {
+    for channel in [ids::GENERAL_CHANNEL, ids::QUEUE_CHANNEL, ids::RULES_CHANNEL] {
+        let posts = app
+            .fake
+            .requests_matching(Method::POST, &format!("/channels/{channel}/messages"));
+        assert!(posts.is_empty(), "posted in {channel}: {posts:?}");
+    }
+}
+
+#[tokio::test]
+async fn closed_dms_put_the_card_in_the_ephemeral_answer() {
+    let app = spawn_app().await;
+    app.fake.script(
+        Method::POST,
+        "/channels/*/messages",
+        Scripted::cannot_send_to_user(),
+        1,
+    );
+    let sent = slash_report(&app, ids::ALICE, ids::BILAL, "en-US", &[]).await;
+    assert_deferred_ephemerally(&app, &sent).await;
+    let answer = final_answer(&app, &sent).await;
+    let text = content(&answer);
+    assert!(
+        text.contains("could not send you a private message"),
+        "{text}"
+    );
+    assert_help_card(&answer, "3018: help against online harassment");
+
+    let case = app
+        .store
+        .case_by_reference(ids::GUILD as i64, &reference_in(&text))
+        .await
+        .unwrap()
+        .unwrap();
+    let reports = app.store.reports_of_case(case.id).await.unwrap();
+    assert_eq!(reports[0].help_card, HelpCardDelivery::DmFailed);
+    assert_nothing_posted_publicly(&app);
+    app.assert_discord_traffic_valid();
+}
+
+#[tokio::test]
+async fn replies_follow_the_client_language_then_the_server_language() {
+    let app = spawn_app().await;
+    for (locale, expected) in [
+        ("en-US", "Your report is recorded"),
+        ("en-GB", "Your report is recorded"),
+        ("fr", "Ton signalement est enregistré"),
+        // Not shipped: the server's language (the bot.toml default, fr).
+        ("ja", "Ton signalement est enregistré"),
+    ] {
+        let sent = slash_report(&app, ids::CHLOE, ids::DIMITRI, locale, &[]).await;
+        let text = content(&final_answer(&app, &sent).await);
+        assert!(text.contains(expected), "{locale}: {text}");
+    }
+    app.assert_discord_traffic_valid();
+}
+
+#[tokio::test]
+async fn a_witness_report_helps_the_victim_without_naming_the_reporter() {
+    let app = spawn_app().await;
+    let sent = slash_report(
+        &app,
+        ids::EMMA,
+        ids::BILAL,
+        "fr",
+        &[json!({ "name": "victim", "type": 6, "value": ids::CHLOE.to_string() })],
+    )
+    .await;
+    let dm = help_card_dm(&app, ids::CHLOE).await;
+    let intro = content(&dm);
+    assert!(intro.contains("Quelqu'un sur Refuge a signalé"), "{intro}");
+    let whole_dm = serde_json::to_string(dm.body.as_ref().unwrap()).unwrap();
+    assert!(!whole_dm.contains(&ids::EMMA.to_string()));
+    assert!(!whole_dm.contains("emma"), "{whole_dm}");
+    assert!(
+        app.fake.dm_channel_of(ids::EMMA).is_none(),
+        "the witness gets no DM"
+    );
+
+    let text = content(&final_answer(&app, &sent).await);
+    assert!(text.contains("à la personne que tu protèges"), "{text}");
+    let case = app
+        .store
+        .case_by_reference(ids::GUILD as i64, &reference_in(&text))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(case.victim_user_id, ids::CHLOE as i64);
+    let reports = app.store.reports_of_case(case.id).await.unwrap();
+    assert!(reports[0].is_witness);
+    assert_eq!(reports[0].reporter_user_id, Some(ids::EMMA as i64));
+    app.assert_discord_traffic_valid();
+}
+
+#[tokio::test]
+async fn the_message_menu_snapshots_the_message_then_asks_reason_and_details() {
+    let app = spawn_app().await;
+    let guild = app.fake.guild(ids::GUILD);
+    let message = MessageBuilder::in_guild(
+        &guild,
+        ids::GENERAL_CHANNEL,
+        ids::BILAL,
+        "t'es vraiment nul, personne ne veut de toi ici",
+    )
+    .field(
+        "attachments",
+        json!([{
+            "id": "1573641254766510999",
+            "filename": "capture.png",
+            "size": 1024,
+            "url": "https://cdn.discordapp.com/attachments/1/2/capture.png",
+            "proxy_url": "https://media.discordapp.net/attachments/1/2/capture.png"
+        }]),
+    )
+    .build();
+    let message_id: i64 = message["id"].as_str().unwrap().parse().unwrap();
+
+    let menu = app
+        .fake
+        .send_interaction(
+            InteractionBuilder::message_command("Report message", message.clone())
+                .in_guild(&guild, ids::GENERAL_CHANNEL, ids::ALICE)
+                .locale("fr"),
+        )
+        .await;
+    assert_deferred_ephemerally(&app, &menu).await;
+    let prompt = final_answer(&app, &menu).await;
+    let select = &prompt.body.as_ref().unwrap()["components"][0]["components"][0];
+    assert_eq!(select["type"], 3, "a string select");
+    assert_eq!(select["options"].as_array().unwrap().len(), 8);
+    let select_id = select["custom_id"].as_str().unwrap().to_owned();
+
+    let picked = app
+        .fake
+        .send_interaction(
+            InteractionBuilder::select(
+                &select_id,
+                &["insults-hate"],
+                app.fake
+                    .original_response(&menu)
+                    .expect("the prompt message"),
+            )
+            .in_guild(&guild, ids::GENERAL_CHANNEL, ids::ALICE)
+            .locale("fr"),
+        )
+        .await;
+    let modal = app.wait_for(Method::POST, &picked.callback_path()).await;
+    let modal = modal.body.unwrap();
+    assert_eq!(modal["type"], 9, "a modal");
+    let modal_id = modal["data"]["custom_id"].as_str().unwrap().to_owned();
+
+    let submitted = app
+        .fake
+        .send_interaction(
+            InteractionBuilder::modal_submit(
+                &modal_id,
+                &[("details", "Ça dure depuis une semaine")],
+            )
+            .in_guild(&guild, ids::GENERAL_CHANNEL, ids::ALICE)
+            .locale("fr"),
+        )
+        .await;
+    assert_deferred_ephemerally(&app, &submitted).await;
+    help_card_dm(&app, ids::ALICE).await;
+    let text = content(&final_answer(&app, &submitted).await);
+    let case = app
+        .store
+        .case_by_reference(ids::GUILD as i64, &reference_in(&text))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(case.reason, Reason::InsultsOrHate);
+    assert_eq!(case.reported_user_id, ids::BILAL as i64);
+    let reports = app.store.reports_of_case(case.id).await.unwrap();
+    assert_eq!(reports[0].source, ReportSource::MessageMenu);
+    assert_eq!(
+        reports[0].details.as_deref(),
+        Some("Ça dure depuis une semaine")
+    );
+    let evidence = app.store.evidence_of_case(case.id).await.unwrap();
+    assert_eq!(evidence.len(), 1);
+    assert_eq!(evidence[0].message_id, message_id);
+    assert_eq!(evidence[0].author_id, ids::BILAL as i64);
+    assert_eq!(evidence[0].channel_id, ids::GENERAL_CHANNEL as i64);
+    assert_eq!(
+        evidence[0].content.as_deref(),
+        Some("t'es vraiment nul, personne ne veut de toi ici")
+    );
+    assert_eq!(
+        evidence[0].attachment_urls,
+        ["https://cdn.discordapp.com/attachments/1/2/capture.png"]
+    );
+
+    // The same form cannot be sent twice.
+    let again = app
+        .fake
+        .send_interaction(
+            InteractionBuilder::modal_submit(&modal_id, &[("details", "encore")])
+                .in_guild(&guild, ids::GENERAL_CHANNEL, ids::ALICE)
+                .locale("fr"),
+        )
+        .await;
+    let text = content(&final_answer(&app, &again).await);
+    assert!(text.contains("a expiré ou a déjà été envoyé"), "{text}");
+    app.assert_discord_traffic_valid();
+}
+
+#[tokio::test]
+async fn the_user_menu_asks_reason_and_details_then_files_the_report() {
+    let app = spawn_app().await;
+    let guild = app.fake.guild(ids::GUILD);
+    let target = guild.expect_member(ids::DIMITRI).user.clone();
+    let menu = app
+        .fake
+        .send_interaction(
+            InteractionBuilder::user_command("Report user", &target)
+                .in_guild(&guild, ids::GENERAL_CHANNEL, ids::EMMA)
+                .locale("en-US"),
+        )
+        .await;
+    let prompt = final_answer(&app, &menu).await;
+    let select_id = prompt.body.unwrap()["components"][0]["components"][0]["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let picked = app
+        .fake
+        .send_interaction(
+            InteractionBuilder::select(
+                &select_id,
+                &["threats"],
+                app.fake
+                    .original_response(&menu)
+                    .expect("the prompt message"),
+            )
+            .in_guild(&guild, ids::GENERAL_CHANNEL, ids::EMMA)
+            .locale("en-US"),
+        )
+        .await;
+    let modal = app.wait_for(Method::POST, &picked.callback_path()).await;
+    let modal_id = modal.body.unwrap()["data"]["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let submitted = app
+        .fake
+        .send_interaction(
+            InteractionBuilder::modal_submit(&modal_id, &[("details", "")])
+                .in_guild(&guild, ids::GENERAL_CHANNEL, ids::EMMA)
+                .locale("en-US"),
+        )
+        .await;
+    let dm = help_card_dm(&app, ids::EMMA).await;
+    assert_help_card(&dm, "3018: help against online harassment");
+    let text = content(&final_answer(&app, &submitted).await);
+    assert!(text.contains("Your report is recorded"), "{text}");
+    let case = app
+        .store
+        .case_by_reference(ids::GUILD as i64, &reference_in(&text))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(case.reason, Reason::Threats);
+    let reports = app.store.reports_of_case(case.id).await.unwrap();
+    assert_eq!(reports[0].source, ReportSource::UserMenu);
+    assert_eq!(reports[0].details, None);
+    app.assert_discord_traffic_valid();
+}
+
+#[tokio::test]
+async fn refused_reports_get_their_own_message_and_store_nothing() {
+    let app = spawn_app().await;
+    let long_details = "x".repeat(1001);
+    let other_server_link = "https://discord.com/channels/1/2/3".to_owned();
+    let cases: Vec<(u64, Vec<Value>, &str)> = vec![
+        (ids::ALICE, vec![], "te signaler toi-même"),
+        (ids::BOT, vec![], "ne peut pas être signalé lui-même"),
+        (
+            ids::BILAL,
+            vec![json!({ "name": "details", "type": 3, "value": long_details })],
+            "1000 caractères au plus",
+        ),
+        (
+            ids::BILAL,
+            vec![json!({ "name": "message", "type": 3, "value": "pas un lien" })],
+            "pas un lien vers un message Discord",
+        ),
+        (
+            ids::BILAL,
+            vec![json!({ "name": "message", "type": 3, "value": other_server_link })],
+            "pointe vers un autre serveur",
+        ),
+        (
+            ids::BILAL,
+            vec![json!({ "name": "victim", "type": 6, "value": ids::BILAL.to_string() })],
+            "ne peuvent pas être la même",
+        ),
+    ];
+    for (reported, extra, expected) in cases {
+        let sent = slash_report(&app, ids::ALICE, reported, "fr", &extra).await;
+        let text = content(&final_answer(&app, &sent).await);
+        assert!(text.contains(expected), "{expected}: {text}");
+        assert!(!text.contains("enregistré"), "{text}");
+    }
+
+    // Someone who left the server, and another bot's account: Discord resolves the user but
+    // no member.
+    let guild = app.fake.guild(ids::GUILD);
+    let outsider = FakeUser::new(ids::OUTSIDER, "parti.e");
+    let other_bot = FakeUser {
+        bot: true,
+        ..FakeUser::new(ids::OUTSIDER + 1, "autre-bot")
+    };
+    for (user, expected) in [
+        (&outsider, "n'est pas (ou plus) membre"),
+        (&other_bot, "Les comptes de bot ne peuvent pas"),
+    ] {
+        let options = json!([
+            { "name": "user", "type": 6, "value": user.id.to_string() },
+            { "name": "reason", "type": 4, "value": 2 }
+        ]);
+        let sent = app
+            .fake
+            .send_interaction(
+                InteractionBuilder::slash_command("report", options)
+                    .resolving_user(user)
+                    .in_guild(&guild, ids::GENERAL_CHANNEL, ids::ALICE)
+                    .locale("fr"),
+            )
+            .await;
+        let text = content(&final_answer(&app, &sent).await);
+        assert!(text.contains(expected), "{expected}: {text}");
+    }
+
+    // A message whose author has left: Discord answers 10007 Unknown Member.
+    let gone = MessageBuilder::new(ids::GENERAL_CHANNEL, &outsider, "message d'avant")
+        .field("guild_id", json!(ids::GUILD.to_string()))
+        .build();
+    let menu = app
+        .fake
+        .send_interaction(
+            InteractionBuilder::message_command("Report message", gone)
+                .in_guild(&guild, ids::GENERAL_CHANNEL, ids::ALICE)
+                .locale("fr"),
+        )
+        .await;
+    let text = content(&final_answer(&app, &menu).await);
+    assert!(text.contains("n'est pas (ou plus) membre"), "{text}");
+
+    for table in [
+        "cases",
+        "reports",
+        "evidence",
+        "stats_events",
+        "pending_reports",
+    ] {
+        assert_eq!(
+            count_rows(&app, table).await,
+            0,
+            "nothing stored in {table}"
+        );
+    }
+    assert!(
+        app.fake.dm_channel_of(ids::ALICE).is_none(),
+        "no help card DM"
+    );
+    app.assert_discord_traffic_valid();
+}
+
+#[tokio::test]
+async fn the_acknowledgement_arrives_even_when_the_database_is_slow() {
+    let app = spawn_app().await;
+    // Another connection holds SQLite's write lock: the bot's insert waits for it.
+    let database = app.config.database.url.clone();
+    let (locked, release) = (
+        tokio::sync::oneshot::channel::<()>(),
+        tokio::sync::oneshot::channel::<()>(),
+    );
+    let (locked_tx, locked_rx) = locked;
+    let (release_tx, release_rx) = release;
+    let holder = tokio::spawn(async move {
+        use sqlx::Connection;
+        let mut connection = sqlx::SqliteConnection::connect(&database).await.unwrap();
+        sqlx::query("BEGIN IMMEDIATE")
+            .execute(&mut connection)
+            .await
+            .unwrap();
+        locked_tx.send(()).unwrap();
+        let _ = release_rx.await;
+        sqlx::query("ROLLBACK")
+            .execute(&mut connection)
+            .await
+            .unwrap();
+    });
+    locked_rx.await.unwrap();
+
+    let sent = slash_report(&app, ids::ALICE, ids::BILAL, "fr", &[]).await;
+    // Acknowledged (deferred) while the database is still blocked…
+    assert_deferred_ephemerally(&app, &sent).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(
+        app.fake
+            .requests_matching(Method::PATCH, &sent.original_path())
+            .is_empty(),
+        "nothing is said before the report is stored"
+    );
+    // …and completed once the database answers.
+    release_tx.send(()).unwrap();
+    holder.await.unwrap();
+    let text = content(
+        &app.fake
+            .wait_for_request(Method::PATCH, &sent.original_path(), WAIT)
+            .await,
+    );
+    assert!(text.contains("Ton signalement est enregistré"), "{text}");
+    assert!(
+        app.store
+            .case_by_reference(ids::GUILD as i64, &reference_in(&text))
+            .await
+            .unwrap()
+            .is_some()
+    );
+    app.assert_discord_traffic_valid();
+}
