@@ -5,6 +5,7 @@ pub mod commands;
 pub mod error;
 pub mod events;
 pub mod help_card;
+pub mod permissions;
 pub mod registration;
 pub mod reporting;
 pub mod rest_forwarder;

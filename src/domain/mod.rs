@@ -1,5 +1,6 @@
 //! Pure product logic: no serenity, no sqlx. Everything here is unit-tested inline.
 
+pub mod access;
 pub mod case;
 pub mod help_card;
 pub mod helpline;
