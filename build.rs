@@ -3,4 +3,6 @@
 fn main() {
     println!("cargo::rerun-if-changed=locales");
     println!("cargo::rerun-if-changed=helplines");
+    // `sqlx::migrate!` embeds migrations/ too.
+    println!("cargo::rerun-if-changed=migrations");
 }

@@ -7,7 +7,7 @@ use poise::serenity_prelude as serenity;
 
 use crate::config::Config;
 use crate::discord::rest_forwarder::RestForwarder;
-use crate::discord::{BotData, BotError, commands, error, events, registration};
+use crate::discord::{BotData, BotError, commands, error, events, onboarding, registration};
 use crate::domain::helpline::{HelplineDataError, HelplineDirectory};
 use crate::domain::settings::Vocabulary;
 use crate::i18n::{I18nError, Texts};
@@ -29,6 +29,8 @@ pub enum AppError {
     Helplines(#[from] HelplineDataError),
     #[error("database: {0}")]
     Store(#[from] StoreError),
+    #[error("{0}")]
+    PseudonymKey(#[from] crate::pseudonym_key::KeyError),
     #[error("cannot start the REST forwarder: {0}")]
     Forwarder(std::io::Error),
     #[error("Discord: {0}")]
@@ -113,13 +115,25 @@ async fn run_client(
         tracing::warn!(%missing, "command text missing");
     }
     let dev_guild = config.discord.dev_guild_id.map(serenity::GuildId::new);
+    let pseudonyms = crate::pseudonym_key::from_environment(&config.statistics.pseudonym_key_file)?;
+    let retention_job = (
+        store.clone(),
+        config.server_defaults.clone(),
+        embedded.vocabulary(),
+    );
     let data = BotData {
         config: Arc::clone(&config),
         vocabulary: embedded.vocabulary(),
         texts: embedded.texts,
         helplines: embedded.helplines,
         store,
+        pseudonyms,
+        shields: Default::default(),
+        case_locks: Default::default(),
     };
+    // The shields that were running when the bot stopped keep running.
+    data.shields
+        .load(data.store.active_shields(chrono::Utc::now()).await?);
     let framework = poise::Framework::builder()
         .options(poise::FrameworkOptions {
             commands,
@@ -131,6 +145,8 @@ async fn run_client(
                     framework.user_data,
                 ))
             },
+            // The setup checklist, once per server, to the first admin (SPEC §6).
+            post_command: |ctx| Box::pin(onboarding::after_command(ctx)),
             initialize_owners: false,
             ..Default::default()
         })
@@ -156,8 +172,13 @@ async fn run_client(
         tracing::info!("shutting down");
         shard_manager.shutdown_all().await;
     });
+    let (job_store, defaults, vocabulary) = retention_job;
+    let retention = tokio::spawn(crate::store::purge_every_hour(
+        job_store, defaults, vocabulary,
+    ));
     let outcome = client.start_autosharded().await;
     stopper.abort();
+    retention.abort();
     outcome?;
     tracing::info!("stopped");
     Ok(())

@@ -36,6 +36,13 @@ pub enum CliCommand {
     CheckConfig,
     /// Apply the database migrations and exit.
     Migrate,
+    /// Purge what the retention settings say has expired (evidence and free text of closed
+    /// cases, old statistics rows), print what was removed, and exit.
+    Purge {
+        /// Print what would be removed, without removing anything.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 /// Entry point of the binary.
@@ -81,6 +88,10 @@ async fn execute(cli: Cli) -> ExitCode {
                     ExitCode::FAILURE
                 }
             }
+        }
+        CliCommand::Purge { dry_run } => {
+            init_logging(&config);
+            purge(&config, &embedded, *dry_run).await
         }
         CliCommand::Run => {
             let token = match config::token_from_env() {
@@ -138,5 +149,44 @@ async fn termination_signal() {
     #[cfg(not(unix))]
     {
         let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// `safe-button purge [--dry-run]`.
+async fn purge(config: &Config, embedded: &Embedded, dry_run: bool) -> ExitCode {
+    let store = match app::open_store(config).await {
+        Ok(store) => store,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let purged = store
+        .purge_expired(
+            &config.server_defaults,
+            &embedded.vocabulary(),
+            chrono::Utc::now(),
+            dry_run,
+        )
+        .await;
+    store.close().await;
+    match purged {
+        Ok(report) => {
+            let verb = if dry_run { "would remove" } else { "removed" };
+            println!(
+                "{}: {verb} the evidence and free text of {} closed case(s) \
+                 ({} evidence row(s), {} report detail(s)) and {} statistics row(s)",
+                if dry_run { "dry run" } else { "ok" },
+                report.cases,
+                report.evidence_rows,
+                report.report_details,
+                report.statistics_rows
+            );
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
     }
 }

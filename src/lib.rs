@@ -9,4 +9,5 @@ pub mod config;
 pub mod discord;
 pub mod domain;
 pub mod i18n;
+pub mod pseudonym_key;
 pub mod store;

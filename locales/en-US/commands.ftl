@@ -146,3 +146,8 @@ period-7d = Last 7 days
 period-30d = Last 30 days
 period-90d = Last 90 days
 period-12m = Last 12 months
+
+cmd-privacy = privacy
+    .description = Your personal data in Safe Button
+cmd-privacy-delete-my-data = delete-my-data
+    .description = Erase the reports you made here: their details and your name on them

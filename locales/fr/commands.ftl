@@ -146,3 +146,8 @@ period-7d = 7 derniers jours
 period-30d = 30 derniers jours
 period-90d = 90 derniers jours
 period-12m = 12 derniers mois
+
+cmd-privacy = confidentialite
+    .description = Tes données personnelles dans Safe Button
+cmd-privacy-delete-my-data = effacer-mes-donnees
+    .description = Efface les signalements que tu as faits ici : leurs détails et ton nom dessus

@@ -50,7 +50,7 @@ pub async fn on_error(error: poise::FrameworkError<'_, BotData, BotError>) {
 }
 
 async fn reply_error(ctx: Context<'_>, message_id: &str) {
-    let locale = super::commands::member_locale(ctx);
+    let locale = super::commands::member_locale(ctx).await;
     let text = ctx.data().texts.text(&locale, message_id);
     let reply = CreateReply::default().content(text).ephemeral(true);
     if let Err(error) = ctx.send(reply).await {

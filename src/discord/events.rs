@@ -5,6 +5,7 @@ use poise::serenity_prelude as serenity;
 
 use super::commands::report;
 use super::{BotData, BotError};
+use super::{protection, queue};
 
 pub async fn handle(
     ctx: &serenity::Context,
@@ -25,7 +26,14 @@ pub async fn handle(
         serenity::FullEvent::InteractionCreate { interaction } => {
             let handled = match interaction {
                 serenity::Interaction::Component(component) => {
-                    report::on_reason_selected(ctx, data, component).await
+                    match report::on_reason_selected(ctx, data, component).await {
+                        Ok(false) => match protection::on_victim_button(ctx, data, component).await
+                        {
+                            Ok(false) => queue::on_component(ctx, data, component).await,
+                            other => other,
+                        },
+                        other => other,
+                    }
                 }
                 serenity::Interaction::Modal(modal) => {
                     report::on_details_submitted(ctx, data, modal).await
@@ -36,6 +44,12 @@ pub async fn handle(
                 Ok(true) => {}
                 Ok(false) => tracing::warn!("interaction with an unknown custom id ignored"),
                 Err(error) => tracing::error!(%error, "interaction failed"),
+            }
+        }
+        // The contact shield: one in-memory lookup per message (SPEC §4).
+        serenity::FullEvent::Message { new_message } => {
+            if let Err(error) = protection::on_message(ctx, data, new_message).await {
+                tracing::error!(%error, "contact shield failed on a message");
             }
         }
         _ => {}

@@ -5,7 +5,10 @@ pub mod commands;
 pub mod error;
 pub mod events;
 pub mod help_card;
+pub mod onboarding;
 pub mod permissions;
+pub mod protection;
+pub mod queue;
 pub mod registration;
 pub mod reporting;
 pub mod rest_forwarder;
@@ -14,6 +17,7 @@ use std::sync::Arc;
 
 use crate::config::Config;
 use crate::domain::helpline::HelplineDirectory;
+use crate::domain::pseudonym::Pseudonymizer;
 use crate::domain::settings::Vocabulary;
 use crate::i18n::Texts;
 use crate::store::Store;
@@ -27,6 +31,12 @@ pub struct BotData {
     pub helplines: Arc<HelplineDirectory>,
     pub vocabulary: Vocabulary,
     pub store: Store,
+    /// Keyed pseudonyms of reported members, for statistics.
+    pub pseudonyms: Pseudonymizer,
+    /// The contact shields running now, for the MESSAGE_CREATE hot path.
+    pub shields: protection::ShieldIndex,
+    /// Serialises the actions on one case (double clicks, two moderators).
+    pub case_locks: protection::CaseLocks,
 }
 
 pub type Context<'a> = poise::Context<'a, BotData, BotError>;

@@ -23,14 +23,21 @@ pub const BASE_LOCALE: &str = "en-US";
 pub fn localize(commands: &mut [Command], texts: &Texts) -> Vec<String> {
     let mut missing = Vec::new();
     for command in commands {
-        localize_command(command, texts, &mut missing);
+        localize_command(command, None, texts, &mut missing);
     }
     missing.sort();
     missing.dedup();
     missing
 }
 
-fn localize_command(command: &mut Command, texts: &Texts, missing: &mut Vec<String>) {
+/// `parent` is the path of the enclosing command: poise only fills `qualified_name` when the
+/// framework starts, after this runs.
+fn localize_command(
+    command: &mut Command,
+    parent: Option<&str>,
+    texts: &Texts,
+    missing: &mut Vec<String>,
+) {
     let lookup = |id: &str, missing: &mut Vec<String>| Localized::of(texts, id, missing);
     if command.context_menu_action.is_some() {
         let id = format!("menu-{}", command.name.replace('_', "-"));
@@ -40,7 +47,10 @@ fn localize_command(command: &mut Command, texts: &Texts, missing: &mut Vec<Stri
         }
         return;
     }
-    let path = command.qualified_name.replace(' ', "-");
+    let path = match parent {
+        Some(parent) => format!("{parent}-{}", command.name),
+        None => command.name.to_string(),
+    };
     let id = format!("cmd-{path}");
     if let Some(name) = lookup(&id, missing) {
         command.name_localizations = name.localizations.into();
@@ -66,7 +76,7 @@ fn localize_command(command: &mut Command, texts: &Texts, missing: &mut Vec<Stri
         }
     }
     for subcommand in &mut command.subcommands {
-        localize_command(subcommand, texts, missing);
+        localize_command(subcommand, Some(&path), texts, missing);
     }
 }
 

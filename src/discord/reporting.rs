@@ -37,6 +37,8 @@ pub struct Acknowledgement {
     pub content: String,
     /// The help card, when it could not be delivered by DM (or the report was not stored).
     pub help_card: Option<RenderedHelpCard>,
+    /// The victim's protective buttons, when the server's policy offers them.
+    pub protection: Option<serenity::CreateActionRow>,
 }
 
 /// The settings of a server: its own values over the bot defaults. A database problem here
@@ -93,7 +95,10 @@ pub async fn file_report(
             .with_timezone(&settings.timezone())
             .format("%Y-%m-%dT%H")
             .to_string(),
-        reported_pseudonym: None,
+        reported_pseudonym: Some(
+            data.pseudonyms
+                .pseudonym(report.guild_id, report.reported_id),
+        ),
     };
     let card = data
         .helplines
@@ -108,6 +113,7 @@ pub async fn file_report(
             return Acknowledgement {
                 content: data.texts.text(&filing.locale, "report-store-failed"),
                 help_card: card.map(|card| help_card::render(&card, &data.texts, &filing.locale)),
+                protection: None,
             };
         }
     };
@@ -148,12 +154,25 @@ pub async fn file_report(
         tracing::error!(case = %recorded.reference, %error, "help card delivery not recorded");
     }
 
+    // After the help card, so that the queue embed shows whether it reached the victim.
+    let protection =
+        super::protection::after_report(http, data, settings, report, &recorded, &filing.locale)
+            .await;
+
     let dm_failed = delivery == HelpCardDelivery::DmFailed;
     Acknowledgement {
-        content: acknowledgement_text(data, &filing, settings, &recorded, delivery),
+        content: acknowledgement_text(
+            data,
+            &filing,
+            settings,
+            &recorded,
+            delivery,
+            protection.lines,
+        ),
         help_card: card
             .filter(|_| dm_failed)
             .map(|card| help_card::render(&card, &data.texts, &filing.locale)),
+        protection: protection.buttons,
     }
 }
 
@@ -198,6 +217,7 @@ fn acknowledgement_text(
     settings: &Settings,
     recorded: &RecordedReport,
     delivery: HelpCardDelivery,
+    protection_lines: Vec<String>,
 ) -> String {
     let texts = &data.texts;
     let locale = filing.locale.as_str();
@@ -215,6 +235,7 @@ fn acknowledgement_text(
         lines.push(texts.text(locale, "report-link-unreadable"));
     }
     lines.push(texts.format(locale, "report-next-steps", Some(&sealed)));
+    lines.extend(protection_lines);
     let witness = filing.report.is_witness;
     let help = match (delivery, witness) {
         (HelpCardDelivery::DmSent, false) => "report-help-card-sent",
@@ -244,6 +265,18 @@ pub fn discord_error_code(error: &serenity::Error) -> Option<isize> {
     }
 }
 
+/// Answers a filed report: its acknowledgement, help card and protective buttons.
+pub async fn acknowledge(http: &Http, interaction_token: &str, answer: Acknowledgement) {
+    edit_deferred_with(
+        http,
+        interaction_token,
+        answer.content,
+        answer.help_card,
+        answer.protection,
+    )
+    .await;
+}
+
 /// Replaces the deferred "thinking" state of an interaction with the answer. Tries twice:
 /// an acknowledged report must not end up without its answer because of one network hiccup.
 pub async fn edit_deferred(
@@ -252,13 +285,28 @@ pub async fn edit_deferred(
     content: String,
     help_card: Option<RenderedHelpCard>,
 ) {
+    edit_deferred_with(http, interaction_token, content, help_card, None).await;
+}
+
+async fn edit_deferred_with(
+    http: &Http,
+    interaction_token: &str,
+    content: String,
+    help_card: Option<RenderedHelpCard>,
+    extra_row: Option<serenity::CreateActionRow>,
+) {
     for attempt in 1..=2 {
         let mut edit = EditInteractionResponse::new().content(content.clone());
+        let mut rows = Vec::new();
         if let Some(card) = &help_card {
             edit = edit
                 .embed(card.embed.clone())
-                .components(vec![card.buttons.clone()])
                 .new_attachment(card.contact_file.clone());
+            rows.push(card.buttons.clone());
+        }
+        rows.extend(extra_row.clone());
+        if !rows.is_empty() {
+            edit = edit.components(rows);
         }
         match edit.execute(http, interaction_token).await {
             Ok(_) => return,

@@ -17,6 +17,30 @@ const MINUTE: Duration = Duration::from_secs(60);
 const HOUR: Duration = Duration::from_secs(3600);
 const DAY: Duration = Duration::from_secs(24 * 3600);
 
+/// Discord permission bits the bot needs in the queue channel to post a case (embed and
+/// evidence file included), with the Fluent id of each permission's name.
+pub const QUEUE_CHANNEL_PERMISSIONS: [(u64, &str); 4] = [
+    (1 << 10, "permission-view-channel"),
+    (1 << 11, "permission-send-messages"),
+    (1 << 14, "permission-embed-links"),
+    (1 << 15, "permission-attach-files"),
+];
+
+const ADMINISTRATOR: u64 = 1 << 3;
+
+/// The Fluent ids of the queue channel permissions missing from `granted` (the bot's
+/// effective permissions in the channel), in Discord's order.
+pub fn missing_queue_permissions(granted: u64) -> Vec<&'static str> {
+    if granted & ADMINISTRATOR != 0 {
+        return Vec::new();
+    }
+    QUEUE_CHANNEL_PERMISSIONS
+        .iter()
+        .filter(|(bit, _)| granted & bit == 0)
+        .map(|(_, id)| *id)
+        .collect()
+}
+
 /// Every setting an admin can change for their server.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SettingKey {
@@ -84,6 +108,24 @@ pub enum InvalidValue {
     NotASnowflake,
     #[error("expected one of the helpline countries: {}", available.join(", "))]
     UnknownCountry { available: Vec<String> },
+}
+
+impl InvalidValue {
+    /// Fluent id of the message shown to an admin; its variables are the variant's fields
+    /// (`min`, `max`, `shipped`, `available`) and `setting`.
+    pub fn fluent_id(&self) -> &'static str {
+        match self {
+            InvalidValue::NotABool => "config-invalid-bool",
+            InvalidValue::NotADuration => "config-invalid-duration",
+            InvalidValue::DurationOutOfRange { .. } => "config-invalid-duration-range",
+            InvalidValue::NotAnInteger => "config-invalid-integer",
+            InvalidValue::IntegerOutOfRange { .. } => "config-invalid-integer-range",
+            InvalidValue::UnknownTimezone => "config-invalid-timezone",
+            InvalidValue::UnknownLocale { .. } => "config-invalid-language",
+            InvalidValue::NotASnowflake => "config-invalid-id",
+            InvalidValue::UnknownCountry { .. } => "config-invalid-country",
+        }
+    }
 }
 
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
@@ -160,6 +202,26 @@ impl SettingKey {
             SettingKey::EvidenceRetentionDays => ValueKind::Integer { min: 1, max: 3650 },
             SettingKey::StatisticsRetentionMonths => ValueKind::Integer { min: 1, max: 120 },
             SettingKey::HelplineCountry => ValueKind::Country,
+        }
+    }
+
+    /// Fluent id of the setting's name (also the `/config reset` choice label).
+    pub fn fluent_id(self) -> &'static str {
+        match self {
+            SettingKey::Language => "setting-language",
+            SettingKey::Timezone => "setting-timezone",
+            SettingKey::QueueChannel => "setting-queue-channel",
+            SettingKey::ModeratorRole => "setting-moderator-role",
+            SettingKey::SelfMuteAllowed => "setting-self-mute-allowed",
+            SettingKey::SelfMuteDuration => "setting-self-mute-duration",
+            SettingKey::AutoMuteThreshold => "setting-auto-mute-threshold",
+            SettingKey::AutoMuteWindow => "setting-auto-mute-window",
+            SettingKey::ShieldDuration => "setting-shield-duration",
+            SettingKey::ReporterSealed => "setting-reporter-sealed",
+            SettingKey::NotifyReporterOnClose => "setting-notify-reporter-on-close",
+            SettingKey::EvidenceRetentionDays => "setting-evidence-retention-days",
+            SettingKey::StatisticsRetentionMonths => "setting-statistics-retention-months",
+            SettingKey::HelplineCountry => "setting-helpline-country",
         }
     }
 
@@ -542,6 +604,33 @@ mod tests {
             effective.origin(SettingKey::QueueChannel, &overridden),
             Origin::Unset
         );
+    }
+
+    #[test]
+    fn missing_queue_permissions_are_named_in_order() {
+        let all: u64 = QUEUE_CHANNEL_PERMISSIONS.iter().map(|(bit, _)| bit).sum();
+        assert!(missing_queue_permissions(all).is_empty());
+        assert!(missing_queue_permissions(ADMINISTRATOR).is_empty());
+        assert_eq!(
+            missing_queue_permissions(1 << 10 | 1 << 11),
+            ["permission-embed-links", "permission-attach-files"]
+        );
+        assert_eq!(missing_queue_permissions(0).len(), 4);
+    }
+
+    #[test]
+    fn every_refusal_and_setting_names_its_message() {
+        let vocabulary = vocabulary();
+        for key in SettingKey::ALL {
+            assert_eq!(
+                key.fluent_id(),
+                format!("setting-{}", key.as_str().replace('_', "-"))
+            );
+        }
+        let refusal = SettingKey::Timezone
+            .parse("Mars/Olympus", &vocabulary)
+            .unwrap_err();
+        assert_eq!(refusal.fluent_id(), "config-invalid-timezone");
     }
 
     #[test]

@@ -220,6 +220,74 @@ where
     moment.format_localized(pattern, chrono_locale).to_string()
 }
 
+/// A date as a person of `locale` writes it: "22 novembre 2026", "November 22, 2026".
+pub fn format_date<Tz: TimeZone>(locale: &str, moment: &DateTime<Tz>) -> String
+where
+    Tz::Offset: std::fmt::Display,
+{
+    let (pattern, chrono_locale) = match locale.split('-').next() {
+        Some("fr") => ("%-d %B %Y", chrono::Locale::fr_FR),
+        _ if locale == "en-US" => ("%B %-d, %Y", chrono::Locale::en_US),
+        _ => ("%-d %B %Y", chrono::Locale::en_GB),
+    };
+    moment.format_localized(pattern, chrono_locale).to_string()
+}
+
+/// A time of day as a person of `locale` reads it: "14:05", "2:05 PM".
+pub fn format_time<Tz: TimeZone>(locale: &str, moment: &DateTime<Tz>) -> String
+where
+    Tz::Offset: std::fmt::Display,
+{
+    let (pattern, chrono_locale) = match locale {
+        "en-US" => ("%-I:%M %p", chrono::Locale::en_US),
+        _ => ("%H:%M", chrono::Locale::fr_FR),
+    };
+    moment.format_localized(pattern, chrono_locale).to_string()
+}
+
+/// A whole number with the digit grouping of `locale`: "3\u{202f}650" in French (narrow
+/// no-break space, as CLDR), "3,650" in English.
+pub fn format_integer(locale: &str, number: i64) -> String {
+    let separator = match locale.split('-').next() {
+        Some("fr") => '\u{202f}',
+        _ => ',',
+    };
+    let digits = number.unsigned_abs().to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if number < 0 {
+        grouped.push('-');
+    }
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            grouped.push(separator);
+        }
+        grouped.push(digit);
+    }
+    grouped
+}
+
+impl Texts {
+    /// A duration in words of `locale`, largest units first: "1 day 6 hours", "1 jour 6 h".
+    pub fn duration(&self, locale: &str, duration: std::time::Duration) -> String {
+        let mut seconds = duration.as_secs();
+        let mut parts = Vec::new();
+        for (id, size) in [
+            ("duration-days", 86_400),
+            ("duration-hours", 3_600),
+            ("duration-minutes", 60),
+            ("duration-seconds", 1),
+        ] {
+            if seconds >= size || (size == 1 && parts.is_empty()) {
+                let mut args = FluentArgs::new();
+                args.set("count", seconds / size);
+                parts.push(self.format(locale, id, Some(&args)));
+                seconds %= size;
+            }
+        }
+        parts.join(" ")
+    }
+}
+
 /// Ids → sorted variable names, from the Fluent AST.
 fn inventory_of(sources: &[(String, String)]) -> BTreeMap<String, Vec<String>> {
     use fluent_syntax::ast;
@@ -348,6 +416,33 @@ mod tests {
             .unwrap();
         assert_eq!(format_day("fr", &moment), "dimanche 22 novembre");
         assert_eq!(format_day("en-US", &moment), "Sunday, November 22");
+    }
+
+    #[test]
+    fn dates_times_numbers_and_durations_follow_the_locale() {
+        use chrono::TimeZone;
+        let moment = chrono_tz::Europe::Paris
+            .with_ymd_and_hms(2026, 11, 22, 14, 5, 0)
+            .unwrap();
+        assert_eq!(format_date("fr", &moment), "22 novembre 2026");
+        assert_eq!(format_date("en-US", &moment), "November 22, 2026");
+        assert_eq!(format_time("fr", &moment), "14:05");
+        assert_eq!(format_time("en-US", &moment), "2:05 PM");
+        assert_eq!(format_integer("fr", 3650), "3\u{202f}650");
+        assert_eq!(format_integer("en-US", -1_234_567), "-1,234,567");
+        assert_eq!(format_integer("en-US", 25), "25");
+        let texts = texts();
+        let day_and_a_half = std::time::Duration::from_secs(36 * 3600);
+        assert_eq!(texts.duration("en-US", day_and_a_half), "1 day 12 hours");
+        assert_eq!(texts.duration("fr", day_and_a_half), "1 jour 12 h");
+        assert_eq!(
+            texts.duration("fr", std::time::Duration::from_secs(2 * 86_400)),
+            "2 jours"
+        );
+        assert_eq!(
+            texts.duration("en-US", std::time::Duration::ZERO),
+            "0 seconds"
+        );
     }
 
     #[test]

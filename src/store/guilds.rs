@@ -22,6 +22,18 @@ pub struct StoredSetting {
     pub updated_at: DateTime<Utc>,
 }
 
+/// One change an admin makes to a setting: a new value, or back to the bot default.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SettingChange {
+    pub key: String,
+    /// `None` returns the setting to its `bot.toml` default.
+    pub value: Option<String>,
+}
+
+/// Audit log actions written by [`Store::change_guild_settings`].
+pub const AUDIT_SETTING_SET: &str = "config_set";
+pub const AUDIT_SETTING_RESET: &str = "config_reset";
+
 impl Store {
     /// Records that the bot is in the server. Seeing a server again (every start sends
     /// GUILD_CREATE) keeps the first `joined_at`; coming back after leaving starts anew.
@@ -127,5 +139,106 @@ impl Store {
                 .rows_affected()
         });
         Ok(deleted > 0)
+    }
+
+    /// Applies an admin's changes and appends one audit entry per change, in one
+    /// transaction: either every change and its audit entry is stored, or nothing.
+    pub async fn change_guild_settings(
+        &self,
+        guild_id: i64,
+        changes: &[SettingChange],
+        actor_user_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        on_backend!(self, pool => {
+            let mut tx = pool.begin().await?;
+            for change in changes {
+                let (action, detail) = match &change.value {
+                    Some(value) => {
+                        sqlx::query(
+                            "INSERT INTO guild_settings (guild_id, key, value, updated_by, updated_at)
+                             VALUES ($1, $2, $3, $4, $5)
+                             ON CONFLICT (guild_id, key) DO UPDATE SET
+                                 value = excluded.value,
+                                 updated_by = excluded.updated_by,
+                                 updated_at = excluded.updated_at",
+                        )
+                        .bind(guild_id)
+                        .bind(change.key.as_str())
+                        .bind(value.as_str())
+                        .bind(actor_user_id)
+                        .bind(stored(now))
+                        .execute(&mut *tx)
+                        .await?;
+                        (AUDIT_SETTING_SET, format!("{}={value}", change.key))
+                    }
+                    None => {
+                        sqlx::query("DELETE FROM guild_settings WHERE guild_id = $1 AND key = $2")
+                            .bind(guild_id)
+                            .bind(change.key.as_str())
+                            .execute(&mut *tx)
+                            .await?;
+                        (AUDIT_SETTING_RESET, change.key.clone())
+                    }
+                };
+                sqlx::query(
+                    "INSERT INTO audit_log (guild_id, case_id, actor_user_id, action, detail, created_at)
+                     VALUES ($1, NULL, $2, $3, $4, $5)",
+                )
+                .bind(guild_id)
+                .bind(actor_user_id)
+                .bind(action)
+                .bind(detail)
+                .bind(stored(now))
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Marks the setup checklist as shown on this server. Returns `true` only to the one
+    /// caller that marked it, so the checklist is shown once per server even when two admins
+    /// act at the same moment (or several bot processes share the database).
+    pub async fn claim_setup_checklist(
+        &self,
+        guild_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let claimed = on_backend!(self, pool => {
+            sqlx::query(
+                "INSERT INTO guilds (guild_id, joined_at, left_at, setup_checklist_shown_at)
+                 VALUES ($1, $2, NULL, $2)
+                 ON CONFLICT (guild_id) DO UPDATE SET
+                     setup_checklist_shown_at = excluded.setup_checklist_shown_at
+                 WHERE guilds.setup_checklist_shown_at IS NULL",
+            )
+            .bind(guild_id)
+            .bind(stored(now))
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        Ok(claimed > 0)
+    }
+
+    /// The audit entries of one server with this action, oldest first.
+    pub async fn audit_of_guild(
+        &self,
+        guild_id: i64,
+        action: &str,
+    ) -> Result<Vec<super::AuditEntry>, StoreError> {
+        on_backend!(self, pool => {
+            sqlx::query_as::<_, super::AuditEntry>(
+                "SELECT id, guild_id, case_id, actor_user_id, action, detail, created_at
+                 FROM audit_log WHERE guild_id = $1 AND action = $2 ORDER BY id",
+            )
+            .bind(guild_id)
+            .bind(action)
+            .fetch_all(pool)
+            .await
+            .map_err(decode_error("audit_log"))
+        })
     }
 }

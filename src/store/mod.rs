@@ -20,7 +20,10 @@ macro_rules! on_backend {
 mod audit;
 mod cases;
 mod guilds;
+mod moderation;
 mod pending;
+mod retention;
+mod statistics;
 
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -34,8 +37,15 @@ use sqlx::sqlite::{
 
 pub use audit::{AuditEntry, NewAuditEntry};
 pub use cases::{CaseRecord, EvidenceRecord, NewEvidence, NewReport, RecordedReport, ReportRecord};
-pub use guilds::{GuildRecord, StoredSetting};
+pub use guilds::{
+    AUDIT_SETTING_RESET, AUDIT_SETTING_SET, GuildRecord, SettingChange, StoredSetting,
+};
+pub use moderation::{
+    ActiveShield, CaseUpdate, ModerationStep, NewProtectiveAction, NewStatsEvent,
+    ProtectiveActionRecord, StepOutcome,
+};
 pub use pending::PendingReport;
+pub use retention::{ErasureReport, PurgeReport, purge_every_hour};
 
 /// How long a SQLite connection waits for another writer before giving up.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);

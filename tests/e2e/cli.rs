@@ -200,3 +200,42 @@ fn migrate_creates_the_sqlite_database_and_its_folder() {
     );
     assert!(again.status.success(), "{again:?}");
 }
+
+#[tokio::test]
+async fn the_binary_stops_cleanly_on_sigterm() {
+    use crate::support::app::WAIT;
+    use crate::support::fake_discord::{FakeDiscord, Method};
+
+    let fake = FakeDiscord::start().await;
+    let config = REPOSITORY_BOT_TOML.replace(
+        "# api_base = \"http://127.0.0.1:3000\"",
+        &format!("api_base = \"{}\"", fake.base_url()),
+    );
+    let (folder, path) = config_file(&config);
+    let mut bot = tokio::process::Command::new(env!("CARGO_BIN_EXE_safe-button"))
+        .args(["run", "--config", path.to_str().unwrap()])
+        .current_dir(folder.path())
+        .env("DISCORD_TOKEN", crate::support::app::TEST_TOKEN)
+        .env("RUST_LOG", "warn")
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start the bot");
+    fake.wait_for_request(Method::PUT, "/applications/*/commands", WAIT)
+        .await;
+    fake.wait_for_live_session(WAIT).await;
+
+    let pid = bot.id().expect("the bot is running").to_string();
+    let signalled = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("send SIGTERM");
+    assert!(signalled.success());
+    let status = tokio::time::timeout(WAIT, bot.wait())
+        .await
+        .expect("the bot exits after SIGTERM")
+        .unwrap();
+    assert!(status.success(), "exit status {status}");
+    assert!(!fake.has_live_session(), "the gateway session was closed");
+    assert!(folder.path().join("data/safe-button.db").is_file());
+    fake.finish();
+}

@@ -11,6 +11,23 @@ use crate::support::fake_discord::{FakeDiscordConfig, InteractionBuilder, Method
 /// GUILDS | GUILD_MESSAGES | GUILD_MODERATION: no privileged intent.
 const EXPECTED_INTENTS: u64 = (1 << 0) | (1 << 9) | (1 << 2);
 
+/// A `/report` of oneself: refused at once, whatever else the bot can do.
+fn self_report(app: &crate::support::app::TestApp, locale: &str) -> InteractionBuilder {
+    InteractionBuilder::slash_command(
+        "report",
+        serde_json::json!([
+            { "name": "user", "type": 6, "value": ids::ALICE.to_string() },
+            { "name": "reason", "type": 4, "value": 0 }
+        ]),
+    )
+    .in_guild(
+        &app.fake.guild(ids::GUILD),
+        ids::GENERAL_CHANNEL,
+        ids::ALICE,
+    )
+    .locale(locale)
+}
+
 fn command<'a>(commands: &'a [Value], name: &str) -> &'a Value {
     commands
         .iter()
@@ -39,7 +56,8 @@ async fn the_bot_connects_registers_its_commands_and_stops_cleanly() {
             "Report user",
             "cases",
             "config",
-            "stats"
+            "stats",
+            "privacy"
         ]
     );
     let report = command(&commands, "report");
@@ -119,10 +137,10 @@ async fn the_bot_keeps_answering_after_the_gateway_drops() {
     assert_eq!(body["type"], 4);
     assert_eq!(body["data"]["flags"], 64, "answered ephemerally");
     assert!(
-        body["data"]["content"]
+        body["data"]["embeds"][0]["title"]
             .as_str()
             .unwrap()
-            .contains("not available yet")
+            .starts_with("Statistics")
     );
 
     app.shutdown().await.expect("a clean shutdown");
@@ -144,23 +162,7 @@ async fn rate_limited_requests_are_retried_after_retry_after() {
         },
         1,
     );
-    let sent = app
-        .fake
-        .send_interaction(
-            InteractionBuilder::slash_command(
-                "cases",
-                serde_json::json!([
-                    { "type": 1, "name": "open", "options": [] }
-                ]),
-            )
-            .in_guild(
-                &app.fake.guild(ids::GUILD),
-                ids::GENERAL_CHANNEL,
-                ids::MODERATOR,
-            )
-            .locale("fr"),
-        )
-        .await;
+    let sent = app.fake.send_interaction(self_report(&app, "fr")).await;
     let attempts = app
         .fake
         .wait_for_requests(Method::POST, &sent.callback_path(), 2, WAIT)
@@ -168,14 +170,33 @@ async fn rate_limited_requests_are_retried_after_retry_after() {
     assert_eq!(attempts[0].status, Some(429));
     assert_eq!(attempts[1].status, Some(204));
     assert!(started.elapsed() >= Duration::from_millis(400));
-    let body = attempts[1].body.clone().unwrap();
-    assert!(
-        body["data"]["content"]
-            .as_str()
-            .unwrap()
-            .contains("pas encore disponible")
-    );
+    let answer = app.wait_for(Method::PATCH, &sent.original_path()).await;
+    let text = answer.body.expect("an answer")["content"].to_string();
+    assert!(text.contains("te signaler toi-même"), "{text}");
 
+    app.shutdown().await.expect("a clean shutdown");
+    app.assert_discord_traffic_valid();
+}
+
+#[tokio::test]
+async fn a_development_server_gets_the_commands_instead_of_every_server() {
+    let mut app = spawn_app_with(FakeDiscordConfig::default(), |config| {
+        config.discord.dev_guild_id = Some(ids::GUILD);
+    })
+    .await;
+    assert!(
+        app.fake
+            .requests_matching(Method::PUT, "/applications/*/commands")
+            .is_empty(),
+        "nothing registered globally"
+    );
+    let names: Vec<String> = app
+        .fake
+        .guild_commands(ids::GUILD)
+        .iter()
+        .map(|command| command["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(names.contains(&"report".to_owned()), "{names:?}");
     app.shutdown().await.expect("a clean shutdown");
     app.assert_discord_traffic_valid();
 }

@@ -1,9 +1,24 @@
-//! `/cases`: the moderators' queue (SPEC §5).
+//! `/cases`: the moderators' queue (SPEC §5). Every subcommand checks, server-side, that
+//! the member is a moderator (never only the command's default permissions), and answers
+//! ephemerally in the moderator's language.
 
+use chrono::Utc;
+use fluent_bundle::FluentArgs;
+use poise::CreateReply;
 use poise::serenity_prelude as serenity;
 
 use super::report::ReasonChoice;
-use super::{BotError, Context, not_available_yet};
+use super::{BotError, Context, member_locale};
+use crate::discord::queue;
+use crate::discord::reporting::server_settings;
+use crate::domain::case::{CaseReference, CaseStatus};
+use crate::domain::queue::{AuditAction, page as page_of};
+use crate::domain::settings::Settings;
+use crate::store::{CaseRecord, NewAuditEntry};
+
+/// Cases per page of `/cases open`, and at most in `/cases history`.
+const PER_PAGE: u32 = 10;
+const HISTORY_SHOWN: i64 = 20;
 
 #[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
 pub enum StatusChoice {
@@ -17,6 +32,17 @@ pub enum StatusChoice {
     Dismissed,
 }
 
+impl From<StatusChoice> for CaseStatus {
+    fn from(choice: StatusChoice) -> CaseStatus {
+        match choice {
+            StatusChoice::Open => CaseStatus::Open,
+            StatusChoice::Claimed => CaseStatus::Claimed,
+            StatusChoice::Resolved => CaseStatus::Resolved,
+            StatusChoice::Dismissed => CaseStatus::Dismissed,
+        }
+    }
+}
+
 #[poise::command(
     slash_command,
     guild_only,
@@ -28,6 +54,77 @@ pub async fn cases(_ctx: Context<'_>) -> Result<(), BotError> {
     Ok(())
 }
 
+/// The moderator behind the command, their server's settings and their language; refuses
+/// everyone else.
+struct Asker {
+    guild_id: i64,
+    user_id: i64,
+    settings: Settings,
+    locale: String,
+}
+
+async fn moderator(ctx: Context<'_>) -> Result<Asker, BotError> {
+    let (poise::Context::Application(app), Some(guild_id)) = (ctx, ctx.guild_id()) else {
+        return Err(BotError::Refused("error-guild-only"));
+    };
+    let settings = server_settings(ctx.data(), guild_id.get() as i64).await;
+    let member = app.interaction.member.as_deref();
+    if !queue::is_moderator(ctx.serenity_context(), member, guild_id, &settings) {
+        tracing::info!(command = %ctx.command().qualified_name, "refused to a non-moderator");
+        return Err(BotError::Refused("cases-refused-not-moderator"));
+    }
+    Ok(Asker {
+        guild_id: guild_id.get() as i64,
+        user_id: ctx.author().id.get() as i64,
+        settings,
+        locale: member_locale(ctx).await,
+    })
+}
+
+/// A case line of a list: reference, reason, status, reported member, when it opened.
+fn case_line(ctx: Context<'_>, locale: &str, case: &CaseRecord) -> String {
+    let texts = &ctx.data().texts;
+    let mut args = FluentArgs::new();
+    args.set("reference", case.reference.as_str().to_owned());
+    args.set("reason", texts.text(locale, &case.reason.fluent_id()));
+    args.set(
+        "status",
+        texts.text(locale, &format!("case-status-{}", case.status.as_str())),
+    );
+    args.set("reported", format!("<@{}>", case.reported_user_id));
+    args.set("opened", format!("<t:{}:R>", case.created_at.timestamp()));
+    texts.format(locale, "cases-line", Some(&args))
+}
+
+async fn reply(ctx: Context<'_>, reply: CreateReply) -> Result<(), BotError> {
+    ctx.send(reply.ephemeral(true)).await?;
+    Ok(())
+}
+
+/// The case a typed reference names in this server, or a refusal saying why not.
+async fn find_case(
+    ctx: Context<'_>,
+    asker: &Asker,
+    reference: &str,
+) -> Result<Result<CaseRecord, String>, BotError> {
+    let texts = &ctx.data().texts;
+    let mut args = FluentArgs::new();
+    args.set("reference", reference.trim().to_owned());
+    let Ok(parsed) = CaseReference::parse(reference) else {
+        return Ok(Err(texts.format(
+            &asker.locale,
+            "cases-invalid-reference",
+            Some(&args),
+        )));
+    };
+    Ok(ctx
+        .data()
+        .store
+        .case_by_reference(asker.guild_id, &parsed)
+        .await?
+        .ok_or_else(|| texts.format(&asker.locale, "cases-unknown", Some(&args))))
+}
+
 #[poise::command(slash_command, guild_only)]
 async fn open(
     ctx: Context<'_>,
@@ -35,28 +132,142 @@ async fn open(
     status: Option<StatusChoice>,
     #[min = 1] page: Option<u32>,
 ) -> Result<(), BotError> {
-    let _ = (reason, status, page);
-    not_available_yet(ctx).await
+    let asker = moderator(ctx).await?;
+    ctx.defer_ephemeral().await?;
+    let data = ctx.data();
+    let texts = &data.texts;
+    let locale = asker.locale.as_str();
+    let reason = reason.map(Into::into);
+    let status = status.map(CaseStatus::from);
+    let (_, total) = data
+        .store
+        .list_cases(asker.guild_id, status, reason, 0, 0)
+        .await?;
+    let page = page_of(page.unwrap_or(1), total, PER_PAGE);
+    let (ids, _) = data
+        .store
+        .list_cases(asker.guild_id, status, reason, page.limit, page.offset)
+        .await?;
+    let mut lines = Vec::new();
+    for id in ids {
+        if let Some(case) = data.store.case_by_id(id).await? {
+            lines.push(case_line(ctx, locale, &case));
+        }
+    }
+    let mut args = FluentArgs::new();
+    args.set("page", page.number);
+    args.set("pages", page.count);
+    args.set("total", total);
+    let description = if lines.is_empty() {
+        texts.text(locale, "cases-open-empty")
+    } else {
+        lines.join("\n")
+    };
+    let embed = serenity::CreateEmbed::new()
+        .title(texts.format(locale, "cases-open-title", Some(&args)))
+        .description(description)
+        .footer(serenity::CreateEmbedFooter::new(texts.format(
+            locale,
+            "cases-open-footer",
+            Some(&args),
+        )));
+    reply(ctx, CreateReply::default().embed(embed)).await
 }
 
 #[poise::command(slash_command, guild_only)]
 async fn show(ctx: Context<'_>, #[max_length = 16] reference: String) -> Result<(), BotError> {
-    let _ = reference;
-    not_available_yet(ctx).await
+    let asker = moderator(ctx).await?;
+    ctx.defer_ephemeral().await?;
+    let case = match find_case(ctx, &asker, &reference).await? {
+        Ok(case) => case,
+        Err(refusal) => return reply(ctx, CreateReply::default().content(refusal)).await,
+    };
+    let (embed, rows) = queue::case_embed(ctx.data(), &asker.settings, &asker.locale, case).await?;
+    reply(ctx, CreateReply::default().embed(embed).components(rows)).await
 }
 
 #[poise::command(slash_command, guild_only)]
 async fn history(ctx: Context<'_>, member: serenity::User) -> Result<(), BotError> {
-    let _ = member;
-    not_available_yet(ctx).await
+    let asker = moderator(ctx).await?;
+    ctx.defer_ephemeral().await?;
+    let data = ctx.data();
+    let texts = &data.texts;
+    let locale = asker.locale.as_str();
+    let ids = data
+        .store
+        .cases_against(asker.guild_id, member.id.get() as i64, HISTORY_SHOWN)
+        .await?;
+    let mut lines = Vec::new();
+    for id in ids {
+        if let Some(case) = data.store.case_by_id(id).await? {
+            lines.push(case_line(ctx, locale, &case));
+        }
+    }
+    let mut args = FluentArgs::new();
+    args.set("member", format!("<@{}>", member.id.get()));
+    let description = if lines.is_empty() {
+        texts.format(locale, "cases-history-empty", Some(&args))
+    } else {
+        lines.join("\n")
+    };
+    let embed = serenity::CreateEmbed::new()
+        .title(texts.format(locale, "cases-history-title", Some(&args)))
+        .description(description);
+    reply(ctx, CreateReply::default().embed(embed)).await
 }
 
+// Reveals a sealed reporter to the asking moderator only, with the reason they state,
+// which the audit log keeps. (Not a doc comment: poise would take it as the description.)
 #[poise::command(slash_command, guild_only)]
 async fn reveal(
     ctx: Context<'_>,
     #[max_length = 16] reference: String,
     #[max_length = 500] reason: String,
 ) -> Result<(), BotError> {
-    let _ = (reference, reason);
-    not_available_yet(ctx).await
+    let asker = moderator(ctx).await?;
+    ctx.defer_ephemeral().await?;
+    let data = ctx.data();
+    let texts = &data.texts;
+    let locale = asker.locale.as_str();
+    let case = match find_case(ctx, &asker, &reference).await? {
+        Ok(case) => case,
+        Err(refusal) => return reply(ctx, CreateReply::default().content(refusal)).await,
+    };
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(BotError::Refused("cases-reveal-reason-required"));
+    }
+    // Logged before anything is shown: no reveal without its trace.
+    data.store
+        .append_audit(&NewAuditEntry {
+            guild_id: asker.guild_id,
+            case_id: Some(case.id),
+            actor_user_id: asker.user_id,
+            action: AuditAction::Reveal.as_str().to_owned(),
+            detail: Some(reason.to_owned()),
+            now: Utc::now(),
+        })
+        .await?;
+    tracing::info!(case = %case.reference, "reporter revealed to a moderator");
+    let mut reporters: Vec<String> = Vec::new();
+    for report in data.store.reports_of_case(case.id).await? {
+        let shown = match report.reporter_user_id {
+            Some(reporter) => format!("<@{reporter}> (`{reporter}`)"),
+            None => texts.text(locale, "cases-reveal-erased"),
+        };
+        if !reporters.contains(&shown) {
+            reporters.push(shown);
+        }
+    }
+    let mut args = FluentArgs::new();
+    args.set("reference", case.reference.as_str().to_owned());
+    args.set("reporters", reporters.join(", "));
+    let text = texts.format(locale, "cases-reveal-result", Some(&args));
+    reply(
+        ctx,
+        CreateReply::default()
+            .content(text)
+            .allowed_mentions(serenity::CreateAllowedMentions::new()),
+    )
+    .await
 }

@@ -2,11 +2,10 @@
 //! descriptions here are placeholders: `registration` fills them from Fluent.
 
 mod cases;
-mod config;
+pub(crate) mod config;
+mod privacy;
 pub(crate) mod report;
 mod stats;
-
-use poise::CreateReply;
 
 use super::{BotError, Command, Context};
 
@@ -19,29 +18,28 @@ pub fn all() -> Vec<Command> {
         cases::cases(),
         config::config(),
         stats::stats(),
+        privacy::privacy(),
     ]
 }
 
-/// The member's language: their Discord client's if shipped, else the server's, else the
-/// bot default.
-pub fn member_locale(ctx: Context<'_>) -> String {
+/// The member's language: their Discord client's if shipped, else the server's (`/config
+/// language`), else the bot default.
+pub async fn member_locale(ctx: Context<'_>) -> String {
     let data = ctx.data();
-    let interaction_locale = ctx.locale();
+    let server_language = match ctx.guild_id() {
+        Some(guild_id) => Some(
+            super::reporting::server_settings(data, guild_id.get() as i64)
+                .await
+                .language()
+                .to_owned(),
+        ),
+        None => None,
+    };
     data.texts
         .negotiate(&[
-            interaction_locale,
+            ctx.locale(),
+            server_language.as_deref(),
             Some(data.config.server_defaults.language()),
         ])
         .to_owned()
-}
-
-/// Answers a command whose capability has not shipped yet.
-async fn not_available_yet(ctx: Context<'_>) -> Result<(), BotError> {
-    let text = ctx
-        .data()
-        .texts
-        .text(&member_locale(ctx), "not-available-yet");
-    ctx.send(CreateReply::default().content(text).ephemeral(true))
-        .await?;
-    Ok(())
 }

@@ -123,7 +123,7 @@ pub async fn report(
     };
     let guild_name = guild_name(ctx.serenity_context(), guild_id, data, &filing.locale);
     let answer = reporting::file_report(http, data, &settings, &guild_name, filing).await;
-    edit_deferred(http, &interaction.token, answer.content, answer.help_card).await;
+    reporting::acknowledge(http, &interaction.token, answer).await;
     Ok(())
 }
 
@@ -408,13 +408,7 @@ pub async fn on_details_submitted(
     };
     let guild_name = guild_name(ctx, guild_id, data, &filing.locale);
     let answer = reporting::file_report(&ctx.http, data, &settings, &guild_name, filing).await;
-    edit_deferred(
-        &ctx.http,
-        &interaction.token,
-        answer.content,
-        answer.help_card,
-    )
-    .await;
+    reporting::acknowledge(&ctx.http, &interaction.token, answer).await;
     Ok(true)
 }
 

@@ -59,6 +59,31 @@ pub async fn spawn_app_with(
     let mut config = test_config(&fake.base_url(), &database_url, folder.path());
     configure(&mut config);
     let (bot, stop) = start_bot(config.clone());
+    let registration = match config.discord.dev_guild_id {
+        Some(guild) => format!("/applications/*/guilds/{guild}/commands"),
+        None => "/applications/*/commands".to_owned(),
+    };
+    fake.wait_for_request(Method::PUT, &registration, WAIT).await;
+    let store = Store::connect(&config.database.url, 2)
+        .await
+        .expect("open the bot's database");
+    TestApp {
+        fake,
+        store,
+        config,
+        stop: Some(stop),
+        bot: Some(bot),
+        _folder: folder,
+    }
+}
+
+/// Like [`spawn_app_with`], on an existing database (a [`super::db::TestDb`]'s URL), so that
+/// a test written once runs on SQLite and PostgreSQL.
+pub async fn spawn_app_on(world: FakeDiscordConfig, database_url: &str) -> TestApp {
+    let fake = FakeDiscord::start_with(world).await;
+    let folder = TempDir::new().expect("temporary folder");
+    let config = test_config(&fake.base_url(), database_url, folder.path());
+    let (bot, stop) = start_bot(config.clone());
     fake.wait_for_request(Method::PUT, "/applications/*/commands", WAIT)
         .await;
     let store = Store::connect(&config.database.url, 2)
@@ -98,6 +123,29 @@ impl TestApp {
             .await
             .expect("the bot stops within the timeout")
             .expect("the bot task did not panic")
+    }
+
+    /// Stops the bot as on SIGTERM and starts a new one on the same database and fake
+    /// Discord, then waits until it has registered its commands again.
+    pub async fn restart(&mut self) {
+        self.shutdown()
+            .await
+            .expect("a clean shutdown before the restart");
+        let registrations = self
+            .fake
+            .requests_matching(Method::PUT, "/applications/*/commands")
+            .len();
+        let (bot, stop) = start_bot(self.config.clone());
+        self.bot = Some(bot);
+        self.stop = Some(stop);
+        self.fake
+            .wait_for_requests(
+                Method::PUT,
+                "/applications/*/commands",
+                registrations + 1,
+                WAIT,
+            )
+            .await;
     }
 
     /// The `PUT …/commands` body the bot registered.

@@ -50,6 +50,11 @@ impl TestDb {
         }
     }
 
+    /// The database's URL, e.g. to start the bot on it.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
     /// Runs one statement on a separate connection; returns the rows it affected.
     pub async fn execute_raw(&self, sql: &str) -> Result<u64, sqlx::Error> {
         let sql = AssertSqlSafe(sql.to_owned());
@@ -89,6 +94,37 @@ impl TestDb {
             }
         };
         value.expect("raw integer query")
+    }
+}
+
+impl TestDb {
+    /// Raw access to the SQLite database at `url`, which `store` already uses.
+    pub fn attach(url: &str, store: Store) -> TestDb {
+        TestDb {
+            store,
+            backend: Backend::Sqlite,
+            url: url.to_owned(),
+        }
+    }
+
+    /// Runs a query returning one text column (NULLs as `None`) on a separate connection.
+    pub async fn strings_raw(&self, sql: &str) -> Vec<Option<String>> {
+        let sql = AssertSqlSafe(sql.to_owned());
+        let rows = match self.backend {
+            Backend::Sqlite => {
+                let mut connection = SqliteConnection::connect(&self.url).await.expect("connect");
+                sqlx::query_scalar::<_, Option<String>>(sql)
+                    .fetch_all(&mut connection)
+                    .await
+            }
+            Backend::Postgres => {
+                let mut connection = PgConnection::connect(&self.url).await.expect("connect");
+                sqlx::query_scalar::<_, Option<String>>(sql)
+                    .fetch_all(&mut connection)
+                    .await
+            }
+        };
+        rows.expect("raw text query")
     }
 }
 

@@ -1,0 +1,39 @@
+# /stats et /stats export : statistiques anonymisées pour la modération. Les nombres de 1 à
+# k−1 s'affichent « < k » ; « × » marque un nombre masqué pour qu'un petit nombre ne puisse
+# pas être retrouvé.
+
+stats-moderators-only = Seule la modération de ce serveur peut voir ses statistiques.
+stats-title = Statistiques : { $period }
+stats-description = Du { $from } au { $to } (heure du serveur) : { $total } dossier(s) ouvert(s). Les nombres de 1 à { $k } − 1 s'affichent « < { $k } » ; « × » marque un nombre masqué pour qu'un petit nombre ne puisse pas être retrouvé. Aucun membre ne peut être identifié à partir de ces chiffres.
+stats-by-reason = Dossiers par motif
+stats-by-week = Dossiers par semaine (début)
+stats-protective-actions = Mesures de protection
+stats-moderator-actions = Actions de modération
+stats-median-first-action = Délai médian avant la première action de modération
+stats-help-cards-delivered = Cartes d'aide remises
+stats-reported-more-than-once = Membres signalés plus d'une fois
+stats-footer = Anonymisé : les statistiques ne contiennent aucun identifiant Discord ni aucun texte de signalement.
+stats-none = Aucun
+stats-below = < { $k }
+stats-hidden = ×
+stats-withheld = Non affiché (moins de { $k } dossiers)
+stats-duration = { $hours } h { $minutes } min
+stats-percent = { $percent } %
+stats-week = { $day }/{ $month }/{ $year }
+stats-chart-title = Dossiers par semaine, par motif
+stats-chart-y-axis = Dossiers
+stats-chart-hidden = Non affiché (petits nombres)
+stats-export-ready = Statistiques sur la période « { $period } », en CSV (mêmes règles pour les petits nombres que /stats show).
+stats-csv-week = Semaine du
+stats-csv-reason = Motif
+stats-csv-cases = Dossiers
+
+stats-action-mute = Mise en sourdine
+stats-action-shield = Bouclier de contact
+stats-action-claim = Pris en charge
+stats-action-unmute = Sourdine levée
+stats-action-ban = Bannissement
+stats-action-unban = Bannissement levé
+stats-action-dismiss = Classé sans suite
+stats-action-resolve = Résolu
+stats-line = { $label } : { $value }

@@ -1,0 +1,275 @@
+//! The `/stats` chart: cases per week, stacked by reason, as a PNG drawn with plotters.
+//!
+//! It shows only what the table publishes: exact counts are drawn, counts shown as "< k"
+//! or hidden are not. Where a week's total is published, the part of it that is not drawn
+//! is one grey segment: their sum, which that total and the drawn counts already reveal.
+
+use std::sync::OnceLock;
+
+use plotters::coord::ranged1d::SegmentValue;
+use plotters::prelude::*;
+use plotters::style::FontStyle;
+
+use crate::domain::statistics::{Published, Statistics};
+
+pub const WIDTH: u32 = 800;
+pub const HEIGHT: u32 = 450;
+
+/// Labels are drawn with this font, embedded so the chart renders on machines without
+/// system fonts. DejaVu Sans, Bitstream Vera licence: see assets/fonts/LICENSE-DejaVu.txt.
+const FONT: &[u8] = include_bytes!("../../../../assets/fonts/DejaVuSans.ttf");
+const FAMILY: &str = "sans-serif";
+
+/// One colour per reason, in [`crate::domain::reason::Reason::ALL`] order (colour-blind
+/// friendly Okabe–Ito palette, then a violet); grey is kept for the hidden part.
+const REASON_COLOURS: [RGBColor; 8] = [
+    RGBColor(230, 159, 0),
+    RGBColor(86, 180, 233),
+    RGBColor(0, 158, 115),
+    RGBColor(240, 228, 66),
+    RGBColor(0, 114, 178),
+    RGBColor(213, 94, 0),
+    RGBColor(204, 121, 167),
+    RGBColor(120, 94, 240),
+];
+const HIDDEN_COLOUR: RGBColor = RGBColor(190, 190, 190);
+
+/// Every text the chart shows, already localized.
+pub struct ChartLabels {
+    pub title: String,
+    pub y_axis: String,
+    /// One per week of the statistics.
+    pub weeks: Vec<String>,
+    /// One per reason, in `Reason::ALL` order.
+    pub reasons: Vec<String>,
+    pub hidden: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ChartError {
+    #[error("the embedded chart font does not load")]
+    Font,
+    #[error("drawing the chart: {0}")]
+    Draw(String),
+    #[error("encoding the chart: {0}")]
+    Encode(#[from] png::EncodingError),
+}
+
+fn register_font() -> Result<(), ChartError> {
+    static REGISTERED: OnceLock<bool> = OnceLock::new();
+    let loaded = *REGISTERED
+        .get_or_init(|| plotters::style::register_font(FAMILY, FontStyle::Normal, FONT).is_ok());
+    loaded.then_some(()).ok_or(ChartError::Font)
+}
+
+fn draw_error(error: impl std::fmt::Display) -> ChartError {
+    ChartError::Draw(error.to_string())
+}
+
+/// The chart as PNG bytes, `WIDTH` × `HEIGHT`.
+pub fn render(statistics: &Statistics, labels: &ChartLabels) -> Result<Vec<u8>, ChartError> {
+    register_font()?;
+    let weeks = statistics.weeks.len();
+    // Per week: the drawn segments (reason index or None for the grey one, height).
+    let stacks: Vec<Vec<(Option<usize>, u64)>> = (0..weeks)
+        .map(|week| {
+            let mut stack: Vec<(Option<usize>, u64)> = statistics
+                .cases
+                .cells
+                .iter()
+                .enumerate()
+                .filter_map(|(reason, cells)| match cells.get(week) {
+                    Some(Published::Count(count)) if *count > 0 => Some((Some(reason), *count)),
+                    _ => None,
+                })
+                .collect();
+            let drawn: u64 = stack.iter().map(|(_, count)| count).sum();
+            if let Some(Published::Count(total)) = statistics.cases.column_totals.get(week)
+                && *total > drawn
+            {
+                stack.push((None, total - drawn));
+            }
+            stack
+        })
+        .collect();
+    let highest = stacks
+        .iter()
+        .map(|stack| stack.iter().map(|(_, count)| count).sum::<u64>())
+        .max()
+        .unwrap_or(0);
+    let y_max = (highest + highest / 10).max(5);
+    let label_step = weeks.div_ceil(13).max(1);
+
+    let mut buffer = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut buffer, (WIDTH, HEIGHT)).into_drawing_area();
+        root.fill(&WHITE).map_err(draw_error)?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(&labels.title, (FAMILY, 22))
+            .margin(14)
+            .x_label_area_size(36)
+            .y_label_area_size(52)
+            .build_cartesian_2d((0..weeks.max(1)).into_segmented(), 0u64..y_max)
+            .map_err(draw_error)?;
+        let week_label = |value: &SegmentValue<usize>| match value {
+            SegmentValue::CenterOf(week) if week % label_step == 0 => {
+                labels.weeks.get(*week).cloned().unwrap_or_default()
+            }
+            _ => String::new(),
+        };
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(weeks + 1)
+            .x_label_formatter(&week_label)
+            .y_desc(&labels.y_axis)
+            .label_style((FAMILY, 13))
+            .axis_desc_style((FAMILY, 14))
+            .draw()
+            .map_err(draw_error)?;
+
+        let segment = |week: usize, bottom: u64, height: u64, colour: RGBColor| {
+            let mut bar = Rectangle::new(
+                [
+                    (SegmentValue::Exact(week), bottom),
+                    (SegmentValue::Exact(week + 1), bottom + height),
+                ],
+                colour.filled(),
+            );
+            bar.set_margin(0, 0, 4, 4);
+            bar
+        };
+        let series: Vec<Option<usize>> = (0..statistics.cases.cells.len())
+            .map(Some)
+            .chain(std::iter::once(None))
+            .collect();
+        for layer in series {
+            let mut bars = Vec::new();
+            for (week, stack) in stacks.iter().enumerate() {
+                let mut bottom = 0;
+                for (segment_layer, count) in stack {
+                    if *segment_layer == layer {
+                        let colour = colour_of(layer);
+                        bars.push(segment(week, bottom, *count, colour));
+                    }
+                    bottom += count;
+                }
+            }
+            if bars.is_empty() {
+                continue;
+            }
+            let label = match layer {
+                Some(reason) => labels.reasons.get(reason).cloned().unwrap_or_default(),
+                None => labels.hidden.clone(),
+            };
+            let colour = colour_of(layer);
+            chart
+                .draw_series(bars)
+                .map_err(draw_error)?
+                .label(label)
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 5), (x + 10, y + 5)], colour.filled())
+                });
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .label_font((FAMILY, 12))
+            .draw()
+            .map_err(draw_error)?;
+        root.present().map_err(draw_error)?;
+    }
+
+    let mut png_bytes = Vec::new();
+    let mut encoder = png::Encoder::new(&mut png_bytes, WIDTH, HEIGHT);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header()?;
+    writer.write_image_data(&buffer)?;
+    writer.finish()?;
+    Ok(png_bytes)
+}
+
+fn colour_of(layer: Option<usize>) -> RGBColor {
+    layer
+        .and_then(|reason| REASON_COLOURS.get(reason).copied())
+        .unwrap_or(HIDDEN_COLOUR)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::reason::Reason;
+    use crate::domain::statistics::{Aggregates, compile};
+    use chrono::NaiveDate;
+
+    fn fixture() -> Statistics {
+        let day = |text: &str| text.parse::<NaiveDate>().unwrap();
+        let aggregates = Aggregates {
+            cases_by_day: vec![
+                (day("2025-03-03"), Reason::Harassment, 12),
+                (day("2025-03-04"), Reason::Threats, 7),
+                (day("2025-03-11"), Reason::Harassment, 3),
+                (day("2025-03-12"), Reason::Doxxing, 1),
+                (day("2025-03-12"), Reason::Threats, 9),
+            ],
+            ..Aggregates::default()
+        };
+        compile(&aggregates, day("2025-03-03"), day("2025-03-16"), 5)
+    }
+
+    fn labels(statistics: &Statistics) -> ChartLabels {
+        ChartLabels {
+            title: "Cases per week".to_owned(),
+            y_axis: "Cases".to_owned(),
+            weeks: statistics
+                .weeks
+                .iter()
+                .map(|week| week.format("%d/%m").to_string())
+                .collect(),
+            reasons: Reason::ALL
+                .iter()
+                .map(|reason| reason.as_str().to_owned())
+                .collect(),
+            hidden: "Hidden (small counts)".to_owned(),
+        }
+    }
+
+    /// The decoded PNG: its size and RGB pixels.
+    fn decode(bytes: &[u8]) -> (u32, u32, Vec<u8>) {
+        let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+        let mut reader = decoder.read_info().expect("a PNG header");
+        let mut pixels = vec![0; reader.output_buffer_size().expect("a buffer size")];
+        let frame = reader.next_frame(&mut pixels).expect("a PNG frame");
+        pixels.truncate(frame.buffer_size());
+        (frame.width, frame.height, pixels)
+    }
+
+    #[test]
+    fn the_fixture_renders_a_png_of_the_expected_size_with_its_bars() {
+        let statistics = fixture();
+        let bytes = render(&statistics, &labels(&statistics)).unwrap();
+        assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+        let (width, height, pixels) = decode(&bytes);
+        assert_eq!((width, height), (WIDTH, HEIGHT));
+        let has = |colour: RGBColor| {
+            pixels
+                .chunks(3)
+                .any(|pixel| pixel == [colour.0, colour.1, colour.2])
+        };
+        // Harassment (12) and threats (7, 9) are drawn; doxxing (1, "< 5") is not.
+        assert!(has(REASON_COLOURS[0]), "harassment bars");
+        assert!(has(REASON_COLOURS[2]), "threat bars");
+        assert!(!has(REASON_COLOURS[4]), "no doxxing bar: 1 is below k");
+        // Text was rendered: dark pixels exist beyond the axes' black.
+        assert!(
+            pixels
+                .chunks(3)
+                .filter(|pixel| pixel[0] < 100 && pixel[0] > 0)
+                .count()
+                > 50
+        );
+    }
+}

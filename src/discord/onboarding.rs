@@ -1,0 +1,95 @@
+//! Onboarding (SPEC §6): reports work from the moment the bot joins; the first admin who runs
+//! any command on the server is then shown, once, a setup checklist: what is set, what is
+//! missing, and which `/config` command sets it.
+
+use chrono::Utc;
+use fluent_bundle::FluentArgs;
+use poise::CreateReply;
+use poise::serenity_prelude as serenity;
+
+use super::commands::config::{command_path, display_value};
+use super::commands::member_locale;
+use super::reporting::server_settings;
+use super::{BotData, Context, permissions};
+use crate::domain::settings::{SettingKey, Settings};
+
+/// The checklist's items, with the Fluent id of the subcommand that sets each one.
+const CHECKLIST: [(SettingKey, &str); 5] = [
+    (SettingKey::QueueChannel, "cmd-config-queue-channel"),
+    (SettingKey::ModeratorRole, "cmd-config-moderator-role"),
+    (SettingKey::Language, "cmd-config-language"),
+    (SettingKey::Timezone, "cmd-config-timezone"),
+    (SettingKey::HelplineCountry, "cmd-config-helpline-country"),
+];
+
+/// Poise's `post_command` hook: after a command succeeded, shows the checklist if the member
+/// is an admin and nobody on this server has seen it yet. Never fails the command.
+pub async fn after_command(ctx: Context<'_>) {
+    let (Some(guild_id), poise::Context::Application(app)) = (ctx.guild_id(), ctx) else {
+        return;
+    };
+    let owner = permissions::guild_owner(ctx.serenity_context(), guild_id);
+    let is_admin = permissions::actor(app.interaction.member.as_deref(), owner)
+        .is_some_and(|actor| actor.is_admin());
+    if !is_admin {
+        return;
+    }
+    let data = ctx.data();
+    let guild = guild_id.get() as i64;
+    match data.store.claim_setup_checklist(guild, Utc::now()).await {
+        Ok(true) => {}
+        Ok(false) => return,
+        Err(error) => {
+            tracing::warn!(guild_id = guild, %error, "cannot check the setup checklist");
+            return;
+        }
+    }
+    let locale = member_locale(ctx).await;
+    let settings = server_settings(data, guild).await;
+    let reply = CreateReply::default()
+        .content(checklist(data, &locale, &settings))
+        .ephemeral(true)
+        .allowed_mentions(serenity::CreateAllowedMentions::new());
+    if let Err(error) = ctx.send(reply).await {
+        tracing::warn!(guild_id = guild, %error, "setup checklist not delivered");
+    }
+}
+
+/// The checklist text in `locale`.
+fn checklist(data: &BotData, locale: &str, settings: &Settings) -> String {
+    let texts = &data.texts;
+    let mut lines = vec![
+        texts.text(locale, "setup-title"),
+        texts.text(locale, "setup-intro"),
+    ];
+    for (key, command) in CHECKLIST {
+        let mut args = FluentArgs::new();
+        args.set("setting", texts.text(locale, key.fluent_id()));
+        match settings.get(key) {
+            Some(value) => {
+                args.set("value", display_value(data, locale, key, Some(value)));
+                lines.push(texts.format(locale, "setup-item-set", Some(&args)));
+            }
+            None => {
+                args.set(
+                    "command",
+                    command_path(data, locale, &["cmd-config", command]),
+                );
+                lines.push(texts.format(locale, "setup-item-missing", Some(&args)));
+            }
+        }
+    }
+    if settings.get(SettingKey::QueueChannel).is_none() {
+        lines.push(texts.text(locale, "setup-queue-explained"));
+    }
+    if settings.get(SettingKey::ModeratorRole).is_none() {
+        lines.push(texts.text(locale, "setup-moderator-explained"));
+    }
+    let mut footer = FluentArgs::new();
+    footer.set(
+        "command",
+        command_path(data, locale, &["cmd-config", "cmd-config-show"]),
+    );
+    lines.push(texts.format(locale, "setup-footer", Some(&footer)));
+    lines.join("\n")
+}

@@ -1,0 +1,322 @@
+//! The moderator queue's rules (SPEC §5): how a case moves open → claimed → resolved or
+//! dismissed, and the codes of what moderators do, as the audit log records them.
+
+use std::fmt;
+use std::str::FromStr;
+
+use super::case::CaseStatus;
+
+/// A stored or typed code that names no variant of one of this module's enums.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("unknown {kind} `{code}`")]
+pub struct UnknownCode {
+    pub kind: &'static str,
+    pub code: String,
+}
+
+/// Declares an enum with stable text codes (`as_str`, `FromStr`, `Display`, `ALL`).
+macro_rules! coded {
+    ($(#[$meta:meta])* $name:ident, $kind:literal { $($variant:ident => $code:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $($variant),+
+        }
+
+        impl $name {
+            pub const ALL: &[$name] = &[$($name::$variant),+];
+
+            /// Stable code, used in the database and in component ids.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $code),+
+                }
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = $crate::domain::queue::UnknownCode;
+
+            fn from_str(code: &str) -> Result<Self, Self::Err> {
+                $name::ALL
+                    .iter()
+                    .copied()
+                    .find(|value| value.as_str() == code)
+                    .ok_or_else(|| $crate::domain::queue::UnknownCode {
+                        kind: $kind,
+                        code: code.to_owned(),
+                    })
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+pub(crate) use coded;
+
+coded!(
+    /// How a moderator closed a case as handled.
+    Outcome, "outcome" {
+        ActionTaken => "action_taken",
+        Warned => "warned",
+        NoViolation => "no_violation",
+        Other => "other",
+    }
+);
+
+coded!(
+    /// Why a moderator dismissed a case.
+    Dismissal, "dismissal" {
+        Unfounded => "unfounded",
+        AbusiveReport => "abusive_report",
+    }
+);
+
+coded!(
+    /// Every action the audit log records (SPEC §5).
+    AuditAction, "audit action" {
+        Claim => "claim",
+        Resolve => "resolve",
+        Dismiss => "dismiss",
+        Mute => "mute",
+        Unmute => "unmute",
+        Ban => "ban",
+        Unban => "unban",
+        Reveal => "reveal",
+        ShieldDeletion => "shield_deletion",
+    }
+);
+
+/// A change of a case's status asked by a moderator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Transition {
+    Claim,
+    Resolve(Outcome),
+    Dismiss(Dismissal),
+}
+
+impl Transition {
+    pub fn audit_action(self) -> AuditAction {
+        match self {
+            Transition::Claim => AuditAction::Claim,
+            Transition::Resolve(_) => AuditAction::Resolve,
+            Transition::Dismiss(_) => AuditAction::Dismiss,
+        }
+    }
+}
+
+/// What a transition writes on the case.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseChange {
+    pub status: CaseStatus,
+    pub claimed_by: Option<i64>,
+    /// The stored outcome code (`resolved:<outcome>` or `dismissed:<reason>`).
+    pub outcome: Option<String>,
+    /// The case closes: protections tied to it end and the reporters may be told.
+    pub closes: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum TransitionError {
+    #[error("the case is already {0}")]
+    AlreadyClosed(CaseStatus),
+    #[error("the case is claimed by {0}")]
+    ClaimedByAnother(i64),
+}
+
+/// The change `transition` by `moderator` makes to a case in `status`, `Ok(None)` when it
+/// is already done (claiming one's own case again), or why it cannot happen.
+pub fn next(
+    status: CaseStatus,
+    claimed_by: Option<i64>,
+    transition: Transition,
+    moderator: i64,
+) -> Result<Option<CaseChange>, TransitionError> {
+    if !status.is_active() {
+        return Err(TransitionError::AlreadyClosed(status));
+    }
+    Ok(Some(match transition {
+        Transition::Claim => match claimed_by {
+            Some(owner) if owner == moderator => return Ok(None),
+            Some(owner) => return Err(TransitionError::ClaimedByAnother(owner)),
+            None => CaseChange {
+                status: CaseStatus::Claimed,
+                claimed_by: Some(moderator),
+                outcome: None,
+                closes: false,
+            },
+        },
+        // Closing keeps who claimed the case, or records who closed an unclaimed one.
+        Transition::Resolve(outcome) => CaseChange {
+            status: CaseStatus::Resolved,
+            claimed_by: claimed_by.or(Some(moderator)),
+            outcome: Some(format!("resolved:{}", outcome.as_str())),
+            closes: true,
+        },
+        Transition::Dismiss(dismissal) => CaseChange {
+            status: CaseStatus::Dismissed,
+            claimed_by: claimed_by.or(Some(moderator)),
+            outcome: Some(format!("dismissed:{}", dismissal.as_str())),
+            closes: true,
+        },
+    }))
+}
+
+/// Reads a stored outcome back: the Fluent id of its label.
+pub fn outcome_fluent_id(stored: &str) -> Option<String> {
+    let (kind, code) = stored.split_once(':')?;
+    match kind {
+        "resolved" => Outcome::from_str(code)
+            .ok()
+            .map(|outcome| format!("queue-outcome-{}", outcome.as_str())),
+        "dismissed" => Dismissal::from_str(code)
+            .ok()
+            .map(|dismissal| format!("queue-dismissal-{}", dismissal.as_str())),
+        _ => None,
+    }
+}
+
+/// One page of a list: which rows to read, and how many pages there are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Page {
+    /// 1-based, clamped to the pages that exist.
+    pub number: u32,
+    pub count: u32,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+/// The page `requested` of `total` rows, `per_page` at a time (an empty list has one page).
+pub fn page(requested: u32, total: i64, per_page: u32) -> Page {
+    let per_page = per_page.max(1);
+    let per_page_rows = i64::from(per_page);
+    let count = u32::try_from((total.max(0) + per_page_rows - 1) / per_page_rows)
+        .unwrap_or(u32::MAX)
+        .max(1);
+    let number = requested.clamp(1, count);
+    Page {
+        number,
+        count,
+        offset: i64::from(number - 1) * i64::from(per_page),
+        limit: i64::from(per_page),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MODERATOR: i64 = 7;
+    const OTHER: i64 = 8;
+
+    #[test]
+    fn claiming_an_open_case_records_the_moderator() {
+        let change = next(CaseStatus::Open, None, Transition::Claim, MODERATOR)
+            .unwrap()
+            .unwrap();
+        assert_eq!(change.status, CaseStatus::Claimed);
+        assert_eq!(change.claimed_by, Some(MODERATOR));
+        assert!(!change.closes);
+    }
+
+    #[test]
+    fn claiming_twice_is_a_no_op_and_another_claim_is_refused() {
+        assert_eq!(
+            next(
+                CaseStatus::Claimed,
+                Some(MODERATOR),
+                Transition::Claim,
+                MODERATOR
+            ),
+            Ok(None)
+        );
+        assert_eq!(
+            next(
+                CaseStatus::Claimed,
+                Some(OTHER),
+                Transition::Claim,
+                MODERATOR
+            ),
+            Err(TransitionError::ClaimedByAnother(OTHER))
+        );
+    }
+
+    #[test]
+    fn resolving_and_dismissing_close_the_case_with_their_outcome() {
+        let resolved = next(
+            CaseStatus::Claimed,
+            Some(OTHER),
+            Transition::Resolve(Outcome::Warned),
+            MODERATOR,
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(resolved.status, CaseStatus::Resolved);
+        assert_eq!(resolved.claimed_by, Some(OTHER));
+        assert_eq!(resolved.outcome.as_deref(), Some("resolved:warned"));
+        assert!(resolved.closes);
+
+        let dismissed = next(
+            CaseStatus::Open,
+            None,
+            Transition::Dismiss(Dismissal::AbusiveReport),
+            MODERATOR,
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(dismissed.status, CaseStatus::Dismissed);
+        assert_eq!(dismissed.claimed_by, Some(MODERATOR));
+        assert_eq!(
+            outcome_fluent_id(dismissed.outcome.as_deref().unwrap()).as_deref(),
+            Some("queue-dismissal-abusive_report")
+        );
+    }
+
+    #[test]
+    fn closed_cases_do_not_move() {
+        for status in [CaseStatus::Resolved, CaseStatus::Dismissed] {
+            for transition in [
+                Transition::Claim,
+                Transition::Resolve(Outcome::Other),
+                Transition::Dismiss(Dismissal::Unfounded),
+            ] {
+                assert_eq!(
+                    next(status, Some(OTHER), transition, MODERATOR),
+                    Err(TransitionError::AlreadyClosed(status))
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn codes_round_trip_and_unknown_ones_are_refused() {
+        for action in AuditAction::ALL {
+            assert_eq!(action.as_str().parse::<AuditAction>(), Ok(*action));
+        }
+        assert!("resolved".parse::<Outcome>().is_err());
+        assert_eq!(outcome_fluent_id("resolved:nonsense"), None);
+        assert_eq!(outcome_fluent_id("garbage"), None);
+    }
+
+    #[test]
+    fn pages_are_clamped_to_what_exists() {
+        assert_eq!(
+            page(1, 0, 10),
+            Page {
+                number: 1,
+                count: 1,
+                offset: 0,
+                limit: 10
+            }
+        );
+        let third = page(3, 25, 10);
+        assert_eq!((third.number, third.count, third.offset), (3, 3, 20));
+        let beyond = page(9, 25, 10);
+        assert_eq!((beyond.number, beyond.offset), (3, 20));
+        assert_eq!(page(0, 25, 10).number, 1);
+    }
+}

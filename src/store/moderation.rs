@@ -1,0 +1,462 @@
+//! Protective actions, case transitions, the anti-abuse counts and the queue's lists
+//! (SPEC §4–5). A moderator step (its protective action, the case change, the audit row
+//! and the statistics events) is written in one transaction: nothing is half-recorded.
+
+use chrono::{DateTime, Utc};
+
+use super::{NewAuditEntry, Store, StoreError, decode_error, parse_column, stored};
+use crate::domain::case::CaseStatus;
+use crate::domain::protection::{ActionStatus, ProtectionKind, RequestedBy, Withheld};
+use crate::domain::queue::CaseChange;
+use crate::domain::reason::Reason;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewProtectiveAction {
+    pub case_id: i64,
+    pub kind: ProtectionKind,
+    pub target_user_id: i64,
+    /// The member a contact shield protects.
+    pub protected_user_id: Option<i64>,
+    pub requested_by: RequestedBy,
+    /// The victim or moderator who asked; `None` for the bot's automatic mute.
+    pub actor_user_id: Option<i64>,
+    pub status: ActionStatus,
+    /// A duration code, an exemption or a Discord error code: no free text.
+    pub detail: Option<String>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub now: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProtectiveActionRecord {
+    pub id: i64,
+    pub case_id: i64,
+    pub kind: ProtectionKind,
+    pub target_user_id: i64,
+    pub protected_user_id: Option<i64>,
+    pub requested_by: RequestedBy,
+    pub actor_user_id: Option<i64>,
+    pub status: ActionStatus,
+    pub detail: Option<String>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub reverted_at: Option<DateTime<Utc>>,
+}
+
+impl ProtectiveActionRecord {
+    /// Applied, not undone, and not expired at `now`.
+    pub fn is_running(&self, now: DateTime<Utc>) -> bool {
+        self.status == ActionStatus::Applied && self.expires_at.is_none_or(|end| end > now)
+    }
+}
+
+/// A statistics event (no Discord ID, no free text: SPEC §7).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewStatsEvent {
+    pub guild_id: i64,
+    /// Server-local hour, `YYYY-MM-DDTHH`.
+    pub occurred_hour: String,
+    /// `protective_action`, `moderator_action` or `case_closed`.
+    pub kind: &'static str,
+    pub reason: Reason,
+    pub action: Option<String>,
+    pub outcome: Option<String>,
+    /// For moderator actions and closings: seconds since the case opened.
+    pub duration_seconds: Option<i64>,
+}
+
+/// A case transition, applied only if the case is still in `expected` status.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseUpdate {
+    pub case_id: i64,
+    pub expected: CaseStatus,
+    pub change: CaseChange,
+}
+
+/// Everything one protective or moderator step writes, committed together.
+#[derive(Clone, Debug, Default)]
+pub struct ModerationStep {
+    pub new_action: Option<NewProtectiveAction>,
+    /// A protective action this step undoes.
+    pub reverts: Option<i64>,
+    pub case_update: Option<CaseUpdate>,
+    pub audit: Option<NewAuditEntry>,
+    pub stats: Vec<NewStatsEvent>,
+    pub now: Option<DateTime<Utc>>,
+}
+
+/// What [`Store::record_step`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepOutcome {
+    /// Written; the id of the new protective action, if the step had one.
+    Written { action_id: Option<i64> },
+    /// The case changed status meanwhile (another moderator was faster): nothing written.
+    CaseMoved,
+    /// The protective action to undo was already undone: nothing written.
+    AlreadyReverted,
+}
+
+/// A contact shield still running, as the message hot path needs it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActiveShield {
+    pub guild_id: i64,
+    pub case_id: i64,
+    pub target_user_id: i64,
+    pub protected_user_id: i64,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ActionRow {
+    id: i64,
+    case_id: i64,
+    kind: String,
+    target_user_id: i64,
+    protected_user_id: Option<i64>,
+    requested_by: String,
+    actor_user_id: Option<i64>,
+    status: String,
+    detail: Option<String>,
+    expires_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+    reverted_at: Option<DateTime<Utc>>,
+}
+
+impl TryFrom<ActionRow> for ProtectiveActionRecord {
+    type Error = StoreError;
+
+    fn try_from(row: ActionRow) -> Result<Self, Self::Error> {
+        const TABLE: &str = "protective_actions";
+        Ok(ProtectiveActionRecord {
+            id: row.id,
+            case_id: row.case_id,
+            kind: parse_column(TABLE, "kind", &row.kind)?,
+            target_user_id: row.target_user_id,
+            protected_user_id: row.protected_user_id,
+            requested_by: parse_column(TABLE, "requested_by", &row.requested_by)?,
+            actor_user_id: row.actor_user_id,
+            status: parse_column(TABLE, "status", &row.status)?,
+            detail: row.detail,
+            expires_at: row.expires_at,
+            created_at: row.created_at,
+            reverted_at: row.reverted_at,
+        })
+    }
+}
+
+impl Store {
+    /// Writes a protective or moderator step in one transaction (see [`ModerationStep`]).
+    pub async fn record_step(&self, step: &ModerationStep) -> Result<StepOutcome, StoreError> {
+        let now = stored(step.now.unwrap_or_else(Utc::now));
+        on_backend!(self, pool => {
+            let mut tx = pool.begin().await?;
+            if let Some(update) = &step.case_update {
+                let change = &update.change;
+                let moved = sqlx::query(
+                    "UPDATE cases SET status = $3, claimed_by = $4, outcome = $5,
+                                      closed_at = $6
+                     WHERE id = $1 AND status = $2",
+                )
+                .bind(update.case_id)
+                .bind(update.expected.as_str())
+                .bind(change.status.as_str())
+                .bind(change.claimed_by)
+                .bind(change.outcome.as_deref())
+                .bind(change.closes.then_some(now))
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if moved == 0 {
+                    return Ok(StepOutcome::CaseMoved);
+                }
+            }
+            if let Some(action_id) = step.reverts {
+                let reverted = sqlx::query(
+                    "UPDATE protective_actions SET status = 'reverted', reverted_at = $2
+                     WHERE id = $1 AND status = 'applied'",
+                )
+                .bind(action_id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if reverted == 0 {
+                    return Ok(StepOutcome::AlreadyReverted);
+                }
+            }
+            let mut action_id = None;
+            if let Some(action) = &step.new_action {
+                action_id = Some(
+                    sqlx::query_scalar::<_, i64>(
+                        "INSERT INTO protective_actions (case_id, kind, target_user_id,
+                             protected_user_id, requested_by, actor_user_id, status, detail,
+                             expires_at, created_at)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                         RETURNING id",
+                    )
+                    .bind(action.case_id)
+                    .bind(action.kind.as_str())
+                    .bind(action.target_user_id)
+                    .bind(action.protected_user_id)
+                    .bind(action.requested_by.as_str())
+                    .bind(action.actor_user_id)
+                    .bind(action.status.as_str())
+                    .bind(action.detail.as_deref())
+                    .bind(action.expires_at.map(stored))
+                    .bind(stored(action.now))
+                    .fetch_one(&mut *tx)
+                    .await?,
+                );
+            }
+            if let Some(entry) = &step.audit {
+                sqlx::query(
+                    "INSERT INTO audit_log (guild_id, case_id, actor_user_id, action, detail,
+                                            created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(entry.guild_id)
+                .bind(entry.case_id)
+                .bind(entry.actor_user_id)
+                .bind(entry.action.as_str())
+                .bind(entry.detail.as_deref())
+                .bind(stored(entry.now))
+                .execute(&mut *tx)
+                .await?;
+            }
+            for event in &step.stats {
+                sqlx::query(
+                    "INSERT INTO stats_events (guild_id, occurred_hour, kind, reason, action,
+                                               outcome, duration_seconds, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(event.guild_id)
+                .bind(event.occurred_hour.as_str())
+                .bind(event.kind)
+                .bind(event.reason.as_str())
+                .bind(event.action.as_deref())
+                .bind(event.outcome.as_deref())
+                .bind(event.duration_seconds)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(StepOutcome::Written { action_id })
+        })
+    }
+
+    /// The case's protective actions, oldest first.
+    pub async fn protective_actions_of_case(
+        &self,
+        case_id: i64,
+    ) -> Result<Vec<ProtectiveActionRecord>, StoreError> {
+        let rows = on_backend!(self, pool => {
+            sqlx::query_as::<_, ActionRow>(
+                "SELECT id, case_id, kind, target_user_id, protected_user_id, requested_by,
+                        actor_user_id, status, detail, expires_at, created_at, reverted_at
+                 FROM protective_actions WHERE case_id = $1 ORDER BY id",
+            )
+            .bind(case_id)
+            .fetch_all(pool)
+            .await
+            .map_err(decode_error("protective_actions"))?
+        });
+        rows.into_iter()
+            .map(ProtectiveActionRecord::try_from)
+            .collect()
+    }
+
+    /// Every contact shield running at `now` on an open or claimed case, to load the
+    /// in-memory index at start.
+    pub async fn active_shields(
+        &self,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<ActiveShield>, StoreError> {
+        let rows = on_backend!(self, pool => {
+            sqlx::query_as::<_, (i64, i64, i64, Option<i64>, Option<DateTime<Utc>>)>(
+                "SELECT c.guild_id, p.case_id, p.target_user_id, p.protected_user_id,
+                        p.expires_at
+                 FROM protective_actions p JOIN cases c ON c.id = p.case_id
+                 WHERE p.kind = 'shield' AND p.status = 'applied'
+                   AND c.status IN ('open', 'claimed')
+                   AND (p.expires_at IS NULL OR p.expires_at > $1)",
+            )
+            .bind(stored(now))
+            .fetch_all(pool)
+            .await
+            .map_err(decode_error("protective_actions"))?
+        });
+        Ok(rows
+            .into_iter()
+            .filter_map(
+                |(guild_id, case_id, target_user_id, protected, expires_at)| {
+                    Some(ActiveShield {
+                        guild_id,
+                        case_id,
+                        target_user_id,
+                        protected_user_id: protected?,
+                        expires_at,
+                    })
+                },
+            )
+            .collect())
+    }
+
+    /// Reports `reporter` made in this server since `since` (the rate limit's count).
+    pub async fn reports_by_reporter_since(
+        &self,
+        guild_id: i64,
+        reporter_user_id: i64,
+        since: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        on_backend!(self, pool => {
+            Ok(sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM reports
+                 WHERE guild_id = $1 AND reporter_user_id = $2 AND created_at >= $3",
+            )
+            .bind(guild_id)
+            .bind(reporter_user_id)
+            .bind(stored(since))
+            .fetch_one(pool)
+            .await?)
+        })
+    }
+
+    /// Distinct members whose reports against `reported` since `since` were not withheld by
+    /// the anti-abuse limits: the automatic mute's count.
+    pub async fn eligible_reporters_since(
+        &self,
+        guild_id: i64,
+        reported_user_id: i64,
+        since: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        on_backend!(self, pool => {
+            Ok(sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(DISTINCT r.reporter_user_id)
+                 FROM reports r JOIN cases c ON c.id = r.case_id
+                 WHERE c.guild_id = $1 AND c.reported_user_id = $2 AND r.created_at >= $3
+                   AND r.protection_withheld IS NULL",
+            )
+            .bind(guild_id)
+            .bind(reported_user_id)
+            .bind(stored(since))
+            .fetch_one(pool)
+            .await?)
+        })
+    }
+
+    /// Marks a report whose automatic protective actions the limits withheld.
+    pub async fn set_protection_withheld(
+        &self,
+        report_id: i64,
+        withheld: Withheld,
+    ) -> Result<(), StoreError> {
+        on_backend!(self, pool => {
+            sqlx::query("UPDATE reports SET protection_withheld = $2 WHERE id = $1")
+                .bind(report_id)
+                .bind(withheld.as_str())
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// Why the report's automatic protective actions were withheld, if they were.
+    pub async fn protection_withheld(
+        &self,
+        report_id: i64,
+    ) -> Result<Option<Withheld>, StoreError> {
+        let code = on_backend!(self, pool => {
+            sqlx::query_scalar::<_, Option<String>>(
+                "SELECT protection_withheld FROM reports WHERE id = $1",
+            )
+            .bind(report_id)
+            .fetch_optional(pool)
+            .await?
+        });
+        code.flatten()
+            .map(|code| parse_column("reports", "protection_withheld", &code))
+            .transpose()
+    }
+
+    /// Remembers where the case's queue embed was posted.
+    pub async fn set_queue_message(
+        &self,
+        case_id: i64,
+        channel_id: i64,
+        message_id: i64,
+    ) -> Result<(), StoreError> {
+        on_backend!(self, pool => {
+            sqlx::query("UPDATE cases SET queue_channel_id = $2, queue_message_id = $3 WHERE id = $1")
+                .bind(case_id)
+                .bind(channel_id)
+                .bind(message_id)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// Ids of a server's cases, newest first: `status` (or every active case when `None`),
+    /// optionally of one reason; with the total count for paging.
+    pub async fn list_cases(
+        &self,
+        guild_id: i64,
+        status: Option<CaseStatus>,
+        reason: Option<Reason>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(Vec<i64>, i64), StoreError> {
+        let status = status.map(CaseStatus::as_str);
+        let reason = reason.map(Reason::as_str);
+        on_backend!(self, pool => {
+            let total = sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM cases
+                 WHERE guild_id = $1
+                   AND (status = $2 OR ($2 IS NULL AND status IN ('open', 'claimed')))
+                   AND ($3 IS NULL OR reason = $3)",
+            )
+            .bind(guild_id)
+            .bind(status)
+            .bind(reason)
+            .fetch_one(pool)
+            .await?;
+            let ids = sqlx::query_scalar::<_, i64>(
+                "SELECT id FROM cases
+                 WHERE guild_id = $1
+                   AND (status = $2 OR ($2 IS NULL AND status IN ('open', 'claimed')))
+                   AND ($3 IS NULL OR reason = $3)
+                 ORDER BY created_at DESC, id DESC
+                 LIMIT $4 OFFSET $5",
+            )
+            .bind(guild_id)
+            .bind(status)
+            .bind(reason)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(pool)
+            .await?;
+            Ok((ids, total))
+        })
+    }
+
+    /// Ids of the cases against a member in this server, newest first.
+    pub async fn cases_against(
+        &self,
+        guild_id: i64,
+        reported_user_id: i64,
+        limit: i64,
+    ) -> Result<Vec<i64>, StoreError> {
+        on_backend!(self, pool => {
+            Ok(sqlx::query_scalar::<_, i64>(
+                "SELECT id FROM cases WHERE guild_id = $1 AND reported_user_id = $2
+                 ORDER BY created_at DESC, id DESC LIMIT $3",
+            )
+            .bind(guild_id)
+            .bind(reported_user_id)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?)
+        })
+    }
+}

@@ -1,0 +1,238 @@
+//! Retention (SPEC §7) and the right to erasure: what is removed, when, and by whom.
+//!
+//! Closed cases lose their evidence and free text a number of days after they close; open
+//! cases are never purged. Statistics rows go after a number of months. Both periods are
+//! per-server settings over the `bot.toml` defaults.
+
+use chrono::{DateTime, Months, TimeDelta, Utc};
+
+use super::{Store, StoreError, stored};
+use crate::domain::settings::{SettingKey, Settings, Vocabulary};
+
+/// What a purge removed, or would remove in a dry run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PurgeReport {
+    /// Closed cases whose evidence and free text were purged.
+    pub cases: u64,
+    pub evidence_rows: u64,
+    pub report_details: u64,
+    pub statistics_rows: u64,
+}
+
+impl PurgeReport {
+    fn add(&mut self, other: PurgeReport) {
+        self.cases += other.cases;
+        self.evidence_rows += other.evidence_rows;
+        self.report_details += other.report_details;
+        self.statistics_rows += other.statistics_rows;
+    }
+}
+
+/// What a member's erasure removed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ErasureReport {
+    /// Reports no longer linked to the member, their details removed.
+    pub reports: u64,
+    /// Unfinished context-menu reports deleted.
+    pub pending_reports: u64,
+}
+
+/// Closed at or before this instant: past the retention period.
+fn cases_closed_before(now: DateTime<Utc>, days: i64) -> DateTime<Utc> {
+    now.checked_sub_signed(TimeDelta::days(days))
+        .unwrap_or(DateTime::<Utc>::MIN_UTC)
+}
+
+fn statistics_before(now: DateTime<Utc>, months: i64) -> DateTime<Utc> {
+    now.checked_sub_months(Months::new(months.clamp(0, i64::from(u32::MAX)) as u32))
+        .unwrap_or(DateTime::<Utc>::MIN_UTC)
+}
+
+impl Store {
+    /// Purges, in every server, what its retention settings (over `defaults`) say has
+    /// expired at `now`; with `dry_run`, only counts it.
+    pub async fn purge_expired(
+        &self,
+        defaults: &Settings,
+        vocabulary: &Vocabulary,
+        now: DateTime<Utc>,
+        dry_run: bool,
+    ) -> Result<PurgeReport, StoreError> {
+        let guilds = on_backend!(self, pool => {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT guild_id FROM cases
+                 UNION SELECT guild_id FROM stats_events
+                 ORDER BY 1",
+            )
+            .fetch_all(pool)
+            .await?
+        });
+        let mut total = PurgeReport::default();
+        for guild_id in guilds {
+            let stored_settings = self.guild_settings(guild_id).await?;
+            let (settings, _, _) = defaults.with_overrides(
+                stored_settings
+                    .iter()
+                    .map(|setting| (setting.key.as_str(), setting.value.as_str())),
+                vocabulary,
+            );
+            let days = settings
+                .integer(SettingKey::EvidenceRetentionDays)
+                .unwrap_or(90);
+            let months = settings
+                .integer(SettingKey::StatisticsRetentionMonths)
+                .unwrap_or(25);
+            let purged = self
+                .purge_guild(
+                    guild_id,
+                    cases_closed_before(now, days),
+                    statistics_before(now, months),
+                    now,
+                    dry_run,
+                )
+                .await?;
+            if purged != PurgeReport::default() {
+                tracing::info!(guild_id, dry_run, ?purged, "retention purge");
+            }
+            total.add(purged);
+        }
+        Ok(total)
+    }
+
+    /// One server's purge, in one transaction.
+    async fn purge_guild(
+        &self,
+        guild_id: i64,
+        closed_before: DateTime<Utc>,
+        statistics_before: DateTime<Utc>,
+        now: DateTime<Utc>,
+        dry_run: bool,
+    ) -> Result<PurgeReport, StoreError> {
+        let closed_before = stored(closed_before);
+        let statistics_before = stored(statistics_before);
+        // Closed, past retention, not purged yet. Open and claimed cases never match.
+        let expired_cases = "SELECT id FROM cases
+             WHERE guild_id = $1 AND status IN ('resolved', 'dismissed')
+               AND closed_at IS NOT NULL AND closed_at <= $2 AND evidence_purged_at IS NULL";
+        let count =
+            |what: &str| format!("SELECT COUNT(*) FROM {what} WHERE case_id IN ({expired_cases})");
+        let evidence_count = count("evidence");
+        let details_count = format!("{} AND details IS NOT NULL", count("reports"));
+        let cases_count = format!("SELECT COUNT(*) FROM ({expired_cases}) AS expired");
+        let purge_evidence = format!("DELETE FROM evidence WHERE case_id IN ({expired_cases})");
+        let purge_details = format!(
+            "UPDATE reports SET details = NULL
+             WHERE details IS NOT NULL AND case_id IN ({expired_cases})"
+        );
+        let mark_cases =
+            format!("UPDATE cases SET evidence_purged_at = $3 WHERE id IN ({expired_cases})");
+        on_backend!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let mut report = PurgeReport::default();
+            let counted = |sql: &String| sqlx::AssertSqlSafe(sql.clone());
+            report.cases = sqlx::query_scalar::<_, i64>(counted(&cases_count))
+                .bind(guild_id)
+                .bind(closed_before)
+                .fetch_one(&mut *tx)
+                .await? as u64;
+            report.evidence_rows = sqlx::query_scalar::<_, i64>(counted(&evidence_count))
+                .bind(guild_id)
+                .bind(closed_before)
+                .fetch_one(&mut *tx)
+                .await? as u64;
+            report.report_details = sqlx::query_scalar::<_, i64>(counted(&details_count))
+                .bind(guild_id)
+                .bind(closed_before)
+                .fetch_one(&mut *tx)
+                .await? as u64;
+            report.statistics_rows = sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM stats_events WHERE guild_id = $1 AND created_at < $2",
+            )
+            .bind(guild_id)
+            .bind(statistics_before)
+            .fetch_one(&mut *tx)
+            .await? as u64;
+            if dry_run {
+                tx.rollback().await?;
+                return Ok(report);
+            }
+            for sql in [&purge_evidence, &purge_details] {
+                sqlx::query(counted(sql))
+                    .bind(guild_id)
+                    .bind(closed_before)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            sqlx::query(counted(&mark_cases))
+                .bind(guild_id)
+                .bind(closed_before)
+                .bind(stored(now))
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM stats_events WHERE guild_id = $1 AND created_at < $2")
+                .bind(guild_id)
+                .bind(statistics_before)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(report)
+        })
+    }
+
+    /// Erases what `user_id` authored on `guild_id` (SPEC §7, right to erasure): their
+    /// reports lose their details and their link to the member, the case shows "reporter
+    /// erased"; their unfinished reports are deleted. Cases, other people's reports and
+    /// statistics are left as they are.
+    pub async fn erase_reporter(
+        &self,
+        guild_id: i64,
+        user_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<ErasureReport, StoreError> {
+        on_backend!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let reports = sqlx::query(
+                "UPDATE reports SET reporter_user_id = NULL, details = NULL, reporter_erased_at = $3
+                 WHERE guild_id = $1 AND reporter_user_id = $2",
+            )
+            .bind(guild_id)
+            .bind(user_id)
+            .bind(stored(now))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            let pending_reports = sqlx::query(
+                "DELETE FROM pending_reports WHERE guild_id = $1 AND reporter_user_id = $2",
+            )
+            .bind(guild_id)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            tx.commit().await?;
+            Ok(ErasureReport {
+                reports,
+                pending_reports,
+            })
+        })
+    }
+}
+
+/// How often the bot purges what expired.
+pub const PURGE_INTERVAL: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// The bot's retention job: purges at start, then every hour, until the task is aborted.
+/// A failed run is logged and retried at the next tick.
+pub async fn purge_every_hour(store: Store, defaults: Settings, vocabulary: Vocabulary) {
+    let mut ticks = tokio::time::interval(PURGE_INTERVAL);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        if let Err(error) = store
+            .purge_expired(&defaults, &vocabulary, Utc::now(), false)
+            .await
+        {
+            tracing::error!(%error, "retention purge failed; retrying in an hour");
+        }
+    }
+}

@@ -1,0 +1,541 @@
+//! Protective actions (SPEC §4), end to end against the fake Discord: the victim's mute and
+//! shield buttons, the automatic mute, and the anti-abuse limits.
+
+use std::time::Duration;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use safe_button::domain::case::CaseReference;
+use safe_button::domain::protection::{ActionStatus, ProtectionKind, RequestedBy};
+use safe_button::store::CaseRecord;
+use serde_json::{Value, json};
+
+use crate::support::app::{TestApp, WAIT, spawn_app, spawn_app_with};
+use crate::support::fake_discord::{
+    FakeDiscordConfig, InteractionBuilder, MessageBuilder, Method, RecordedRequest,
+    SentInteraction, ids,
+};
+
+/// Long enough for the bot to have handled an event it should ignore.
+pub const SETTLE: Duration = Duration::from_millis(700);
+
+/// A filed `/report` and what the reporter was answered.
+pub struct Filed {
+    pub sent: SentInteraction,
+    pub answer: Value,
+    pub case: CaseRecord,
+}
+
+impl Filed {
+    pub fn text(&self) -> &str {
+        self.answer["content"].as_str().unwrap_or_default()
+    }
+
+    /// Custom ids of every component of the answer.
+    pub fn custom_ids(&self) -> Vec<String> {
+        custom_ids(&self.answer)
+    }
+}
+
+pub fn custom_ids(message: &Value) -> Vec<String> {
+    message["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+        .filter_map(|component| component["custom_id"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// `/report` by `reporter` against `reported` (harassment), answered.
+pub async fn report(app: &TestApp, reporter: u64, reported: u64) -> Filed {
+    let before = app
+        .fake
+        .requests_matching(Method::PATCH, "/webhooks/*/*/messages/@original")
+        .len();
+    let options = json!([
+        { "name": "user", "type": 6, "value": reported.to_string() },
+        { "name": "reason", "type": 4, "value": 0 },
+        { "name": "details", "type": 3, "value": "Il m'insulte depuis lundi" }
+    ]);
+    let sent = app
+        .fake
+        .send_interaction(
+            InteractionBuilder::slash_command("report", options)
+                .in_guild(&app.fake.guild(ids::GUILD), ids::GENERAL_CHANNEL, reporter)
+                .locale("fr"),
+        )
+        .await;
+    let answer = app
+        .fake
+        .wait_for_requests(
+            Method::PATCH,
+            "/webhooks/*/*/messages/@original",
+            before + 1,
+            WAIT,
+        )
+        .await
+        .into_iter()
+        .find(|request| request.path == sent.original_path())
+        .expect("the report is answered")
+        .body
+        .expect("a JSON answer");
+    let text = answer["content"].as_str().unwrap_or_default();
+    let start = text.find("**").expect("a bold reference") + 2;
+    let end = start + text[start..].find("**").expect("closing **");
+    let reference = CaseReference::parse(&text[start..end]).expect("a reference");
+    let case = app
+        .store
+        .case_by_reference(ids::GUILD as i64, &reference)
+        .await
+        .unwrap()
+        .expect("the case is stored");
+    Filed { sent, answer, case }
+}
+
+/// A click by `user` on a component of `message`, in `channel`.
+pub async fn click(
+    app: &TestApp,
+    user: u64,
+    channel: u64,
+    custom_id: &str,
+    message: Value,
+) -> SentInteraction {
+    app.fake
+        .send_interaction(
+            InteractionBuilder::component(custom_id, 2, message)
+                .in_guild(&app.fake.guild(ids::GUILD), channel, user)
+                .locale("fr"),
+        )
+        .await
+}
+
+/// The text a deferred interaction was finally answered with.
+pub async fn deferred_answer(app: &TestApp, sent: &SentInteraction) -> String {
+    let edit = app.wait_for(Method::PATCH, &sent.original_path()).await;
+    edit.body.expect("a JSON answer")["content"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+fn timeout_end(request: &RecordedRequest) -> Option<DateTime<Utc>> {
+    request.body.as_ref()?["communication_disabled_until"]
+        .as_str()
+        .map(|end| {
+            DateTime::parse_from_rfc3339(end)
+                .expect("RFC 3339")
+                .to_utc()
+        })
+}
+
+fn member_path(user: u64) -> String {
+    format!("/guilds/{}/members/{user}", ids::GUILD)
+}
+
+fn timeouts_of(app: &TestApp, user: u64) -> Vec<RecordedRequest> {
+    app.fake
+        .requests_matching(Method::PATCH, &member_path(user))
+}
+
+#[tokio::test]
+async fn the_victims_mute_times_out_the_member_once_with_the_case_in_the_audit_log() {
+    let app = spawn_app().await;
+    let filed = report(&app, ids::ALICE, ids::BILAL).await;
+    let mute_id = format!("sb:p:mute:{}", filed.case.id);
+    assert!(
+        filed.custom_ids().contains(&mute_id),
+        "the mute is offered: {:?}",
+        filed.answer
+    );
+    assert!(
+        filed
+            .custom_ids()
+            .contains(&format!("sb:p:shield:{}", filed.case.id))
+    );
+    let acknowledgement = app.fake.original_response(&filed.sent).unwrap();
+
+    let pressed_at = Utc::now();
+    let press = click(
+        &app,
+        ids::ALICE,
+        ids::GENERAL_CHANNEL,
+        &mute_id,
+        acknowledgement.clone(),
+    )
+    .await;
+    let text = deferred_answer(&app, &press).await;
+    assert!(text.contains("rendue muette jusqu'au"), "{text}");
+
+    let patch = app.wait_for(Method::PATCH, &member_path(ids::BILAL)).await;
+    let end = timeout_end(&patch).expect("a timeout date");
+    assert!(end > pressed_at, "{end}");
+    assert!(
+        end <= Utc::now() + TimeDelta::days(28),
+        "at most 28 days: {end}"
+    );
+    // The server's self-mute duration (bot.toml: 24h).
+    assert!(
+        (end - pressed_at - TimeDelta::hours(24))
+            .num_seconds()
+            .abs()
+            < 60
+    );
+    let reason = patch.audit_log_reason().expect("an audit-log reason");
+    assert!(reason.contains(filed.case.reference.as_str()), "{reason}");
+    assert!(reason.chars().count() <= 512);
+    let member = app.fake.member(ids::GUILD, ids::BILAL).unwrap();
+    assert!(member.communication_disabled_until.is_some());
+
+    // Pressed again: told it is done, and Discord is not asked twice.
+    let again = click(
+        &app,
+        ids::ALICE,
+        ids::GENERAL_CHANNEL,
+        &mute_id,
+        acknowledgement,
+    )
+    .await;
+    let text = deferred_answer(&app, &again).await;
+    assert!(text.contains("déjà rendue muette"), "{text}");
+    assert_eq!(timeouts_of(&app, ids::BILAL).len(), 1);
+
+    let actions = app
+        .store
+        .protective_actions_of_case(filed.case.id)
+        .await
+        .unwrap();
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    assert_eq!(actions[0].kind, ProtectionKind::Mute);
+    assert_eq!(actions[0].status, ActionStatus::Applied);
+    assert_eq!(actions[0].requested_by, RequestedBy::Victim);
+    app.assert_discord_traffic_valid();
+}
+
+#[tokio::test]
+async fn a_moderator_is_never_muted_and_the_victim_is_told_moderators_were_alerted() {
+    let app = spawn_app().await;
+    let filed = report(&app, ids::ALICE, ids::MODERATOR).await;
+    let acknowledgement = app.fake.original_response(&filed.sent).unwrap();
+    let press = click(
+        &app,
+        ids::ALICE,
+        ids::GENERAL_CHANNEL,
+        &format!("sb:p:mute:{}", filed.case.id),
+        acknowledgement,
+    )
+    .await;
+    let text = deferred_answer(&app, &press).await;
+    assert!(text.contains("Les modérateurs ont été alertés"), "{text}");
+    assert!(timeouts_of(&app, ids::MODERATOR).is_empty());
+    assert!(
+        app.fake
+            .member(ids::GUILD, ids::MODERATOR)
+            .unwrap()
+            .communication_disabled_until
+            .is_none()
+    );
+    let actions = app
+        .store
+        .protective_actions_of_case(filed.case.id)
+        .await
+        .unwrap();
+    assert_eq!(actions.len(), 1);
+    assert_eq!(actions[0].status, ActionStatus::Refused);
+    assert_eq!(actions[0].detail.as_deref(), Some("moderator"));
+    app.assert_discord_traffic_valid();
+}
+
+#[tokio::test]
+async fn only_the_victim_can_use_their_buttons() {
+    let app = spawn_app().await;
+    let filed = report(&app, ids::ALICE, ids::BILAL).await;
+    let acknowledgement = app.fake.original_response(&filed.sent).unwrap();
+    let press = click(
+        &app,
+        ids::CHLOE,
+        ids::GENERAL_CHANNEL,
+        &format!("sb:p:mute:{}", filed.case.id),
+        acknowledgement,
+    )
+    .await;
+    let text = deferred_answer(&app, &press).await;
+    assert!(text.contains("Seule la personne"), "{text}");
+    assert!(timeouts_of(&app, ids::BILAL).is_empty());
+    assert!(
+        app.store
+            .protective_actions_of_case(filed.case.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    app.assert_discord_traffic_valid();
+}
+
+#[tokio::test]
+async fn three_distinct_reporters_mute_automatically_once() {
+    let app = spawn_app().await;
+    report(&app, ids::ALICE, ids::BILAL).await;
+    report(&app, ids::CHLOE, ids::BILAL).await;
+    assert!(
+        timeouts_of(&app, ids::BILAL).is_empty(),
+        "two reporters are not enough"
+    );
+    let third = report(&app, ids::DIMITRI, ids::BILAL).await;
+    assert!(
+        third.text().contains("Plusieurs membres"),
+        "{}",
+        third.text()
+    );
+    let patch = app.wait_for(Method::PATCH, &member_path(ids::BILAL)).await;
+    assert!(timeout_end(&patch).unwrap() <= Utc::now() + TimeDelta::days(28));
+    assert!(
+        patch
+            .audit_log_reason()
+            .unwrap()
+            .contains(third.case.reference.as_str())
+    );
+    // A fourth reporter while the mute runs changes nothing.
+    report(&app, ids::EMMA, ids::BILAL).await;
+    assert_eq!(timeouts_of(&app, ids::BILAL).len(), 1);
+    let actions = app
+        .store
+        .protective_actions_of_case(third.case.id)
+        .await
+        .unwrap();
+    assert_eq!(actions.len(), 1);
+    assert_eq!(actions[0].requested_by, RequestedBy::Automatic);
+    assert_eq!(actions[0].status, ActionStatus::Applied);
+    app.assert_discord_traffic_valid();
+}
+
+#[tokio::test]
+async fn the_same_reporter_three_times_mutes_no_one() {
+    let app = spawn_app().await;
+    for _ in 0..3 {
+        report(&app, ids::ALICE, ids::BILAL).await;
+    }
+    tokio::time::sleep(SETTLE).await;
+    assert!(timeouts_of(&app, ids::BILAL).is_empty());
+    app.assert_discord_traffic_valid();
+}
+
+#[tokio::test]
+async fn a_rate_limited_or_new_reporter_is_stored_and_queued_without_automatic_protection() {
+    let app = spawn_app_with(FakeDiscordConfig::default(), |config| {
+        config.anti_abuse.reports_per_hour = 1;
+    })
+    .await;
+    app.store
+        .set_guild_setting(
+            ids::GUILD as i64,
+            "queue_channel",
+            &ids::QUEUE_CHANNEL.to_string(),
+            ids::ADMIN as i64,
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+    let first = report(&app, ids::ALICE, ids::BILAL).await;
+    assert!(
+        !first.custom_ids().is_empty(),
+        "the first report gets the buttons"
+    );
+    app.wait_for(
+        Method::POST,
+        &format!("/channels/{}/messages", ids::QUEUE_CHANNEL),
+    )
+    .await;
+
+    let limited = report(&app, ids::ALICE, ids::BILAL).await;
+    assert_eq!(limited.case.id, first.case.id, "merged into the same case");
+    assert!(limited.custom_ids().is_empty(), "{:?}", limited.answer);
+    assert!(
+        limited.text().contains("Les modérateurs décideront"),
+        "{}",
+        limited.text()
+    );
+    assert_eq!(
+        app.store
+            .reports_of_case(first.case.id)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    // Queued: the existing embed is edited (not a second post) and counts both reports.
+    let message = app
+        .store
+        .case_by_id(first.case.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .queue_message_id
+        .expect("posted in the queue");
+    let edit = app
+        .wait_for(
+            Method::PATCH,
+            &format!("/channels/{}/messages/{message}", ids::QUEUE_CHANNEL),
+        )
+        .await;
+    let details = serde_json::to_string(&edit.body.unwrap()["embeds"]).unwrap();
+    assert_eq!(
+        details.matches("Il m'insulte depuis lundi").count(),
+        2,
+        "{details}"
+    );
+    assert_eq!(
+        app.fake
+            .requests_matching(
+                Method::POST,
+                &format!("/channels/{}/messages", ids::QUEUE_CHANNEL)
+            )
+            .len(),
+        1
+    );
+
+    // A member who joined a minute ago: stored and queued, no buttons either.
+    app.fake.update_guild(ids::GUILD, |guild| {
+        let emma = guild
+            .members
+            .iter_mut()
+            .find(|m| m.user.id == ids::EMMA)
+            .unwrap();
+        emma.joined_at = (Utc::now() - TimeDelta::minutes(1)).to_rfc3339();
+    });
+    let fresh = report(&app, ids::EMMA, ids::CHLOE).await;
+    assert!(fresh.custom_ids().is_empty());
+    assert_eq!(
+        app.store
+            .reports_of_case(fresh.case.id)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    app.wait_for(
+        Method::POST,
+        &format!("/channels/{}/messages", ids::QUEUE_CHANNEL),
+    )
+    .await;
+    assert_eq!(
+        app.fake
+            .requests_matching(
+                Method::POST,
+                &format!("/channels/{}/messages", ids::QUEUE_CHANNEL)
+            )
+            .len(),
+        2,
+        "the new member's case is queued"
+    );
+    app.assert_discord_traffic_valid();
+}
+
+/// A message by `author` in #general, dispatched as MESSAGE_CREATE.
+async fn say(
+    app: &TestApp,
+    author: u64,
+    build: impl FnOnce(MessageBuilder) -> MessageBuilder,
+) -> Value {
+    let guild = app.fake.guild(ids::GUILD);
+    let message = build(MessageBuilder::in_guild(
+        &guild,
+        ids::GENERAL_CHANNEL,
+        author,
+        "…",
+    ))
+    .build();
+    app.fake.dispatch("MESSAGE_CREATE", message.clone()).await;
+    message
+}
+
+fn delete_path(message: &Value) -> String {
+    format!(
+        "/channels/{}/messages/{}",
+        ids::GENERAL_CHANNEL,
+        message["id"].as_str().unwrap()
+    )
+}
+
+#[tokio::test]
+async fn the_shield_deletes_mentions_and_replies_to_the_victim_until_the_case_closes() {
+    let app = spawn_app().await;
+    let guild = app.fake.guild(ids::GUILD);
+    let alice = guild.expect_member(ids::ALICE).user.clone();
+    let chloe = guild.expect_member(ids::CHLOE).user.clone();
+    let filed = report(&app, ids::ALICE, ids::BILAL).await;
+    let acknowledgement = app.fake.original_response(&filed.sent).unwrap();
+    let press = click(
+        &app,
+        ids::ALICE,
+        ids::GENERAL_CHANNEL,
+        &format!("sb:p:shield:{}", filed.case.id),
+        acknowledgement.clone(),
+    )
+    .await;
+    let text = deferred_answer(&app, &press).await;
+    assert!(text.contains("Bouclier activé"), "{text}");
+
+    let to_chloe = say(&app, ids::BILAL, |m| m.mention(&chloe)).await;
+    let by_chloe = say(&app, ids::CHLOE, |m| m.mention(&alice)).await;
+    let mention = say(&app, ids::BILAL, |m| m.mention(&alice)).await;
+    app.wait_for(Method::DELETE, &delete_path(&mention)).await;
+    let alices_message = say(&app, ids::ALICE, |m| m).await;
+    let reply = say(&app, ids::BILAL, |m| m.replying_to(alices_message.clone())).await;
+    let deleted = app.wait_for(Method::DELETE, &delete_path(&reply)).await;
+    assert!(
+        deleted
+            .audit_log_reason()
+            .unwrap()
+            .contains(filed.case.reference.as_str())
+    );
+    tokio::time::sleep(SETTLE).await;
+    for kept in [&to_chloe, &by_chloe, &alices_message] {
+        assert!(
+            app.fake
+                .requests_matching(Method::DELETE, &delete_path(kept))
+                .is_empty(),
+            "{kept}"
+        );
+    }
+    let noted = app
+        .store
+        .audit_of_case(filed.case.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|entry| entry.action == "shield_deletion")
+        .count();
+    assert_eq!(noted, 2, "each deletion is noted on the case");
+
+    // A moderator resolves the case: the shield ends with it.
+    let prompt = click(
+        &app,
+        ids::MODERATOR,
+        ids::GENERAL_CHANNEL,
+        &format!("sb:q:resolve:{}", filed.case.id),
+        acknowledgement,
+    )
+    .await;
+    app.wait_for(Method::POST, &prompt.callback_path()).await;
+    let prompt_message = app.fake.original_response(&prompt).unwrap();
+    let choice = app
+        .fake
+        .send_interaction(
+            InteractionBuilder::select(
+                &format!("sb:q:resolve-as:{}", filed.case.id),
+                &["warned"],
+                prompt_message,
+            )
+            .in_guild(&guild, ids::GENERAL_CHANNEL, ids::MODERATOR),
+        )
+        .await;
+    deferred_answer(&app, &choice).await;
+    let after = say(&app, ids::BILAL, |m| m.mention(&alice)).await;
+    tokio::time::sleep(SETTLE).await;
+    assert!(
+        app.fake
+            .requests_matching(Method::DELETE, &delete_path(&after))
+            .is_empty()
+    );
+    app.assert_discord_traffic_valid();
+}

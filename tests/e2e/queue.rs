@@ -1,0 +1,780 @@
+//! The moderator queue and `/cases` (SPEC §5), end to end against the fake Discord.
+
+use chrono::{TimeDelta, Utc};
+use safe_button::domain::case::CaseStatus;
+use safe_button::domain::protection::{ActionStatus, ProtectionKind};
+use serde_json::{Value, json};
+
+use crate::protection::{Filed, click, custom_ids, deferred_answer, report};
+use crate::support::app::{TestApp, spawn_app};
+use crate::support::fake_discord::{InteractionBuilder, Method, Scripted, SentInteraction, ids};
+
+async fn with_queue_channel(app: &TestApp) {
+    app.store
+        .set_guild_setting(
+            ids::GUILD as i64,
+            "queue_channel",
+            &ids::QUEUE_CHANNEL.to_string(),
+            ids::ADMIN as i64,
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+}
+
+fn queue_posts_path() -> String {
+    format!("/channels/{}/messages", ids::QUEUE_CHANNEL)
+}
+
+/// The queue post of a filed case, once posted: (its path, its body as posted).
+async fn queue_post(app: &TestApp, filed: &Filed) -> (String, Value) {
+    let post = app.wait_for(Method::POST, &queue_posts_path()).await;
+    let case = app.store.case_by_id(filed.case.id).await.unwrap().unwrap();
+    let message = case.queue_message_id.expect("the post is remembered");
+    assert_eq!(case.queue_channel_id, Some(ids::QUEUE_CHANNEL as i64));
+    (
+        format!("/channels/{}/messages/{message}", ids::QUEUE_CHANNEL),
+        post.body.unwrap(),
+    )
+}
+
+async fn audit_actions(app: &TestApp, case_id: i64) -> Vec<String> {
+    app.store
+        .audit_of_case(case_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|entry| {
+            assert_eq!(entry.actor_user_id, ids::MODERATOR as i64);
+            entry.action
+        })
+        .collect()
+}
+
+/// A moderator clicks `verb` on the queue post; returns the interaction.
+async fn moderator_click(app: &TestApp, verb: &str, case_id: i64, post: &str) -> SentInteraction {
+    let message = app
+        .fake
+        .message(post.rsplit('/').next().unwrap().parse().unwrap())
+        .expect("the queue post exists");
+    click(
+        app,
+        ids::MODERATOR,
+        ids::QUEUE_CHANNEL,
+        &format!("sb:q:{verb}:{case_id}"),
+        message,
+    )
+    .await
+}
+
+/// A moderator clicks `verb`, then picks `choice` in the prompt; returns their answer.
+async fn moderator_choose(
+    app: &TestApp,
+    verb: &str,
+    select: &str,
+    choice: &str,
+    case_id: i64,
+    post: &str,
+) -> String {
+    let button = moderator_click(app, verb, case_id, post).await;
+    let callback = app.wait_for(Method::POST, &button.callback_path()).await;
+    let body = callback.body.unwrap();
+    assert_eq!(body["type"], 4, "{body}");
+    assert_eq!(body["data"]["flags"], 64, "the prompt is ephemeral");
+    assert_eq!(
+        custom_ids(&body["data"]),
+        [format!("sb:q:{select}:{case_id}")]
+    );
+    let prompt = app.fake.original_response(&button).unwrap();
+    let chosen = app
+        .fake
+        .send_interaction(
+            InteractionBuilder::select(&format!("sb:q:{select}:{case_id}"), &[choice], prompt)
+                .in_guild(
+                    &app.fake.guild(ids::GUILD),
+                    ids::QUEUE_CHANNEL,
+                    ids::MODERATOR,
+                ),
+        )
+        .await;
+    deferred_answer(app, &chosen).await
+}
+
+/// The value of the embed's reporters field.
+fn reporters_field(embed: &Value) -> String {
+    embed["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|field| field["name"].as_str().unwrap().starts_with("Auteur"))
+        .expect("a reporters field")["value"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn edits_of(app: &TestApp, post: &str) -> usize {
+    app.fake.requests_matching(Method::PATCH, post).len()
+}
+
+async fn wait_for_edits(app: &TestApp, post: &str, count: usize) -> Value {
+    app.fake
+        .wait_for_requests(Method::PATCH, post, count, crate::support::app::WAIT)
+        .await
+        .pop()
+        .unwrap()
+        .body
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_case_is_queued_sealed_and_moves_with_each_moderator_action() {
+    let app = spawn_app().await;
+    with_queue_channel(&app).await;
+    let filed = report(&app, ids::ALICE, ids::BILAL).await;
+    let case_id = filed.case.id;
+    let (post, body) = queue_post(&app, &filed).await;
+    let embed = &body["embeds"][0];
+    assert!(
+        embed["title"]
+            .as_str()
+            .unwrap()
+            .contains(filed.case.reference.as_str())
+    );
+    let whole = body.to_string();
+    assert!(
+        whole.contains(&ids::BILAL.to_string()),
+        "the reported member is shown"
+    );
+    let reporters = reporters_field(embed);
+    assert!(
+        reporters.contains("Scellé"),
+        "the reporter is sealed: {reporters}"
+    );
+    assert!(!reporters.contains(&ids::ALICE.to_string()), "{reporters}");
+    assert!(
+        whole.contains("Harcèlement"),
+        "in the server's language: {whole}"
+    );
+    assert_eq!(
+        custom_ids(&body),
+        ["claim", "mute", "ban", "dismiss", "resolve"].map(|verb| format!("sb:q:{verb}:{case_id}"))
+    );
+
+    // Claim.
+    let claim = moderator_click(&app, "claim", case_id, &post).await;
+    assert!(
+        deferred_answer(&app, &claim)
+            .await
+            .contains("Tu as pris le dossier")
+    );
+    let edited = wait_for_edits(&app, &post, 1).await;
+    assert!(edited.to_string().contains("Pris en charge"), "{edited}");
+    let case = app.store.case_by_id(case_id).await.unwrap().unwrap();
+    assert_eq!(case.status, CaseStatus::Claimed);
+    assert_eq!(case.claimed_by, Some(ids::MODERATOR as i64));
+    assert_eq!(audit_actions(&app, case_id).await, ["claim"]);
+
+    // Mute for one hour, then undo.
+    let answer = moderator_choose(&app, "mute", "mute-for", "1h", case_id, &post).await;
+    assert!(answer.contains("est rendu muet jusqu'au"), "{answer}");
+    let patch = app
+        .wait_for(
+            Method::PATCH,
+            &format!("/guilds/{}/members/{}", ids::GUILD, ids::BILAL),
+        )
+        .await;
+    let end = chrono::DateTime::parse_from_rfc3339(
+        patch.body.as_ref().unwrap()["communication_disabled_until"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap()
+    .to_utc();
+    assert!((end - Utc::now() - TimeDelta::hours(1)).num_seconds().abs() < 60);
+    assert!(
+        patch
+            .audit_log_reason()
+            .unwrap()
+            .contains(filed.case.reference.as_str())
+    );
+    let edited = wait_for_edits(&app, &post, 2).await;
+    assert!(
+        custom_ids(&edited).contains(&format!("sb:q:unmute:{case_id}")),
+        "the undo is offered"
+    );
+    assert_eq!(audit_actions(&app, case_id).await, ["claim", "mute"]);
+
+    let unmute = moderator_click(&app, "unmute", case_id, &post).await;
+    assert!(
+        deferred_answer(&app, &unmute)
+            .await
+            .contains("peut de nouveau parler")
+    );
+    let lifted = app
+        .fake
+        .wait_for_requests(
+            Method::PATCH,
+            &format!("/guilds/{}/members/{}", ids::GUILD, ids::BILAL),
+            2,
+            crate::support::app::WAIT,
+        )
+        .await;
+    assert_eq!(
+        lifted[1].body.as_ref().unwrap()["communication_disabled_until"],
+        Value::Null
+    );
+    assert!(
+        app.fake
+            .member(ids::GUILD, ids::BILAL)
+            .unwrap()
+            .communication_disabled_until
+            .is_none()
+    );
+    wait_for_edits(&app, &post, 3).await;
+
+    // Ban, deleting the last hour of messages, then undo.
+    let answer = moderator_choose(&app, "ban", "ban-with", "1h", case_id, &post).await;
+    assert!(answer.contains("est banni"), "{answer}");
+    let ban = app
+        .wait_for(
+            Method::PUT,
+            &format!("/guilds/{}/bans/{}", ids::GUILD, ids::BILAL),
+        )
+        .await;
+    assert_eq!(ban.body.as_ref().unwrap()["delete_message_seconds"], 3600);
+    assert!(
+        ban.audit_log_reason()
+            .unwrap()
+            .contains(filed.case.reference.as_str())
+    );
+    assert_eq!(app.fake.bans(ids::GUILD).len(), 1);
+    wait_for_edits(&app, &post, 4).await;
+    let unban = moderator_click(&app, "unban", case_id, &post).await;
+    assert!(
+        deferred_answer(&app, &unban)
+            .await
+            .contains("n'est plus banni")
+    );
+    assert!(app.fake.bans(ids::GUILD).is_empty());
+    wait_for_edits(&app, &post, 5).await;
+
+    // Resolve: the case closes and the reporter is told, without sanction details.
+    let answer = moderator_choose(
+        &app,
+        "resolve",
+        "resolve-as",
+        "action_taken",
+        case_id,
+        &post,
+    )
+    .await;
+    assert!(answer.contains("est résolu"), "{answer}");
+    let edited = wait_for_edits(&app, &post, 6).await;
+    assert!(
+        edited.to_string().contains("Résolu : mesure prise"),
+        "{edited}"
+    );
+    let case = app.store.case_by_id(case_id).await.unwrap().unwrap();
+    assert_eq!(case.status, CaseStatus::Resolved);
+    assert!(case.closed_at.is_some());
+    assert_eq!(
+        audit_actions(&app, case_id).await,
+        ["claim", "mute", "unmute", "ban", "unban", "resolve"]
+    );
+    let alice_dm = app.fake.dm_channel_of(ids::ALICE).expect("a DM channel");
+    let notices = app
+        .fake
+        .wait_for_requests(
+            Method::POST,
+            &format!("/channels/{alice_dm}/messages"),
+            2,
+            crate::support::app::WAIT,
+        )
+        .await;
+    let notice = notices[1].body.as_ref().unwrap()["content"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(notice.contains("a été examiné"), "{notice}");
+    assert!(
+        !notice.contains("banni") && !notice.contains("muet"),
+        "{notice}"
+    );
+    let actions = app.store.protective_actions_of_case(case_id).await.unwrap();
+    assert!(
+        actions
+            .iter()
+            .all(|action| action.status == ActionStatus::Reverted),
+        "{actions:?}"
+    );
+    app.assert_discord_traffic_valid();
+}
+
+#[tokio::test]
+async fn a_member_without_permission_is_refused_and_nothing_changes() {
+    let app = spawn_app().await;
+    with_queue_channel(&app).await;
+    let filed = report(&app, ids::ALICE, ids::BILAL).await;
+    let (post, _) = queue_post(&app, &filed).await;
+    let message = app
+        .fake
+        .message(post.rsplit('/').next().unwrap().parse().unwrap())
+        .unwrap();
+    for verb in ["claim", "mute", "ban", "resolve", "dismiss", "unmute"] {
+        let press = click(
+            &app,
+            ids::CHLOE,
+            ids::GENERAL_CHANNEL,
+            &format!("sb:q:{verb}:{}", filed.case.id),
+            message.clone(),
+        )
+        .await;
+        let callback = app.wait_for(Method::POST, &press.callback_path()).await;
+        let body = callback.body.unwrap();
+        assert_eq!(body["data"]["flags"], 64);
+        assert!(
+            body["data"]["content"]
+                .as_str()
+                .unwrap()
+                .contains("Seuls les modérateurs"),
+            "{body}"
+        );
+        assert!(
+            body["data"]["components"]
+                .as_array()
+                .is_none_or(Vec::is_empty)
+        );
+    }
+    // A forged choice is refused too.
+    let forged = app
+        .fake
+        .send_interaction(
+            InteractionBuilder::select(
+                &format!("sb:q:mute-for:{}", filed.case.id),
+                &["28d"],
+                message,
+            )
+            .in_guild(
+                &app.fake.guild(ids::GUILD),
+                ids::GENERAL_CHANNEL,
+                ids::CHLOE,
+            ),
+        )
+        .await;
+    app.wait_for(Method::POST, &forged.callback_path()).await;
+
+    let slash = app
+        .fake
+        .send_interaction(
+            InteractionBuilder::slash_command(
+                "cases",
+                json!([{ "name": "open", "type": 1, "options": [] }]),
+            )
+            .in_guild(
+                &app.fake.guild(ids::GUILD),
+                ids::GENERAL_CHANNEL,
+                ids::CHLOE,
+            ),
+        )
+        .await;
+    let callback = app.wait_for(Method::POST, &slash.callback_path()).await;
+    let body = callback.body.unwrap();
+    assert_eq!(body["data"]["flags"], 64);
+    assert!(
+        body["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("Seuls les modérateurs"),
+        "{body}"
+    );
+
+    tokio::time::sleep(crate::protection::SETTLE).await;
+    let case = app.store.case_by_id(filed.case.id).await.unwrap().unwrap();
+    assert_eq!(case.status, CaseStatus::Open);
+    assert_eq!(case.claimed_by, None);
+    assert!(
+        app.store
+            .audit_of_case(filed.case.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        app.store
+            .protective_actions_of_case(filed.case.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(edits_of(&app, &post), 0);
+    assert!(
+        app.fake
+            .requests_matching(Method::PATCH, "/guilds/*/members/*")
+            .is_empty()
+    );
+    app.assert_discord_traffic_valid();
+}
+
+#[tokio::test]
+async fn a_discord_refusal_is_reported_clearly_and_leaves_no_false_mute() {
+    let app = spawn_app().await;
+    with_queue_channel(&app).await;
+    let filed = report(&app, ids::ALICE, ids::BILAL).await;
+    let (post, _) = queue_post(&app, &filed).await;
+    app.fake.script(
+        Method::PATCH,
+        "/guilds/*/members/*",
+        Scripted::missing_permissions(),
+        1,
+    );
+    let answer = moderator_choose(&app, "mute", "mute-for", "1d", filed.case.id, &post).await;
+    assert!(answer.contains("Discord a refusé"), "{answer}");
+    assert!(
+        app.fake
+            .member(ids::GUILD, ids::BILAL)
+            .unwrap()
+            .communication_disabled_until
+            .is_none()
+    );
+    let actions = app
+        .store
+        .protective_actions_of_case(filed.case.id)
+        .await
+        .unwrap();
+    assert_eq!(actions.len(), 1);
+    assert_eq!(actions[0].kind, ProtectionKind::Mute);
+    assert_eq!(actions[0].status, ActionStatus::Failed);
+    assert_eq!(
+        actions[0].detail.as_deref(),
+        Some("discord_missing_permissions")
+    );
+    let edited = wait_for_edits(&app, &post, 1).await;
+    assert!(edited.to_string().contains("échec"), "{edited}");
+    assert!(
+        !custom_ids(&edited).contains(&format!("sb:q:unmute:{}", filed.case.id)),
+        "nothing to undo"
+    );
+    let audit = app.store.audit_of_case(filed.case.id).await.unwrap();
+    assert_eq!(audit.len(), 1);
+    assert_eq!(audit[0].action, "mute");
+    assert!(audit[0].detail.as_deref().unwrap().starts_with("failed"));
+    app.assert_discord_traffic_valid();
+}
+
+#[tokio::test]
+async fn cases_lists_shows_and_reveals_only_to_the_asking_moderator() {
+    let app = spawn_app().await;
+    let filed = report(&app, ids::ALICE, ids::BILAL).await;
+    let other = report(&app, ids::CHLOE, ids::DIMITRI).await;
+    let guild = app.fake.guild(ids::GUILD);
+    let cases = |options: Value| {
+        InteractionBuilder::slash_command("cases", options).in_guild(
+            &guild,
+            ids::GENERAL_CHANNEL,
+            ids::MODERATOR,
+        )
+    };
+
+    let open = app
+        .fake
+        .send_interaction(cases(json!([{ "name": "open", "type": 1, "options": [] }])))
+        .await;
+    let listed = app.wait_for(Method::POST, &open.webhook_path()).await;
+    let listed = listed.body.unwrap().to_string();
+    assert!(listed.contains(filed.case.reference.as_str()), "{listed}");
+    assert!(listed.contains(other.case.reference.as_str()), "{listed}");
+
+    let history = app
+        .fake
+        .send_interaction(cases(json!([{ "name": "history", "type": 1, "options": [
+            { "name": "member", "type": 6, "value": ids::BILAL.to_string() }
+        ] }])))
+        .await;
+    let body = app
+        .wait_for(Method::POST, &history.webhook_path())
+        .await
+        .body
+        .unwrap()
+        .to_string();
+    assert!(body.contains(filed.case.reference.as_str()));
+    assert!(!body.contains(other.case.reference.as_str()), "{body}");
+
+    let show = app
+        .fake
+        .send_interaction(cases(json!([{ "name": "show", "type": 1, "options": [
+            { "name": "reference", "type": 3, "value": filed.case.reference.as_str() }
+        ] }])))
+        .await;
+    let body = app
+        .wait_for(Method::POST, &show.webhook_path())
+        .await
+        .body
+        .unwrap();
+    assert!(body.to_string().contains("Il m'insulte depuis lundi"));
+    let reporters = reporters_field(&body["embeds"][0]);
+    assert!(
+        !reporters.contains(&ids::ALICE.to_string()),
+        "sealed: {reporters}"
+    );
+
+    let reveal = app
+        .fake
+        .send_interaction(cases(json!([{ "name": "reveal", "type": 1, "options": [
+            { "name": "reference", "type": 3, "value": filed.case.reference.as_str() },
+            { "name": "reason", "type": 3, "value": "menaces graves, besoin de contacter" }
+        ] }])))
+        .await;
+    let callback = app.wait_for(Method::POST, &reveal.callback_path()).await;
+    assert_eq!(callback.body.unwrap()["data"]["flags"], 64, "ephemeral");
+    let revealed = app.wait_for(Method::POST, &reveal.webhook_path()).await;
+    let text = revealed.body.unwrap()["content"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(text.contains(&format!("<@{}>", ids::ALICE)), "{text}");
+    let audit = app.store.audit_of_case(filed.case.id).await.unwrap();
+    assert_eq!(audit.len(), 1);
+    assert_eq!(audit[0].action, "reveal");
+    assert_eq!(audit[0].actor_user_id, ids::MODERATOR as i64);
+    assert_eq!(
+        audit[0].detail.as_deref(),
+        Some("menaces graves, besoin de contacter")
+    );
+    // Nothing public: no message in any server channel named the reporter.
+    for channel in [ids::GENERAL_CHANNEL, ids::QUEUE_CHANNEL] {
+        assert!(
+            app.fake
+                .requests_matching(Method::POST, &format!("/channels/{channel}/messages"))
+                .is_empty()
+        );
+    }
+    app.assert_discord_traffic_valid();
+}
+
+mod store {
+    //! The moderation queries on both backends.
+
+    use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
+    use safe_button::domain::case::{CaseStatus, ReportSource};
+    use safe_button::domain::protection::{ActionStatus, ProtectionKind, RequestedBy, Withheld};
+    use safe_button::domain::queue::{Outcome, Transition, next};
+    use safe_button::domain::reason::Reason;
+    use safe_button::store::{
+        CaseUpdate, ModerationStep, NewAuditEntry, NewProtectiveAction, NewReport, StepOutcome,
+    };
+
+    use crate::support::db::{TestDb, both_backends};
+
+    const GUILD: i64 = 1_187_000_000_000_000_001;
+    const REPORTED: i64 = 1_290_000_000_000_000_010;
+    const ALICE: i64 = 1_290_000_000_000_000_011;
+    const BOB: i64 = 1_290_000_000_000_000_012;
+    const MODERATOR: i64 = 1_290_000_000_000_000_099;
+
+    fn at(minutes: i64) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2025-03-14T10:00:00Z")
+            .unwrap()
+            .to_utc()
+            .trunc_subsecs(6)
+            + TimeDelta::minutes(minutes)
+    }
+
+    fn report(reporter: i64, reason: Reason, now: DateTime<Utc>) -> NewReport {
+        NewReport {
+            guild_id: GUILD,
+            reported_user_id: REPORTED,
+            reporter_user_id: reporter,
+            victim_user_id: reporter,
+            reason,
+            details: None,
+            source: ReportSource::Slash,
+            evidence: None,
+            merge_window: TimeDelta::hours(24),
+            now,
+            stats_hour: "2025-03-14T10".to_owned(),
+            reported_pseudonym: None,
+        }
+    }
+
+    both_backends!(moderation_steps_counts_and_lists);
+
+    async fn moderation_steps_counts_and_lists(db: TestDb) {
+        let store = &db.store;
+        store.migrate().await.unwrap();
+        let first = store
+            .record_report(report(ALICE, Reason::Harassment, at(0)))
+            .await
+            .unwrap();
+        let second = store
+            .record_report(report(BOB, Reason::Harassment, at(1)))
+            .await
+            .unwrap();
+        assert_eq!(first.case_id, second.case_id);
+        store
+            .set_protection_withheld(second.report_id, Withheld::NewMember)
+            .await
+            .unwrap();
+        assert_eq!(
+            store.protection_withheld(second.report_id).await.unwrap(),
+            Some(Withheld::NewMember)
+        );
+        assert_eq!(
+            store
+                .eligible_reporters_since(GUILD, REPORTED, at(-60))
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            store
+                .reports_by_reporter_since(GUILD, BOB, at(0))
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            store
+                .reports_by_reporter_since(GUILD, BOB, at(2))
+                .await
+                .unwrap(),
+            0
+        );
+
+        // A shield and a mute; only the running shield of an active case is loaded.
+        let action = |kind, status, expires_at| NewProtectiveAction {
+            case_id: first.case_id,
+            kind,
+            target_user_id: REPORTED,
+            protected_user_id: Some(ALICE),
+            requested_by: RequestedBy::Victim,
+            actor_user_id: Some(ALICE),
+            status,
+            detail: None,
+            expires_at,
+            now: at(2),
+        };
+        for new_action in [
+            action(ProtectionKind::Shield, ActionStatus::Applied, Some(at(600))),
+            action(ProtectionKind::Shield, ActionStatus::Applied, Some(at(3))),
+            action(ProtectionKind::Mute, ActionStatus::Failed, None),
+        ] {
+            let step = ModerationStep {
+                new_action: Some(new_action),
+                ..ModerationStep::default()
+            };
+            assert!(matches!(
+                store.record_step(&step).await.unwrap(),
+                StepOutcome::Written { action_id: Some(_) }
+            ));
+        }
+        let shields = store.active_shields(at(5)).await.unwrap();
+        assert_eq!(shields.len(), 1, "the expired one is not loaded");
+        assert_eq!(shields[0].protected_user_id, ALICE);
+        assert_eq!(shields[0].expires_at, Some(at(600)));
+
+        // Resolve, with its audit row; the same transition again finds the case moved.
+        let case = store.case_by_id(first.case_id).await.unwrap().unwrap();
+        let change = next(
+            case.status,
+            None,
+            Transition::Resolve(Outcome::Warned),
+            MODERATOR,
+        )
+        .unwrap()
+        .unwrap();
+        let step = ModerationStep {
+            case_update: Some(CaseUpdate {
+                case_id: case.id,
+                expected: CaseStatus::Open,
+                change,
+            }),
+            audit: Some(NewAuditEntry {
+                guild_id: GUILD,
+                case_id: Some(case.id),
+                actor_user_id: MODERATOR,
+                action: "resolve".to_owned(),
+                detail: None,
+                now: at(10),
+            }),
+            now: Some(at(10)),
+            ..ModerationStep::default()
+        };
+        assert!(matches!(
+            store.record_step(&step).await.unwrap(),
+            StepOutcome::Written { .. }
+        ));
+        assert_eq!(
+            store.record_step(&step).await.unwrap(),
+            StepOutcome::CaseMoved
+        );
+        assert_eq!(
+            store.audit_of_case(case.id).await.unwrap().len(),
+            1,
+            "nothing half-written"
+        );
+        let resolved = store.case_by_id(case.id).await.unwrap().unwrap();
+        assert_eq!(resolved.status, CaseStatus::Resolved);
+        assert_eq!(resolved.closed_at, Some(at(10)));
+        assert_eq!(resolved.outcome.as_deref(), Some("resolved:warned"));
+        assert!(
+            store.active_shields(at(5)).await.unwrap().is_empty(),
+            "closed case"
+        );
+
+        // Undo of an action already undone writes nothing.
+        let actions = store.protective_actions_of_case(case.id).await.unwrap();
+        let undo = ModerationStep {
+            reverts: Some(actions[0].id),
+            ..ModerationStep::default()
+        };
+        assert!(matches!(
+            store.record_step(&undo).await.unwrap(),
+            StepOutcome::Written { .. }
+        ));
+        assert_eq!(
+            store.record_step(&undo).await.unwrap(),
+            StepOutcome::AlreadyReverted
+        );
+
+        // Lists: active by default, by status, by reason, paged.
+        let other = store
+            .record_report(report(ALICE, Reason::Threats, at(2000)))
+            .await
+            .unwrap();
+        assert_eq!(
+            store.list_cases(GUILD, None, None, 10, 0).await.unwrap(),
+            (vec![other.case_id], 1)
+        );
+        assert_eq!(
+            store
+                .list_cases(GUILD, Some(CaseStatus::Resolved), None, 10, 0)
+                .await
+                .unwrap(),
+            (vec![case.id], 1)
+        );
+        assert_eq!(
+            store
+                .list_cases(
+                    GUILD,
+                    Some(CaseStatus::Open),
+                    Some(Reason::Harassment),
+                    10,
+                    0
+                )
+                .await
+                .unwrap(),
+            (vec![], 0)
+        );
+        assert_eq!(
+            store.cases_against(GUILD, REPORTED, 1).await.unwrap(),
+            vec![other.case_id]
+        );
+        store.set_queue_message(case.id, 5, 6).await.unwrap();
+        let posted = store.case_by_id(case.id).await.unwrap().unwrap();
+        assert_eq!(
+            (posted.queue_channel_id, posted.queue_message_id),
+            (Some(5), Some(6))
+        );
+    }
+}

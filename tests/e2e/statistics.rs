@@ -1,0 +1,788 @@
+//! Anonymized statistics, retention and erasure (SPEC §7), end to end and at store level.
+
+use std::process::Command;
+use std::time::Duration;
+
+use chrono::{TimeDelta, Utc};
+use safe_button::domain::case::ReportSource;
+use safe_button::domain::pseudonym::Pseudonymizer;
+use safe_button::domain::reason::Reason;
+use safe_button::store::{NewEvidence, NewReport, PurgeReport};
+use serde_json::{Value, json};
+use tempfile::TempDir;
+
+use crate::support::app::{TestApp, spawn_app};
+use crate::support::db::{Backend, TestDb, both_backends};
+use crate::support::fake_discord::{
+    InteractionBuilder, MessageBuilder, Method, RecordedRequest, SentInteraction, ids,
+};
+
+const DETAILS: [&str; 3] = [
+    "He keeps sending me insults in DMs since Monday",
+    "Il menace de publier mon adresse",
+    "witness-text: she is being followed from channel to channel",
+];
+
+/// Every Discord ID of a person, channel, role or message involved in the scenarios. The
+/// server's own ID is deliberately absent: statistics are kept per server (SPEC §7 forbids
+/// IDs of persons).
+fn discord_ids() -> Vec<u64> {
+    vec![
+        ids::OWNER,
+        ids::ADMIN,
+        ids::MODERATOR,
+        ids::ALICE,
+        ids::BILAL,
+        ids::CHLOE,
+        ids::DIMITRI,
+        ids::EMMA,
+        ids::BOT,
+        ids::GENERAL_CHANNEL,
+        ids::QUEUE_CHANNEL,
+        ids::MODERATOR_ROLE,
+        ids::MEMBER_ROLE,
+    ]
+}
+
+/// `/report` by `reporter` against `reported`, with optional details and victim.
+async fn report(
+    app: &TestApp,
+    reporter: u64,
+    reported: u64,
+    details: Option<&str>,
+    victim: Option<u64>,
+) -> SentInteraction {
+    let mut options = vec![
+        json!({ "name": "user", "type": 6, "value": reported.to_string() }),
+        json!({ "name": "reason", "type": 4, "value": 0 }),
+    ];
+    if let Some(details) = details {
+        options.push(json!({ "name": "details", "type": 3, "value": details }));
+    }
+    if let Some(victim) = victim {
+        options.push(json!({ "name": "victim", "type": 6, "value": victim.to_string() }));
+    }
+    let sent = app
+        .fake
+        .send_interaction(
+            InteractionBuilder::slash_command("report", Value::Array(options))
+                .in_guild(&app.fake.guild(ids::GUILD), ids::GENERAL_CHANNEL, reporter)
+                .locale("en-US"),
+        )
+        .await;
+    app.wait_for(Method::PATCH, &sent.original_path()).await;
+    sent
+}
+
+/// `/stats <subcommand>` or `/privacy <subcommand>` by `user`; returns the callback.
+async fn subcommand(
+    app: &TestApp,
+    command: &str,
+    subcommand: &str,
+    user: u64,
+    options: Value,
+) -> RecordedRequest {
+    let sent = app
+        .fake
+        .send_interaction(
+            InteractionBuilder::slash_command(
+                command,
+                json!([{ "type": 1, "name": subcommand, "options": options }]),
+            )
+            .in_guild(&app.fake.guild(ids::GUILD), ids::GENERAL_CHANNEL, user)
+            .locale("en-US"),
+        )
+        .await;
+    app.wait_for(Method::POST, &sent.callback_path()).await
+}
+
+fn file<'a>(request: &'a RecordedRequest, suffix: &str) -> &'a [u8] {
+    &request
+        .files
+        .iter()
+        .find(|file| {
+            file.filename
+                .as_deref()
+                .is_some_and(|name| name.ends_with(suffix))
+        })
+        .unwrap_or_else(|| panic!("a {suffix} attachment in {:?}", request.body))
+        .bytes
+}
+
+/// Every value of every column of `stats_events`, as text.
+async fn statistics_store_dump(db: &TestDb) -> Vec<String> {
+    let columns = [
+        "id",
+        "guild_id",
+        "occurred_hour",
+        "kind",
+        "reason",
+        "action",
+        "outcome",
+        "duration_seconds",
+        "help_card_delivered",
+        "reported_pseudonym",
+        "created_at",
+    ];
+    let mut values = Vec::new();
+    for column in columns {
+        values.extend(
+            db.strings_raw(&format!("SELECT CAST({column} AS TEXT) FROM stats_events"))
+                .await
+                .into_iter()
+                .flatten(),
+        );
+    }
+    values
+}
+
+/// The columns of `stats_events` in the live schema must be exactly those dumped above:
+/// a new column would escape the scan.
+async fn assert_statistics_columns_known(db: &TestDb) {
+    let names = match db.backend {
+        Backend::Sqlite => {
+            db.strings_raw("SELECT name FROM pragma_table_info('stats_events') ORDER BY name")
+                .await
+        }
+        Backend::Postgres => {
+            db.strings_raw(
+                "SELECT column_name::text FROM information_schema.columns
+                 WHERE table_name = 'stats_events' ORDER BY column_name",
+            )
+            .await
+        }
+    };
+    let names: Vec<String> = names.into_iter().flatten().collect();
+    assert_eq!(
+        names,
+        [
+            "action",
+            "created_at",
+            "duration_seconds",
+            "guild_id",
+            "help_card_delivered",
+            "id",
+            "kind",
+            "occurred_hour",
+            "outcome",
+            "reason",
+            "reported_pseudonym",
+        ]
+    );
+}
+
+fn assert_holds_no_id_and_no_text(what: &str, text: &str) {
+    for id in discord_ids() {
+        assert!(
+            !text.contains(&id.to_string()),
+            "{what} holds the Discord ID {id}"
+        );
+    }
+    for details in DETAILS {
+        assert!(!text.contains(details), "{what} holds report text");
+    }
+    for fragment in ["insults", "adresse", "witness-text"] {
+        assert!(
+            !text.contains(fragment),
+            "{what} holds a fragment of report text"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_full_scenario_leaves_no_id_and_no_text_in_statistics_or_exports() {
+    let app = spawn_app().await;
+    // Alice reports Dimitri with a message link as evidence; Bilal and Emma report him too
+    // (merged into Alice's case; the third distinct reporter triggers the automatic mute
+    // when that part is present); Bilal reports Chloe's harasser as a witness.
+    let message = MessageBuilder::in_guild(
+        &app.fake.guild(ids::GUILD),
+        ids::GENERAL_CHANNEL,
+        ids::DIMITRI,
+        "you will regret it",
+    )
+    .build();
+    app.fake.insert_message(message.clone());
+    let link = format!(
+        "https://discord.com/channels/{}/{}/{}",
+        ids::GUILD,
+        ids::GENERAL_CHANNEL,
+        message["id"].as_str().unwrap()
+    );
+    let sent = app
+        .fake
+        .send_interaction(
+            InteractionBuilder::slash_command(
+                "report",
+                json!([
+                    { "name": "user", "type": 6, "value": ids::DIMITRI.to_string() },
+                    { "name": "reason", "type": 4, "value": 0 },
+                    { "name": "details", "type": 3, "value": DETAILS[0] },
+                    { "name": "message", "type": 3, "value": link },
+                ]),
+            )
+            .in_guild(
+                &app.fake.guild(ids::GUILD),
+                ids::GENERAL_CHANNEL,
+                ids::ALICE,
+            )
+            .locale("en-US"),
+        )
+        .await;
+    app.wait_for(Method::PATCH, &sent.original_path()).await;
+    report(&app, ids::BILAL, ids::DIMITRI, Some(DETAILS[1]), None).await;
+    report(&app, ids::EMMA, ids::DIMITRI, None, None).await;
+    report(
+        &app,
+        ids::BILAL,
+        ids::OWNER,
+        Some(DETAILS[2]),
+        Some(ids::CHLOE),
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let db = sqlite_view(&app).await;
+    let rows = db.integer_raw("SELECT COUNT(*) FROM stats_events").await;
+    assert!(
+        rows >= 4,
+        "one statistics event per report at least, got {rows}"
+    );
+    // Repeat detection works through the pseudonym: Dimitri's three reports share one.
+    let pseudonyms = db
+        .strings_raw(
+            "SELECT reported_pseudonym FROM stats_events
+             WHERE kind IN ('case_opened', 'report_merged') ORDER BY id",
+        )
+        .await;
+    assert_eq!(pseudonyms.len(), 4);
+    assert!(pseudonyms.iter().all(Option::is_some), "{pseudonyms:?}");
+    assert_eq!(pseudonyms[0], pseudonyms[1]);
+    assert_eq!(pseudonyms[0], pseudonyms[2]);
+    assert_ne!(pseudonyms[0], pseudonyms[3]);
+
+    assert_statistics_columns_known(&db).await;
+    let dump = statistics_store_dump(&db).await.join("\n");
+    assert_holds_no_id_and_no_text("the statistics store", &dump);
+    // The report text is really in the case store, so the scan above could have found it.
+    let details = db.strings_raw("SELECT details FROM reports").await;
+    assert!(details.contains(&Some(DETAILS[0].to_owned())));
+
+    let show = subcommand(&app, "stats", "show", ids::MODERATOR, json!([])).await;
+    let export = subcommand(&app, "stats", "export", ids::MODERATOR, json!([])).await;
+    let show_body = show.body.clone().expect("payload_json").to_string();
+    assert_holds_no_id_and_no_text("the /stats embed", &show_body);
+    assert!(!show_body.contains(&ids::GUILD.to_string()));
+    let csv = String::from_utf8(file(&export, ".csv").to_vec()).expect("UTF-8 CSV");
+    assert_holds_no_id_and_no_text("the CSV export", &csv);
+    assert!(!csv.contains(&ids::GUILD.to_string()));
+    // 4 reports, 2 cases (k = 5): the total shows as "< 5", never as 2.
+    assert!(show_body.contains("< 5"), "{show_body}");
+    app.assert_discord_traffic_valid();
+}
+
+/// The bot's SQLite database, opened for raw reads.
+async fn sqlite_view(app: &TestApp) -> TestDb {
+    TestDb::attach(&app.config.database.url, app.store.clone())
+}
+
+#[tokio::test]
+async fn stats_show_answers_moderators_with_an_embed_and_a_png_chart_in_the_callback() {
+    let app = spawn_app().await;
+    for reporter in [
+        ids::ALICE,
+        ids::BILAL,
+        ids::CHLOE,
+        ids::EMMA,
+        ids::OWNER,
+        ids::ADMIN,
+    ] {
+        report(&app, reporter, ids::DIMITRI, None, None).await;
+    }
+
+    let refused = subcommand(&app, "stats", "show", ids::ALICE, json!([])).await;
+    assert!(refused.files.is_empty(), "no chart for a member");
+    let refused_body = refused.body.expect("a body");
+    assert_eq!(refused_body["data"]["flags"], 64);
+    assert!(
+        refused_body["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("moderators"),
+        "{refused_body}"
+    );
+
+    let callback = subcommand(
+        &app,
+        "stats",
+        "show",
+        ids::MODERATOR,
+        json!([{ "name": "period", "type": 4, "value": 0 }]),
+    )
+    .await;
+    let body = callback.body.clone().expect("payload_json");
+    assert_eq!(body["type"], 4, "answered in the callback itself: {body}");
+    assert_eq!(body["data"]["flags"], 64, "ephemeral");
+    let embed = &body["data"]["embeds"][0];
+    assert_eq!(embed["image"]["url"], "attachment://stats.png");
+    assert!(embed["title"].as_str().unwrap().contains("Last 7 days"));
+    let png = file(&callback, "stats.png");
+    let decoder = png::Decoder::new(std::io::Cursor::new(png));
+    let reader = decoder.read_info().expect("a valid PNG");
+    assert_eq!((reader.info().width, reader.info().height), (800, 450));
+    app.assert_discord_traffic_valid();
+}
+
+#[tokio::test]
+async fn the_csv_export_round_trips_through_a_csv_parser_with_suppression() {
+    let app = spawn_app().await;
+    for reporter in [ids::ALICE, ids::BILAL] {
+        report(&app, reporter, ids::DIMITRI, None, None).await;
+    }
+    // Five more cases against five distinct members: a count of 6 cases this week.
+    for reported in [ids::OWNER, ids::ADMIN, ids::CHLOE, ids::EMMA, ids::BILAL] {
+        report(&app, ids::ALICE, reported, None, None).await;
+    }
+    let callback = subcommand(
+        &app,
+        "stats",
+        "export",
+        ids::MODERATOR,
+        json!([{ "name": "period", "type": 4, "value": 1 }]),
+    )
+    .await;
+    let bytes = file(&callback, ".csv");
+    let mut reader = csv::ReaderBuilder::new().from_reader(bytes);
+    assert_eq!(
+        reader.headers().unwrap().iter().collect::<Vec<_>>(),
+        ["Week starting", "Reason", "Cases"]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len() % 8, 0, "one row per week × reason");
+    assert!(rows.len() >= 40, "30 days touch at least five weeks");
+    let mut harassment_total = 0;
+    for row in &rows {
+        assert_eq!(row.len(), 3);
+        chrono::NaiveDate::parse_from_str(&row[0], "%Y-%m-%d").expect("an ISO week start");
+        match row[2].parse::<u64>() {
+            Ok(count) => {
+                assert!(count == 0 || count >= 5, "{count} published below k");
+                if &row[1] == "Harassment" {
+                    harassment_total += count;
+                }
+            }
+            Err(_) => assert!(["< 5", "×"].contains(&&row[2]), "{:?}", &row[2]),
+        }
+    }
+    assert_eq!(
+        harassment_total, 6,
+        "six harassment cases, published exactly"
+    );
+    // Written back, the records give the same bytes (RFC 4180, CRLF).
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    writer
+        .write_record(["Week starting", "Reason", "Cases"])
+        .unwrap();
+    for row in &rows {
+        writer.write_record(row).unwrap();
+    }
+    assert_eq!(writer.into_inner().unwrap(), bytes);
+    app.assert_discord_traffic_valid();
+}
+
+#[tokio::test]
+async fn delete_my_data_erases_the_reporter_and_keeps_cases_and_statistics() {
+    let app = spawn_app().await;
+    report(&app, ids::ALICE, ids::DIMITRI, Some(DETAILS[0]), None).await;
+    report(&app, ids::BILAL, ids::DIMITRI, Some(DETAILS[1]), None).await;
+    let db = sqlite_view(&app).await;
+    let statistics_before = statistics_store_dump(&db).await;
+
+    let callback = subcommand(&app, "privacy", "delete-my-data", ids::ALICE, json!([])).await;
+    let body = callback.body.expect("a body");
+    assert_eq!(body["data"]["flags"], 64);
+    assert!(
+        body["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("reporter erased")
+    );
+
+    assert_eq!(
+        db.strings_raw("SELECT details FROM reports ORDER BY id")
+            .await,
+        [None, Some(DETAILS[1].to_owned())]
+    );
+    assert_eq!(
+        db.integer_raw("SELECT COUNT(*) FROM reports WHERE reporter_user_id IS NULL AND reporter_erased_at IS NOT NULL")
+            .await,
+        1
+    );
+    assert_eq!(
+        db.integer_raw(&format!(
+            "SELECT COUNT(*) FROM reports WHERE reporter_user_id = {}",
+            ids::BILAL
+        ))
+        .await,
+        1,
+        "another member's report is untouched"
+    );
+    assert_eq!(db.integer_raw("SELECT COUNT(*) FROM cases").await, 1);
+    assert_eq!(statistics_store_dump(&db).await, statistics_before);
+
+    // Nothing left to erase the second time.
+    let again = subcommand(&app, "privacy", "delete-my-data", ids::ALICE, json!([])).await;
+    assert!(
+        again.body.unwrap()["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("nothing to erase")
+    );
+    app.assert_discord_traffic_valid();
+}
+
+// --- Store level, both backends ---
+
+const GUILD: i64 = 4_100_000_000_000_000_001;
+const OTHER_GUILD: i64 = 4_100_000_000_000_000_002;
+
+fn new_report(guild_id: i64, reporter: i64, reported: i64, details: &str) -> NewReport {
+    let pseudonyms = Pseudonymizer::new(&[3; 32]).unwrap();
+    let now = Utc::now();
+    NewReport {
+        guild_id,
+        reported_user_id: reported,
+        reporter_user_id: reporter,
+        victim_user_id: reporter,
+        reason: Reason::Threats,
+        details: Some(details.to_owned()),
+        source: ReportSource::Slash,
+        evidence: Some(NewEvidence {
+            message_id: reported + 1000,
+            channel_id: 77,
+            author_id: reported,
+            content: Some(format!("evidence of {details}")),
+            attachment_urls: vec!["https://cdn.example/a.png".to_owned()],
+            message_created_at: now,
+            message_edited_at: None,
+        }),
+        merge_window: TimeDelta::hours(24),
+        now,
+        stats_hour: now.format("%Y-%m-%dT%H").to_string(),
+        reported_pseudonym: Some(pseudonyms.pseudonym(guild_id, reported)),
+    }
+}
+
+async fn close_case(db: &TestDb, case_id: i64, closed_at: &str) {
+    db.execute_raw(&format!(
+        "UPDATE cases SET status = 'resolved', closed_at = '{closed_at}' WHERE id = {case_id}"
+    ))
+    .await
+    .unwrap();
+}
+
+async fn the_statistics_store_holds_no_id_and_no_text(db: TestDb) {
+    let reporters = [1_356_208_535_406_510_090_i64, 1_356_570_923_272_110_091];
+    let reported = 1_357_295_699_003_310_093_i64;
+    for (reporter, details) in reporters.iter().zip(DETAILS) {
+        db.store
+            .record_report(new_report(GUILD, *reporter, reported, details))
+            .await
+            .unwrap();
+    }
+    assert_statistics_columns_known(&db).await;
+    let dump = statistics_store_dump(&db).await.join("\n");
+    assert!(!dump.is_empty());
+    for id in reporters.iter().chain([&reported]) {
+        assert!(!dump.contains(&id.to_string()), "statistics hold {id}");
+        assert!(
+            !dump.contains(&(id + 1000).to_string()),
+            "statistics hold a message ID"
+        );
+    }
+    for details in DETAILS {
+        assert!(!dump.contains(details));
+    }
+}
+
+async fn purge_removes_expired_evidence_and_text_and_keeps_open_cases(db: TestDb) {
+    let store = &db.store;
+    let expired = store
+        .record_report(new_report(GUILD, 11, 21, "closed long ago"))
+        .await
+        .unwrap();
+    let recent = store
+        .record_report(new_report(GUILD, 12, 22, "closed yesterday"))
+        .await
+        .unwrap();
+    let open = store
+        .record_report(new_report(GUILD, 13, 23, "still open"))
+        .await
+        .unwrap();
+    // This server keeps evidence 10 days only: its case closed 20 days ago expires.
+    let shorter = store
+        .record_report(new_report(OTHER_GUILD, 14, 24, "closed 20 days ago"))
+        .await
+        .unwrap();
+    store
+        .set_guild_setting(OTHER_GUILD, "evidence_retention_days", "10", 1, Utc::now())
+        .await
+        .unwrap();
+    let at = |days: i64| (Utc::now() - TimeDelta::days(days)).to_rfc3339();
+    close_case(&db, expired.case_id, &at(100)).await;
+    close_case(&db, recent.case_id, &at(1)).await;
+    close_case(&db, shorter.case_id, &at(20)).await;
+    // An open case created long ago is never purged.
+    db.execute_raw(&format!(
+        "UPDATE cases SET created_at = '{}' WHERE id = {}",
+        at(400),
+        open.case_id
+    ))
+    .await
+    .unwrap();
+    // Statistics: one row 26 months old goes, the others stay (25 months by default).
+    db.execute_raw(&format!(
+        "UPDATE stats_events SET created_at = '{}' WHERE id = (SELECT MIN(id) FROM stats_events)",
+        at(26 * 31)
+    ))
+    .await
+    .unwrap();
+
+    let defaults = safe_button::app::Embedded::load().unwrap();
+    let config =
+        safe_button::config::Config::load(std::path::Path::new("bot.toml"), &defaults.vocabulary())
+            .unwrap();
+    let expected = PurgeReport {
+        cases: 2,
+        evidence_rows: 2,
+        report_details: 2,
+        statistics_rows: 1,
+    };
+    let snapshot = || async {
+        (
+            db.integer_raw("SELECT COUNT(*) FROM evidence").await,
+            db.integer_raw("SELECT COUNT(*) FROM reports WHERE details IS NOT NULL")
+                .await,
+            db.integer_raw("SELECT COUNT(*) FROM stats_events").await,
+            db.integer_raw("SELECT COUNT(*) FROM cases WHERE evidence_purged_at IS NOT NULL")
+                .await,
+        )
+    };
+    let before = snapshot().await;
+    let dry = store
+        .purge_expired(
+            &config.server_defaults,
+            &defaults.vocabulary(),
+            Utc::now(),
+            true,
+        )
+        .await
+        .unwrap();
+    assert_eq!(dry, expected);
+    assert_eq!(snapshot().await, before, "a dry run changes nothing");
+
+    let done = store
+        .purge_expired(
+            &config.server_defaults,
+            &defaults.vocabulary(),
+            Utc::now(),
+            false,
+        )
+        .await
+        .unwrap();
+    assert_eq!(done, expected);
+    assert_eq!(snapshot().await, (2, 2, 3, 2));
+    for (case, kept) in [
+        (&expired, false),
+        (&shorter, false),
+        (&recent, true),
+        (&open, true),
+    ] {
+        let evidence = store.evidence_of_case(case.case_id).await.unwrap();
+        let reports = store.reports_of_case(case.case_id).await.unwrap();
+        let record = store.case_by_id(case.case_id).await.unwrap().unwrap();
+        assert_eq!(
+            evidence.len(),
+            usize::from(kept),
+            "evidence of {}",
+            case.reference
+        );
+        assert_eq!(
+            reports[0].details.is_some(),
+            kept,
+            "details of {}",
+            case.reference
+        );
+        assert_eq!(record.evidence_purged_at.is_none(), kept);
+    }
+    // Nothing left: a second purge removes nothing.
+    let again = store
+        .purge_expired(
+            &config.server_defaults,
+            &defaults.vocabulary(),
+            Utc::now(),
+            false,
+        )
+        .await
+        .unwrap();
+    assert_eq!(again, PurgeReport::default());
+}
+
+async fn erasure_touches_only_the_member_s_reports(db: TestDb) {
+    let store = &db.store;
+    let first = store
+        .record_report(new_report(GUILD, 31, 41, "mine"))
+        .await
+        .unwrap();
+    store
+        .record_report(new_report(GUILD, 32, 41, "someone else's"))
+        .await
+        .unwrap();
+    store
+        .record_report(new_report(OTHER_GUILD, 31, 42, "other server"))
+        .await
+        .unwrap();
+    let statistics = db.integer_raw("SELECT COUNT(*) FROM stats_events").await;
+    let erased = store.erase_reporter(GUILD, 31, Utc::now()).await.unwrap();
+    assert_eq!(erased.reports, 1);
+    let reports = store.reports_of_case(first.case_id).await.unwrap();
+    assert_eq!(reports[0].reporter_user_id, None);
+    assert_eq!(reports[0].details, None);
+    assert!(reports[0].reporter_erased_at.is_some());
+    assert_eq!(reports[1].reporter_user_id, Some(32));
+    assert_eq!(reports[1].details.as_deref(), Some("someone else's"));
+    assert_eq!(
+        db.integer_raw("SELECT COUNT(*) FROM reports WHERE reporter_user_id = 31")
+            .await,
+        1,
+        "the other server is untouched"
+    );
+    assert_eq!(
+        db.integer_raw("SELECT COUNT(*) FROM stats_events").await,
+        statistics
+    );
+}
+
+async fn aggregates_count_cases_repeats_and_help_cards(db: TestDb) {
+    let store = &db.store;
+    for (reporter, reported) in [(51, 61), (52, 61), (53, 62)] {
+        let recorded = store
+            .record_report(new_report(GUILD, reporter, reported, "x"))
+            .await
+            .unwrap();
+        store
+            .set_help_card_delivery(
+                recorded.report_id,
+                safe_button::domain::case::HelpCardDelivery::DmSent,
+            )
+            .await
+            .unwrap();
+    }
+    let today = Utc::now().date_naive();
+    let aggregates = store
+        .stats_aggregates(GUILD, today - TimeDelta::days(6), today)
+        .await
+        .unwrap();
+    let cases: u64 = aggregates
+        .cases_by_day
+        .iter()
+        .map(|(_, _, count)| count)
+        .sum();
+    assert_eq!(cases, 2, "two cases opened (one report merged)");
+    assert_eq!(aggregates.members_reported_more_than_once, 1);
+    assert_eq!(aggregates.help_cards_delivered, 3);
+    assert_eq!(aggregates.help_cards_not_delivered, 0);
+    let elsewhere = store
+        .stats_aggregates(OTHER_GUILD, today - TimeDelta::days(6), today)
+        .await
+        .unwrap();
+    assert!(elsewhere.cases_by_day.is_empty());
+}
+
+both_backends!(
+    the_statistics_store_holds_no_id_and_no_text,
+    purge_removes_expired_evidence_and_text_and_keeps_open_cases,
+    erasure_touches_only_the_member_s_reports,
+    aggregates_count_cases_repeats_and_help_cards,
+);
+
+// --- The command line ---
+
+fn safe_button(args: &[&str], folder: &std::path::Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_safe-button"))
+        .args(args)
+        .current_dir(folder)
+        .env_remove("DISCORD_TOKEN")
+        .env_remove("SAFE_BUTTON_CONFIG")
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("run the safe-button binary")
+}
+
+#[tokio::test]
+async fn purge_dry_run_prints_and_changes_nothing_then_purge_removes() {
+    let folder = TempDir::new().unwrap();
+    let database = folder.path().join("bot.db");
+    let config = include_str!("../../bot.toml").replace(
+        "url = \"sqlite://data/safe-button.db\"",
+        &format!("url = \"sqlite://{}\"", database.display()),
+    );
+    let config_path = folder.path().join("bot.toml");
+    std::fs::write(&config_path, config).unwrap();
+    let url = format!("sqlite://{}", database.display());
+
+    on_sqlite_at(&url, |db| async move {
+        let recorded = db
+            .store
+            .record_report(new_report(GUILD, 71, 81, "to be purged"))
+            .await
+            .unwrap();
+        close_case(
+            &db,
+            recorded.case_id,
+            &(Utc::now() - TimeDelta::days(200)).to_rfc3339(),
+        )
+        .await;
+    })
+    .await;
+
+    let config_arg = config_path.to_str().unwrap();
+    let dry = safe_button(
+        &["purge", "--dry-run", "--config", config_arg],
+        folder.path(),
+    );
+    let stdout = String::from_utf8_lossy(&dry.stdout);
+    assert!(dry.status.success(), "{dry:?}");
+    assert!(stdout.contains("would remove"), "{stdout}");
+    assert!(stdout.contains("of 1 closed case(s)"), "{stdout}");
+    assert!(stdout.contains("1 evidence row(s)"), "{stdout}");
+
+    let run = safe_button(&["purge", "--config", config_arg], folder.path());
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(run.status.success(), "{run:?}");
+    assert!(
+        stdout.contains("removed the evidence and free text of 1 closed case(s)"),
+        "{stdout}"
+    );
+
+    let again = safe_button(
+        &["purge", "--dry-run", "--config", config_arg],
+        folder.path(),
+    );
+    assert!(String::from_utf8_lossy(&again.stdout).contains("of 0 closed case(s)"));
+}
+
+/// Runs `setup` on the SQLite database at `url` (created and migrated), then closes it.
+async fn on_sqlite_at<Setup, Run>(url: &str, setup: Setup)
+where
+    Setup: FnOnce(TestDb) -> Run,
+    Run: std::future::Future<Output = ()>,
+{
+    let store = safe_button::store::Store::connect(url, 1).await.unwrap();
+    store.migrate().await.unwrap();
+    let db = TestDb::attach(url, store.clone());
+    setup(db).await;
+    store.close().await;
+}
