@@ -35,4 +35,6 @@ stats-action-ban = Banned
 stats-action-unban = Unbanned
 stats-action-dismiss = Dismissed
 stats-action-resolve = Resolved
+stats-action-reveal = Reporter revealed
+stats-action-shield_deletion = Message removed by a shield
 stats-line = { $label }: { $value }

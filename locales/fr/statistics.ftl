@@ -36,4 +36,6 @@ stats-action-ban = Bannissement
 stats-action-unban = Bannissement levé
 stats-action-dismiss = Classé sans suite
 stats-action-resolve = Résolu
+stats-action-reveal = Auteur du signalement révélé
+stats-action-shield_deletion = Message retiré par un bouclier
 stats-line = { $label } : { $value }

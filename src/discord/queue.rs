@@ -21,8 +21,9 @@ use crate::domain::protection::{
 use crate::domain::queue::{self as rules, AuditAction, Dismissal, Outcome, Transition};
 use crate::domain::settings::{SettingKey, SettingValue, Settings};
 use crate::store::{
-    AuditEntry, CaseRecord, CaseUpdate, EvidenceRecord, ModerationStep, NewAuditEntry,
-    NewProtectiveAction, NewStatsEvent, ProtectiveActionRecord, ReportRecord, StepOutcome,
+    AuditEntry, CaseRecord, CaseUpdate, EvidenceRecord, MODERATOR_ACTION, ModerationStep,
+    NewAuditEntry, NewProtectiveAction, NewStatsEvent, ProtectiveActionRecord, ReportRecord,
+    StepOutcome,
 };
 
 /// Every queue component id starts with this, then `<verb>:<case id>`.
@@ -833,7 +834,7 @@ async fn transition(
         }
     };
     let action = transition.audit_action();
-    let mut stats = vec![moderator.stats(case, "moderator_action", Some(action.as_str()), None)];
+    let mut stats = vec![moderator.stats(case, MODERATOR_ACTION, Some(action.as_str()), None)];
     if change.closes {
         stats.push(moderator.stats(case, "case_closed", None, change.outcome.as_deref()));
     }
@@ -1113,7 +1114,7 @@ fn ban_step(
         )),
         stats: vec![moderator.stats(
             case,
-            "moderator_action",
+            MODERATOR_ACTION,
             Some(AuditAction::Ban.as_str()),
             None,
         )],
@@ -1188,7 +1189,7 @@ async fn undo(
     let step = ModerationStep {
         reverts: Some(action.id),
         audit: Some(moderator.audit(case, audit_action, Some(detail.to_owned()))),
-        stats: vec![moderator.stats(case, "moderator_action", Some(audit_action.as_str()), None)],
+        stats: vec![moderator.stats(case, MODERATOR_ACTION, Some(audit_action.as_str()), None)],
         now: Some(now),
         ..ModerationStep::default()
     };

@@ -41,7 +41,7 @@ pub use guilds::{
     AUDIT_SETTING_RESET, AUDIT_SETTING_SET, GuildRecord, SettingChange, StoredSetting,
 };
 pub use moderation::{
-    ActiveShield, CaseUpdate, ModerationStep, NewProtectiveAction, NewStatsEvent,
+    ActiveShield, CaseUpdate, MODERATOR_ACTION, ModerationStep, NewProtectiveAction, NewStatsEvent,
     ProtectiveActionRecord, StepOutcome,
 };
 pub use pending::PendingReport;

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use super::{NewAuditEntry, Store, StoreError, decode_error, parse_column, stored};
 use crate::domain::case::CaseStatus;
 use crate::domain::protection::{ActionStatus, ProtectionKind, RequestedBy, Withheld};
-use crate::domain::queue::CaseChange;
+use crate::domain::queue::{AuditAction, CaseChange};
 use crate::domain::reason::Reason;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,9 +61,13 @@ pub struct NewStatsEvent {
     pub reason: Reason,
     pub action: Option<String>,
     pub outcome: Option<String>,
-    /// For moderator actions and closings: seconds since the case opened.
+    /// For moderator actions and closings: seconds since the case opened. The store keeps
+    /// it on a moderator action only when it is the case's first.
     pub duration_seconds: Option<i64>,
 }
+
+/// The statistics event kind of a moderator's step.
+pub const MODERATOR_ACTION: &str = "moderator_action";
 
 /// A case transition, applied only if the case is still in `expected` status.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -208,6 +212,25 @@ impl Store {
                     .await?,
                 );
             }
+            // Statistics keep no case link, so "time to first moderator action" is settled
+            // here: only a case's first moderator step keeps its duration.
+            let not_steps = [AuditAction::Reveal.as_str(), AuditAction::ShieldDeletion.as_str()];
+            let mut first_moderator_step = false;
+            if let Some(entry) = &step.audit
+                && let Some(case_id) = entry.case_id
+                && !not_steps.contains(&entry.action.as_str())
+            {
+                let earlier: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM audit_log
+                     WHERE case_id = $1 AND action NOT IN ($2, $3)",
+                )
+                .bind(case_id)
+                .bind(not_steps[0])
+                .bind(not_steps[1])
+                .fetch_one(&mut *tx)
+                .await?;
+                first_moderator_step = earlier == 0;
+            }
             if let Some(entry) = &step.audit {
                 sqlx::query(
                     "INSERT INTO audit_log (guild_id, case_id, actor_user_id, action, detail,
@@ -235,7 +258,11 @@ impl Store {
                 .bind(event.reason.as_str())
                 .bind(event.action.as_deref())
                 .bind(event.outcome.as_deref())
-                .bind(event.duration_seconds)
+                .bind(if event.kind == MODERATOR_ACTION && !first_moderator_step {
+                    None
+                } else {
+                    event.duration_seconds
+                })
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;

@@ -561,7 +561,8 @@ mod store {
     use safe_button::domain::queue::{Outcome, Transition, next};
     use safe_button::domain::reason::Reason;
     use safe_button::store::{
-        CaseUpdate, ModerationStep, NewAuditEntry, NewProtectiveAction, NewReport, StepOutcome,
+        CaseUpdate, MODERATOR_ACTION, ModerationStep, NewAuditEntry, NewProtectiveAction,
+        NewReport, NewStatsEvent, StepOutcome,
     };
 
     use crate::support::db::{TestDb, both_backends};
@@ -597,7 +598,52 @@ mod store {
         }
     }
 
-    both_backends!(moderation_steps_counts_and_lists);
+    both_backends!(
+        moderation_steps_counts_and_lists,
+        only_the_first_moderator_step_times_the_case
+    );
+
+    /// `/stats` reports the median time to a case's *first* moderator action; statistics
+    /// rows carry no case link, so the store keeps the duration on the first step only.
+    async fn only_the_first_moderator_step_times_the_case(db: TestDb) {
+        let store = &db.store;
+        let case = store
+            .record_report(report(ALICE, Reason::Harassment, at(0)))
+            .await
+            .unwrap();
+        let step = |action: &str, minutes: i64| ModerationStep {
+            audit: Some(NewAuditEntry {
+                guild_id: GUILD,
+                case_id: Some(case.case_id),
+                actor_user_id: MODERATOR,
+                action: action.to_owned(),
+                detail: None,
+                now: at(minutes),
+            }),
+            stats: vec![NewStatsEvent {
+                guild_id: GUILD,
+                occurred_hour: "2025-03-14T10".to_owned(),
+                kind: MODERATOR_ACTION,
+                reason: Reason::Harassment,
+                action: Some(action.to_owned()),
+                outcome: None,
+                duration_seconds: Some(minutes * 60),
+            }],
+            now: Some(at(minutes)),
+            ..ModerationStep::default()
+        };
+        // A reveal is not a moderator step on the case itself.
+        store.record_step(&step("reveal", 1)).await.unwrap();
+        store.record_step(&step("claim", 5)).await.unwrap();
+        store.record_step(&step("mute", 9)).await.unwrap();
+        let durations = db
+            .strings_raw(
+                "SELECT CAST(duration_seconds AS TEXT) FROM stats_events
+                 WHERE kind = 'moderator_action' ORDER BY id",
+            )
+            .await;
+        assert_eq!(durations, [None, Some("300".to_owned()), None]);
+    }
 
     async fn moderation_steps_counts_and_lists(db: TestDb) {
         let store = &db.store;

@@ -786,3 +786,52 @@ where
     setup(db).await;
     store.close().await;
 }
+
+/// A slow aggregation (here: a table locked by another session) must not miss Discord's
+/// 3-second deadline: the command defers, then edits its answer with the chart.
+#[tokio::test]
+async fn slow_statistics_are_deferred_then_delivered() {
+    crate::support::db::on_postgres(|db: TestDb| async move {
+        let app = crate::support::app::spawn_app_on(Default::default(), db.url()).await;
+        let locker = db.clone();
+        let (locked_tx, locked_rx) = tokio::sync::oneshot::channel();
+        let holder = tokio::spawn(async move {
+            locker
+                .hold_lock_raw(
+                    "LOCK TABLE stats_events IN ACCESS EXCLUSIVE MODE",
+                    locked_tx,
+                    Duration::from_millis(2500),
+                )
+                .await;
+        });
+        locked_rx.await.unwrap();
+        let sent = app
+            .fake
+            .send_interaction(
+                InteractionBuilder::slash_command(
+                    "stats",
+                    json!([{ "type": 1, "name": "show", "options": [] }]),
+                )
+                .in_guild(
+                    &app.fake.guild(ids::GUILD),
+                    ids::GENERAL_CHANNEL,
+                    ids::MODERATOR,
+                )
+                .locale("en-US"),
+            )
+            .await;
+        let callback = app.wait_for(Method::POST, &sent.callback_path()).await;
+        let body = callback.body.expect("a callback body");
+        assert_eq!(body["type"], 5, "deferred: {body}");
+        assert_eq!(body["data"]["flags"], 64);
+        holder.await.unwrap();
+        let answer = app.wait_for(Method::PATCH, &sent.original_path()).await;
+        let embed = &answer.body.as_ref().expect("payload_json")["embeds"][0];
+        assert_eq!(embed["image"]["url"], "attachment://stats.png");
+        png::Decoder::new(std::io::Cursor::new(file(&answer, "stats.png")))
+            .read_info()
+            .expect("a valid PNG");
+        app.assert_discord_traffic_valid();
+    })
+    .await;
+}

@@ -43,3 +43,21 @@ pub async fn member_locale(ctx: Context<'_>) -> String {
         ])
         .to_owned()
 }
+
+/// Answers a command: its first response, or, once the command deferred, the edit of the
+/// deferred "thinking" message (Discord deprecates follow-ups standing in for that edit).
+pub async fn answer(ctx: Context<'_>, reply: poise::CreateReply) -> Result<(), BotError> {
+    use std::sync::atomic::Ordering;
+    match ctx {
+        poise::Context::Application(app)
+            if app.has_sent_initial_response.load(Ordering::SeqCst) =>
+        {
+            let edit = reply.to_slash_initial_response_edit(Default::default());
+            app.interaction.edit_response(ctx.http(), edit).await?;
+        }
+        _ => {
+            ctx.send(reply).await?;
+        }
+    }
+    Ok(())
+}

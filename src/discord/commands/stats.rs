@@ -5,10 +5,12 @@ mod chart;
 
 use chrono::{NaiveDate, Utc};
 use fluent_bundle::FluentArgs;
+use std::time::Duration;
+
 use poise::CreateReply;
 use poise::serenity_prelude as serenity;
 
-use super::{BotError, Context, member_locale};
+use super::{BotError, Context, answer, member_locale};
 use crate::discord::{BotData, permissions, protection, reporting};
 use crate::domain::reason::Reason;
 use crate::domain::statistics::{self, Figure, Period, Published, Statistics};
@@ -54,7 +56,7 @@ pub async fn stats(_ctx: Context<'_>) -> Result<(), BotError> {
 
 #[poise::command(slash_command, guild_only)]
 async fn show(ctx: Context<'_>, period: Option<PeriodChoice>) -> Result<(), BotError> {
-    let Some(statistics) = moderator_statistics(ctx, period).await? else {
+    let Some(statistics) = within_deadline(ctx, moderator_statistics(ctx, period)).await? else {
         return Ok(());
     };
     let locale = member_locale(ctx).await;
@@ -68,13 +70,12 @@ async fn show(ctx: Context<'_>, period: Option<PeriodChoice>) -> Result<(), BotE
         }
         Err(error) => tracing::error!(%error, "statistics chart not drawn"),
     }
-    ctx.send(reply.embed(embed)).await?;
-    Ok(())
+    answer(ctx, reply.embed(embed)).await
 }
 
 #[poise::command(slash_command, guild_only)]
 async fn export(ctx: Context<'_>, period: Option<PeriodChoice>) -> Result<(), BotError> {
-    let Some(statistics) = moderator_statistics(ctx, period).await? else {
+    let Some(statistics) = within_deadline(ctx, moderator_statistics(ctx, period)).await? else {
         return Ok(());
     };
     let locale = member_locale(ctx).await;
@@ -94,8 +95,26 @@ async fn export(ctx: Context<'_>, period: Option<PeriodChoice>) -> Result<(), Bo
         .ephemeral(true)
         .content(texts.format(&locale, "stats-export-ready", Some(&args)))
         .attachment(serenity::CreateAttachment::bytes(csv, file));
-    ctx.send(reply).await?;
-    Ok(())
+    answer(ctx, reply).await
+}
+
+/// Most servers' statistics are ready at once and go into the interaction callback itself;
+/// a busy server's year can take longer than Discord's 3-second deadline, so past this
+/// delay the command defers and its answer edits the deferred message instead.
+const DEFER_AFTER: Duration = Duration::from_millis(1500);
+
+async fn within_deadline<T>(
+    ctx: Context<'_>,
+    work: impl Future<Output = Result<T, BotError>>,
+) -> Result<T, BotError> {
+    tokio::pin!(work);
+    tokio::select! {
+        done = &mut work => done,
+        () = tokio::time::sleep(DEFER_AFTER) => {
+            ctx.defer_ephemeral().await?;
+            work.await
+        }
+    }
 }
 
 fn period_of(choice: Option<PeriodChoice>) -> Period {
@@ -122,8 +141,7 @@ async fn moderator_statistics(
         let text = data
             .texts
             .text(&member_locale(ctx).await, "stats-moderators-only");
-        ctx.send(CreateReply::default().content(text).ephemeral(true))
-            .await?;
+        answer(ctx, CreateReply::default().content(text).ephemeral(true)).await?;
         return Ok(None);
     }
     let today = Utc::now().with_timezone(&settings.timezone()).date_naive();

@@ -53,9 +53,28 @@ pub async fn spawn_app_with(
     world: FakeDiscordConfig,
     configure: impl FnOnce(&mut Config),
 ) -> TestApp {
+    launch(world, None, configure).await
+}
+
+/// Like [`spawn_app_with`], on an existing database (a [`super::db::TestDb`]'s URL), so that
+/// a test written once runs on SQLite and PostgreSQL.
+pub async fn spawn_app_on(world: FakeDiscordConfig, database_url: &str) -> TestApp {
+    launch(world, Some(database_url), |_| {}).await
+}
+
+/// Starts the fake and the bot (on `database_url`, or a fresh SQLite file), and waits until
+/// the bot has registered its commands.
+async fn launch(
+    world: FakeDiscordConfig,
+    database_url: Option<&str>,
+    configure: impl FnOnce(&mut Config),
+) -> TestApp {
     let fake = FakeDiscord::start_with(world).await;
     let folder = TempDir::new().expect("temporary folder");
-    let database_url = format!("sqlite://{}", folder.path().join("data/bot.db").display());
+    let database_url = database_url.map_or_else(
+        || format!("sqlite://{}", folder.path().join("data/bot.db").display()),
+        str::to_owned,
+    );
     let mut config = test_config(&fake.base_url(), &database_url, folder.path());
     configure(&mut config);
     let (bot, stop) = start_bot(config.clone());
@@ -63,28 +82,7 @@ pub async fn spawn_app_with(
         Some(guild) => format!("/applications/*/guilds/{guild}/commands"),
         None => "/applications/*/commands".to_owned(),
     };
-    fake.wait_for_request(Method::PUT, &registration, WAIT).await;
-    let store = Store::connect(&config.database.url, 2)
-        .await
-        .expect("open the bot's database");
-    TestApp {
-        fake,
-        store,
-        config,
-        stop: Some(stop),
-        bot: Some(bot),
-        _folder: folder,
-    }
-}
-
-/// Like [`spawn_app_with`], on an existing database (a [`super::db::TestDb`]'s URL), so that
-/// a test written once runs on SQLite and PostgreSQL.
-pub async fn spawn_app_on(world: FakeDiscordConfig, database_url: &str) -> TestApp {
-    let fake = FakeDiscord::start_with(world).await;
-    let folder = TempDir::new().expect("temporary folder");
-    let config = test_config(&fake.base_url(), database_url, folder.path());
-    let (bot, stop) = start_bot(config.clone());
-    fake.wait_for_request(Method::PUT, "/applications/*/commands", WAIT)
+    fake.wait_for_request(Method::PUT, &registration, WAIT)
         .await;
     let store = Store::connect(&config.database.url, 2)
         .await

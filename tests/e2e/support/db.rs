@@ -223,3 +223,29 @@ macro_rules! both_backends {
     };
 }
 pub(crate) use both_backends;
+
+impl TestDb {
+    /// Runs `lock` (e.g. `LOCK TABLE …`) in a transaction of its own PostgreSQL session,
+    /// signals `locked`, holds it for `duration`, then rolls back: a database that is slow
+    /// to answer, for deadline tests.
+    pub async fn hold_lock_raw(
+        &self,
+        lock: &str,
+        locked: tokio::sync::oneshot::Sender<()>,
+        duration: std::time::Duration,
+    ) {
+        assert_eq!(self.backend, Backend::Postgres, "PostgreSQL table locks");
+        let mut connection = PgConnection::connect(&self.url).await.expect("connect");
+        sqlx::query("BEGIN").execute(&mut connection).await.unwrap();
+        sqlx::query(AssertSqlSafe(lock.to_owned()))
+            .execute(&mut connection)
+            .await
+            .expect("take the lock");
+        let _ = locked.send(());
+        tokio::time::sleep(duration).await;
+        sqlx::query("ROLLBACK")
+            .execute(&mut connection)
+            .await
+            .unwrap();
+    }
+}
