@@ -1,6 +1,5 @@
 # Messages shared by every command.
 
-not-available-yet = This part of Safe Button is not available yet. If you are in danger, call 17 (police) or 112; for online harassment, the 3018 answers every day from 9am to 11pm (Paris time).
 error-internal = Something went wrong on our side. Please try again in a moment; if you are in danger, call 17 (police) or 112.
 error-invalid-arguments = Some of the values you entered could not be read. Please check them and try again.
 error-guild-only = This command only works inside a server.

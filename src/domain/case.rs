@@ -6,55 +6,10 @@ use std::str::FromStr;
 
 use rand::Rng;
 
-/// A stored code that names no known variant of one of this module's enums.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[error("unknown {kind} `{code}`")]
-pub struct UnknownCode {
-    pub kind: &'static str,
-    pub code: String,
-}
+pub use super::code::UnknownCode;
+use super::code::coded;
 
-/// Declares an enum stored as stable text codes, with `as_str`, `FromStr` and `Display`.
-macro_rules! coded_enum {
-    ($(#[$meta:meta])* $name:ident, $kind:literal { $($variant:ident => $code:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-        pub enum $name {
-            $($variant),+
-        }
-
-        impl $name {
-            pub const ALL: &[$name] = &[$($name::$variant),+];
-
-            /// Stable code used in the database.
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $($name::$variant => $code),+
-                }
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = UnknownCode;
-
-            fn from_str(code: &str) -> Result<Self, Self::Err> {
-                $name::ALL
-                    .iter()
-                    .copied()
-                    .find(|value| value.as_str() == code)
-                    .ok_or_else(|| UnknownCode { kind: $kind, code: code.to_owned() })
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
-
-coded_enum!(
+coded!(
     /// Where a case is in the moderator queue: open → claimed → resolved or dismissed.
     CaseStatus, "case status" {
         Open => "open",
@@ -71,7 +26,7 @@ impl CaseStatus {
     }
 }
 
-coded_enum!(
+coded!(
     /// Whether the help card reached the victim by DM (SPEC §3).
     HelpCardDelivery, "help card delivery" {
         Pending => "pending",
@@ -80,7 +35,7 @@ coded_enum!(
     }
 );
 
-coded_enum!(
+coded!(
     /// The entry point a report came through (SPEC §2).
     ReportSource, "report source" {
         Slash => "slash",

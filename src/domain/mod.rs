@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod case;
+pub mod code;
 pub mod help_card;
 pub mod helpline;
 pub mod opening_hours;

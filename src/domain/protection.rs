@@ -4,14 +4,12 @@
 //! The anti-abuse limits only ever withhold an *automatic* protective action (the victim's
 //! own buttons and the automatic mute); they never stop a report from being stored and queued.
 
-use std::fmt;
-use std::str::FromStr;
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::access::Actor;
-use super::queue::coded;
+use super::code::coded;
 use super::settings::MAX_TIMEOUT;
 
 /// Discord accepts audit-log reasons of 1 to 512 characters.

@@ -1,62 +1,10 @@
 //! The moderator queue's rules (SPEC §5): how a case moves open → claimed → resolved or
 //! dismissed, and the codes of what moderators do, as the audit log records them.
 
-use std::fmt;
 use std::str::FromStr;
 
 use super::case::CaseStatus;
-
-/// A stored or typed code that names no variant of one of this module's enums.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[error("unknown {kind} `{code}`")]
-pub struct UnknownCode {
-    pub kind: &'static str,
-    pub code: String,
-}
-
-/// Declares an enum with stable text codes (`as_str`, `FromStr`, `Display`, `ALL`).
-macro_rules! coded {
-    ($(#[$meta:meta])* $name:ident, $kind:literal { $($variant:ident => $code:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-        pub enum $name {
-            $($variant),+
-        }
-
-        impl $name {
-            pub const ALL: &[$name] = &[$($name::$variant),+];
-
-            /// Stable code, used in the database and in component ids.
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $($name::$variant => $code),+
-                }
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = $crate::domain::queue::UnknownCode;
-
-            fn from_str(code: &str) -> Result<Self, Self::Err> {
-                $name::ALL
-                    .iter()
-                    .copied()
-                    .find(|value| value.as_str() == code)
-                    .ok_or_else(|| $crate::domain::queue::UnknownCode {
-                        kind: $kind,
-                        code: code.to_owned(),
-                    })
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
-pub(crate) use coded;
+use super::code::coded;
 
 coded!(
     /// How a moderator closed a case as handled.

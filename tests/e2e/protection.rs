@@ -539,3 +539,30 @@ async fn the_shield_deletes_mentions_and_replies_to_the_victim_until_the_case_cl
     );
     app.assert_discord_traffic_valid();
 }
+
+#[tokio::test]
+async fn a_shield_keeps_protecting_after_the_bot_restarts() {
+    let mut app = spawn_app().await;
+    let alice = app
+        .fake
+        .guild(ids::GUILD)
+        .expect_member(ids::ALICE)
+        .user
+        .clone();
+    let filed = report(&app, ids::ALICE, ids::BILAL).await;
+    let press = click(
+        &app,
+        ids::ALICE,
+        ids::GENERAL_CHANNEL,
+        &format!("sb:p:shield:{}", filed.case.id),
+        app.fake.original_response(&filed.sent).unwrap(),
+    )
+    .await;
+    deferred_answer(&app, &press).await;
+
+    app.restart().await;
+    app.fake.wait_for_live_session(WAIT).await;
+    let mention = say(&app, ids::BILAL, |m| m.mention(&alice)).await;
+    app.wait_for(Method::DELETE, &delete_path(&mention)).await;
+    app.assert_discord_traffic_valid();
+}

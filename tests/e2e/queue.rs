@@ -824,3 +824,59 @@ mod store {
         );
     }
 }
+
+#[tokio::test]
+async fn the_queue_post_uses_the_server_language_whatever_the_reporters() {
+    let app = spawn_app().await;
+    with_queue_channel(&app).await;
+    app.store
+        .set_guild_setting(
+            ids::GUILD as i64,
+            "language",
+            "en-US",
+            ids::ADMIN as i64,
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+    // The reporter's client is in French: their answer is French, the moderators' post is
+    // in the server's English.
+    let filed = report(&app, ids::ALICE, ids::BILAL).await;
+    assert!(
+        filed.text().contains("Ton signalement est enregistré"),
+        "{}",
+        filed.text()
+    );
+    let (_, post) = queue_post(&app, &filed).await;
+    let english = app
+        .fake
+        .send_interaction(
+            InteractionBuilder::slash_command(
+                "report",
+                json!([
+                    { "name": "user", "type": 6, "value": ids::DIMITRI.to_string() },
+                    { "name": "reason", "type": 4, "value": 0 }
+                ]),
+            )
+            .in_guild(&app.fake.guild(ids::GUILD), ids::GENERAL_CHANNEL, ids::EMMA)
+            .locale("en-US"),
+        )
+        .await;
+    deferred_answer(&app, &english).await;
+    let posts = app
+        .fake
+        .wait_for_requests(
+            Method::POST,
+            &queue_posts_path(),
+            2,
+            crate::support::app::WAIT,
+        )
+        .await;
+    let french_reporter_post = serde_json::to_string(&post).unwrap();
+    let english_reporter_post = serde_json::to_string(posts[1].body.as_ref().unwrap()).unwrap();
+    for post in [&french_reporter_post, &english_reporter_post] {
+        assert!(post.contains("Harassment"), "{post}");
+        assert!(!post.contains("Harcèlement"), "{post}");
+    }
+    app.assert_discord_traffic_valid();
+}

@@ -612,3 +612,30 @@ async fn the_acknowledgement_arrives_even_when_the_database_is_slow() {
     );
     app.assert_discord_traffic_valid();
 }
+
+#[tokio::test]
+async fn when_the_report_cannot_be_stored_the_reporter_is_told_and_still_gets_help() {
+    let app = spawn_app().await;
+    // Break the database under the bot: the report's transaction cannot commit.
+    {
+        use sqlx::Connection;
+        let mut connection = sqlx::SqliteConnection::connect(&app.config.database.url)
+            .await
+            .unwrap();
+        sqlx::query("ALTER TABLE stats_events RENAME TO stats_events_gone")
+            .execute(&mut connection)
+            .await
+            .unwrap();
+    }
+    let sent = slash_report(&app, ids::ALICE, ids::BILAL, "en-US", &[]).await;
+    assert_deferred_ephemerally(&app, &sent).await;
+    let answer = final_answer(&app, &sent).await;
+    let text = content(&answer);
+    assert!(text.contains("could not be recorded"), "{text}");
+    assert!(!text.contains("is recorded"), "{text}");
+    assert_help_card(&answer, "3018: help against online harassment");
+    assert_eq!(count_rows(&app, "cases").await, 0, "nothing half-stored");
+    assert_eq!(count_rows(&app, "reports").await, 0, "nothing half-stored");
+    assert_nothing_posted_publicly(&app);
+    app.assert_discord_traffic_valid();
+}
