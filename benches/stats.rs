@@ -63,24 +63,24 @@ async fn main() {
 
     let today = Utc::now().date_naive();
     for (name, period) in [
-        ("7 days", Period::Days7),
-        ("30 days", Period::Days30),
-        ("90 days", Period::Days90),
-        ("12 months", Period::Months12),
+        ("1 week", Period::Days7),
+        ("4 weeks", Period::Days30),
+        ("13 weeks", Period::Days90),
+        ("52 weeks", Period::Months12),
     ] {
-        let first_day = period.first_day(today);
+        let (first_day, last_day) = period.days(today);
         let mut timings: Vec<Duration> = Vec::with_capacity(RUNS);
         let mut cases = 0;
         for _ in 0..RUNS {
             let started = Instant::now();
             let aggregates = store
-                .stats_aggregates(GUILD_ID, first_day, today)
+                .stats_aggregates(GUILD_ID, first_day, last_day)
                 .await
                 .expect("aggregates");
             let published = statistics::compile(
                 &aggregates,
                 first_day,
-                today,
+                last_day,
                 u64::from(DEFAULT_MIN_PUBLISHED_COUNT),
             );
             timings.push(started.elapsed());

@@ -128,26 +128,34 @@ fn init_logging(config: &Config) {
     tracing_subscriber::fmt().with_env_filter(filter).init();
 }
 
-/// Completes on SIGINT (Ctrl-C) or SIGTERM.
-async fn termination_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut terminate) => {
+/// Completes on SIGINT (Ctrl-C) or SIGTERM. The handlers are installed when this is called,
+/// not when first awaited, so a signal during start-up (migrations, connecting) still stops
+/// the bot cleanly instead of killing it.
+#[cfg(unix)]
+fn termination_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
+    use tokio::signal::unix::{SignalKind, signal};
+    let interrupt = signal(SignalKind::interrupt());
+    let terminate = signal(SignalKind::terminate());
+    async move {
+        match (interrupt, terminate) {
+            (Ok(mut interrupt), Ok(mut terminate)) => {
                 tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
+                    _ = interrupt.recv() => {}
                     _ = terminate.recv() => {}
                 }
             }
-            Err(error) => {
-                tracing::warn!(%error, "cannot listen for SIGTERM; only Ctrl-C stops the bot");
+            (interrupt, terminate) => {
+                let error = interrupt.err().or(terminate.err());
+                tracing::warn!(?error, "cannot listen for signals; falling back to Ctrl-C");
                 let _ = tokio::signal::ctrl_c().await;
             }
         }
     }
-    #[cfg(not(unix))]
-    {
+}
+
+#[cfg(not(unix))]
+fn termination_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
+    async {
         let _ = tokio::signal::ctrl_c().await;
     }
 }
@@ -181,6 +189,10 @@ async fn purge(config: &Config, embedded: &Embedded, dry_run: bool) -> ExitCode 
                 report.evidence_rows,
                 report.report_details,
                 report.statistics_rows
+            );
+            println!(
+                "{verb} {} abandoned context-menu report(s) and {} report-to-statistics link(s)",
+                report.pending_reports, report.statistics_links
             );
             ExitCode::SUCCESS
         }

@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
 use std::time::Duration;
 
 use serde::Deserialize;
@@ -78,7 +79,7 @@ impl fmt::Display for ConfigError {
     }
 }
 
-/// All the problems found, in file order.
+/// All the problems found.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub struct ConfigErrors(pub Vec<ConfigError>);
 
@@ -282,14 +283,20 @@ impl Checker<'_> {
 
     fn database(&mut self, raw: RawDatabase) -> Option<DatabaseConfig> {
         let url = raw.url.trim();
-        let url_ok = ["sqlite:", "postgres://", "postgresql://"]
-            .iter()
-            .any(|scheme| url.starts_with(scheme));
+        let is_postgres = url.starts_with("postgres://") || url.starts_with("postgresql://");
+        let mut url_ok = is_postgres || url.starts_with("sqlite:");
         if !url_ok {
             self.fail(
                 "database.url",
                 "expected a URL starting with sqlite: (e.g. \"sqlite://data/safe-button.db\") or postgres://",
             );
+        } else if is_postgres && let Err(error) = sqlx::postgres::PgConnectOptions::from_str(url) {
+            // The URL itself is not repeated: it may hold a password.
+            self.fail(
+                "database.url",
+                format!("expected a valid postgres://USER:PASSWORD@HOST/DATABASE URL ({error})"),
+            );
+            url_ok = false;
         }
         let max_connections = self.integer("database.max_connections", raw.max_connections, 1, 100);
         Some(DatabaseConfig {
@@ -343,9 +350,16 @@ impl Checker<'_> {
     }
 
     fn logging(&mut self, raw: RawLogging) -> Option<LoggingConfig> {
+        // A bare word that is not a level parses as a target name ("inof" would silence
+        // every log), so each directive must be a level or `target=level`.
+        const LEVELS: [&str; 6] = ["off", "error", "warn", "info", "debug", "trace"];
+        let directives_ok = raw.level.split(',').all(|directive| {
+            let directive = directive.trim();
+            directive.contains('=') || LEVELS.contains(&directive.to_ascii_lowercase().as_str())
+        });
         match EnvFilter::try_new(&raw.level) {
-            Ok(_) => Some(LoggingConfig { level: raw.level }),
-            Err(_) => {
+            Ok(_) if directives_ok => Some(LoggingConfig { level: raw.level }),
+            _ => {
                 self.fail(
                     "logging.level",
                     "expected a log level (error, warn, info, debug, trace) or a tracing filter such as \"safe_button=debug,info\"",
@@ -542,6 +556,33 @@ mod tests {
             assert!(parse_api_base(bad).is_err(), "{bad} should be refused");
         }
         assert!(parse_api_base("http://127.0.0.1:3000").is_ok());
+    }
+
+    #[test]
+    fn a_misspelt_log_level_is_refused() {
+        for bad in ["inof", "info,degub"] {
+            let text =
+                REPOSITORY_BOT_TOML.replace("level = \"info\"", &format!("level = \"{bad}\""));
+            assert_eq!(
+                keys_of(Config::parse(&text, &vocabulary())),
+                vec!["logging.level"],
+                "{bad}"
+            );
+        }
+        let filter =
+            REPOSITORY_BOT_TOML.replace("level = \"info\"", "level = \"safe_button=debug,warn\"");
+        assert!(Config::parse(&filter, &vocabulary()).is_ok());
+    }
+
+    #[test]
+    fn a_malformed_postgres_url_is_refused_without_echoing_it() {
+        let text = REPOSITORY_BOT_TOML.replace(
+            "url = \"sqlite://data/safe-button.db\"",
+            "url = \"postgres://bot:s3cret@db:notaport/safe\"",
+        );
+        let errors = Config::parse(&text, &vocabulary()).unwrap_err();
+        assert_eq!(errors.0[0].key, "database.url");
+        assert!(!errors.to_string().contains("s3cret"), "{errors}");
     }
 
     #[test]

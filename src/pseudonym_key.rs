@@ -1,6 +1,7 @@
 //! The secret key of the reported members' pseudonyms, kept apart from the database
 //! (SPEC §7): from the `SAFE_BUTTON_PSEUDONYM_KEY` environment variable, else from the key
-//! file named in `bot.toml`, created with mode 0600 on first run.
+//! file named in `bot.toml`, created with mode 0600 on first run. A key file that group or
+//! others may read is refused: the key is what keeps pseudonyms from being reversed.
 //!
 //! A lost key file is simply created again: pseudonyms change and repeat counts restart,
 //! nothing else breaks.
@@ -27,6 +28,11 @@ pub enum KeyError {
     },
     #[error("pseudonym key file {path}: {problem}")]
     Invalid { path: PathBuf, problem: KeyTooShort },
+    #[error(
+        "pseudonym key file {path} has mode {mode:o}: group and others must have no access \
+         (run `chmod 600` on it)"
+    )]
+    TooOpen { path: PathBuf, mode: u32 },
 }
 
 /// The pseudonymizer of this process: `variable` is the environment variable's value, if set.
@@ -38,8 +44,8 @@ pub fn load_or_create(variable: Option<String>, file: &Path) -> Result<Pseudonym
         path: file.to_owned(),
         source,
     };
-    let key = match std::fs::read_to_string(file) {
-        Ok(key) => key,
+    let key = match read_private(file) {
+        Ok(key) => key?,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
             create_key_file(file).map_err(file_error)?
         }
@@ -51,23 +57,44 @@ pub fn load_or_create(variable: Option<String>, file: &Path) -> Result<Pseudonym
     })
 }
 
+/// The key file's content, or `Err(TooOpen)` inside when group or others can access it.
+fn read_private(file: &Path) -> std::io::Result<Result<String, KeyError>> {
+    let opened = std::fs::File::open(file)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = opened.metadata()?.permissions().mode();
+        if mode & 0o077 != 0 {
+            return Ok(Err(KeyError::TooOpen {
+                path: file.to_owned(),
+                mode: mode & 0o777,
+            }));
+        }
+    }
+    Ok(Ok(std::io::read_to_string(opened)?))
+}
+
 /// The pseudonymizer named by the process environment and `file`.
 pub fn from_environment(file: &Path) -> Result<Pseudonymizer, KeyError> {
     load_or_create(std::env::var(KEY_VARIABLE).ok(), file)
 }
 
-/// Writes a fresh random key, readable by the bot's user only. `create_new` refuses to
-/// overwrite a key another process created in the meantime; that key is read instead.
+/// Writes a fresh random key, readable by the bot's user only. The key is written to a
+/// private temporary file in the same folder, then hard-linked to its name: a concurrent
+/// reader sees no file or the whole key, never an empty one, and a key another process
+/// linked in the meantime is kept (and read) rather than overwritten.
 fn create_key_file(file: &Path) -> std::io::Result<String> {
-    if let Some(folder) = file
+    let folder = file
         .parent()
         .filter(|folder| !folder.as_os_str().is_empty())
-    {
-        std::fs::create_dir_all(folder)?;
-    }
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(folder)?;
     let mut bytes = [0u8; NEW_KEY_BYTES];
     rand::fill(&mut bytes);
     let key = hex::encode(bytes);
+    let mut suffix = [0u8; 8];
+    rand::fill(&mut suffix);
+    let temporary = folder.join(format!(".pseudonym-key-{}.tmp", hex::encode(suffix)));
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -75,11 +102,17 @@ fn create_key_file(file: &Path) -> std::io::Result<String> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    match options.open(file) {
-        Ok(mut created) => {
-            created.write_all(key.as_bytes())?;
-            created.write_all(b"\n")?;
-            created.sync_all()?;
+    let written = options.open(&temporary).and_then(|mut created| {
+        created.write_all(key.as_bytes())?;
+        created.write_all(b"\n")?;
+        created.sync_all()
+    });
+    let linked = written.and_then(|()| std::fs::hard_link(&temporary, file));
+    // The temporary name goes in every case; the key stays under its real name if linked.
+    let removed = std::fs::remove_file(&temporary);
+    match linked {
+        Ok(()) => {
+            removed?;
             tracing::info!(path = %file.display(), "pseudonym key file created");
             Ok(key)
         }
@@ -135,9 +168,69 @@ mod tests {
             Err(KeyError::Variable(_))
         ));
         std::fs::write(&file, "tiny\n").unwrap();
+        set_mode(&file, 0o600);
         assert!(matches!(
             load_or_create(None, &file),
             Err(KeyError::Invalid { .. })
         ));
+    }
+
+    #[cfg(unix)]
+    fn set_mode(file: &Path, mode: u32) {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(file, std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+
+    #[cfg(not(unix))]
+    fn set_mode(_: &Path, _: u32) {}
+
+    #[cfg(unix)]
+    #[test]
+    fn a_key_file_readable_by_others_is_refused() {
+        let folder = tempfile::TempDir::new().unwrap();
+        let file = folder.path().join("pseudonym.key");
+        load_or_create(None, &file).unwrap();
+        for mode in [0o640, 0o604, 0o660, 0o700 | 0o010] {
+            set_mode(&file, mode);
+            let error = load_or_create(None, &file).unwrap_err();
+            assert!(
+                matches!(error, KeyError::TooOpen { mode: refused, .. } if refused == mode),
+                "{mode:o}: {error}"
+            );
+            assert!(error.to_string().contains("chmod 600"));
+        }
+        set_mode(&file, 0o400);
+        load_or_create(None, &file).unwrap();
+    }
+
+    #[test]
+    fn concurrent_first_runs_agree_on_one_complete_key() {
+        let folder = tempfile::TempDir::new().unwrap();
+        let file = folder.path().join("pseudonym.key");
+        let keys: Vec<String> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..8)
+                .map(|_| {
+                    scope.spawn(|| {
+                        load_or_create(None, &file)
+                            .map(|pseudonymizer| pseudonymizer.pseudonym(1, 2))
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|handle| {
+                    handle
+                        .join()
+                        .unwrap()
+                        .expect("never an empty or partial key")
+                })
+                .collect()
+        });
+        assert!(
+            keys.windows(2).all(|pair| pair[0] == pair[1]),
+            "one key for all"
+        );
+        let leftovers = std::fs::read_dir(folder.path()).unwrap().count();
+        assert_eq!(leftovers, 1, "no temporary file left");
     }
 }

@@ -142,10 +142,10 @@ cmd-stats-export = export
 opt-stats-export-period = period
     .description = The period covered
 
-period-7d = Last 7 days
-period-30d = Last 30 days
-period-90d = Last 90 days
-period-12m = Last 12 months
+period-7d = Last complete week
+period-30d = Last 4 complete weeks
+period-90d = Last 13 complete weeks
+period-12m = Last 52 complete weeks
 
 cmd-privacy = privacy
     .description = Your personal data in Safe Button

@@ -10,6 +10,7 @@ help-card-hours-always = 24 hours a day, 7 days a week.
 help-card-now-label = Right now
 help-card-open-now = Open now: call { $number } or use the chat at 3018.fr.
 help-card-closed-now = Closed now. It opens again { $day } at { $time } ({ $timezone } time), <t:{ $unix }:R>. Meanwhile you can write through 3018.fr, and the lines below answer day and night.
+help-card-lead-line = If you fear for your life or someone else's, call **{ $number }** now: { $description }
 help-card-urgent-label = Urgent help, day and night
 help-card-urgent-line = **{ $number }**: { $description }
 help-card-block-label = Block them in Discord

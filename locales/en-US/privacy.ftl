@@ -5,3 +5,7 @@ privacy-data-erased = { $reports ->
     [one] Done: the report you made on this server no longer carries your name or your details. The case itself stays with the moderators, marked “reporter erased”.
    *[other] Done: the { $reports } reports you made on this server no longer carry your name or your details. The cases themselves stay with the moderators, marked “reporter erased”.
 }
+privacy-victim-kept = { $cases ->
+    [one] In the case where you are the person being harassed, you remain named as such, so that moderators can keep protecting you.
+   *[other] In the { $cases } cases where you are the person being harassed, you remain named as such, so that moderators can keep protecting you.
+}

@@ -43,6 +43,7 @@ queue-detail-discord_missing_permissions = (Discord: the bot lacks the permissio
 queue-detail-discord_unknown_member = (Discord: no longer a member)
 queue-detail-discord_unknown_ban = (Discord: not banned)
 queue-detail-discord_failed = (Discord did not answer)
+queue-muted-by-other-case = The member's running timeout was set on case { $reference }
 queue-shield-deletions = { $count ->
     [one] 1 message deleted by the shield
    *[other] { $count } messages deleted by the shield
@@ -56,12 +57,14 @@ queue-field-claimed = Claimed by
 queue-field-outcome = Outcome
 queue-field-history = History
 queue-history-line = { $when } · { $who } · { $what }
+queue-history-failed = { $when } · { $who } · { $what }: FAILED { $why }
+queue-history-refused = { $when } · { $who } · { $what }: NOT APPLIED { $why }
 queue-audit-claim = claimed the case
 queue-audit-resolve = resolved the case
 queue-audit-dismiss = dismissed the case
-queue-audit-mute = muted (or tried to)
+queue-audit-mute = muted
 queue-audit-unmute = lifted the mute
-queue-audit-ban = banned (or tried to)
+queue-audit-ban = banned
 queue-audit-unban = lifted the ban
 queue-audit-reveal = revealed the reporter
 queue-audit-shield_deletion = shield deletion

@@ -9,8 +9,9 @@ report-next-steps = { $sealed ->
 report-help-card-sent = We sent you the 3018 contact card by private message.
 report-help-card-sent-victim = We sent the person you are protecting the 3018 contact card by private message, without saying who reported.
 report-help-card-here = We could not send you a private message, so here is the help card. Only you can see it.
-report-help-card-here-victim = We could not send the person you are protecting a private message (their DMs are closed). Here is the help card; only you can see it.
+report-help-card-here-victim = We could not send the person you are protecting a private message (Discord refused it, usually because their private messages are closed). Here is the help card; only you can see it.
 report-link-unreadable = The bot could not read the linked message (deleted, or in a channel it cannot see), so it is not attached. Your report is recorded all the same.
+report-link-content-withheld = Discord does not let bots read a message's text through a link, so only who wrote it and when is attached. To attach its text, use "Report message" on the message itself.
 report-danger = If you or someone is in immediate danger, call 17 (police) or 112.
 report-store-failed = Your report could not be recorded because of a problem on our side. Please try again in a minute. Help is available right now:
 

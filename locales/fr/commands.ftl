@@ -142,10 +142,10 @@ cmd-stats-export = exporter
 opt-stats-export-period = periode
     .description = La période couverte
 
-period-7d = 7 derniers jours
-period-30d = 30 derniers jours
-period-90d = 90 derniers jours
-period-12m = 12 derniers mois
+period-7d = Dernière semaine complète
+period-30d = 4 dernières semaines complètes
+period-90d = 13 dernières semaines complètes
+period-12m = 52 dernières semaines complètes
 
 cmd-privacy = confidentialite
     .description = Tes données personnelles dans Safe Button

@@ -10,6 +10,7 @@ help-card-hours-always = 24 h/24, 7 j/7.
 help-card-now-label = En ce moment
 help-card-open-now = Ouvert : appelle le { $number } ou utilise le chat sur 3018.fr.
 help-card-closed-now = Fermé pour l'instant. Réouverture { $day } à { $time } (heure de { $timezone }), <t:{ $unix }:R>. En attendant, tu peux écrire via 3018.fr, et les lignes ci-dessous répondent jour et nuit.
+help-card-lead-line = Si tu crains pour ta vie ou celle de quelqu'un, appelle tout de suite le **{ $number }** : { $description }
 help-card-urgent-label = Urgence, jour et nuit
 help-card-urgent-line = **{ $number }** : { $description }
 help-card-block-label = Le bloquer dans Discord

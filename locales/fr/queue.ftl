@@ -43,6 +43,7 @@ queue-detail-discord_missing_permissions = (Discord : le bot n'a pas la permissi
 queue-detail-discord_unknown_member = (Discord : n'est plus membre)
 queue-detail-discord_unknown_ban = (Discord : pas banni)
 queue-detail-discord_failed = (Discord n'a pas répondu)
+queue-muted-by-other-case = Sourdine du membre en cours, posée dans le dossier { $reference }
 queue-shield-deletions = { $count ->
     [one] 1 message supprimé par le bouclier
    *[other] { $count } messages supprimés par le bouclier
@@ -56,12 +57,14 @@ queue-field-claimed = Pris en charge par
 queue-field-outcome = Issue
 queue-field-history = Historique
 queue-history-line = { $when } · { $who } · { $what }
+queue-history-failed = { $when } · { $who } · { $what } : ÉCHEC { $why }
+queue-history-refused = { $when } · { $who } · { $what } : NON APPLIQUÉ { $why }
 queue-audit-claim = a pris le dossier
 queue-audit-resolve = a résolu le dossier
 queue-audit-dismiss = a classé le dossier
-queue-audit-mute = a rendu muet (ou tenté)
+queue-audit-mute = a rendu muet
 queue-audit-unmute = a levé la sourdine
-queue-audit-ban = a banni (ou tenté)
+queue-audit-ban = a banni
 queue-audit-unban = a levé le bannissement
 queue-audit-reveal = a révélé l'auteur du signalement
 queue-audit-shield_deletion = suppression par le bouclier

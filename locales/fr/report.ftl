@@ -9,8 +9,9 @@ report-next-steps = { $sealed ->
 report-help-card-sent = Nous t'avons envoyé la fiche du 3018 en message privé.
 report-help-card-sent-victim = Nous avons envoyé la fiche du 3018 en message privé à la personne que tu protèges, sans dire qui a signalé.
 report-help-card-here = Nous n'avons pas pu t'envoyer de message privé, alors voici la carte d'aide. Toi seul·e la vois.
-report-help-card-here-victim = Nous n'avons pas pu envoyer de message privé à la personne que tu protèges (ses MP sont fermés). Voici la carte d'aide ; toi seul·e la vois.
+report-help-card-here-victim = Nous n'avons pas pu envoyer de message privé à la personne que tu protèges (Discord l'a refusé, souvent parce que ses MP sont fermés). Voici la carte d'aide ; toi seul·e la vois.
 report-link-unreadable = Le bot n'a pas pu lire le message lié (supprimé, ou dans un salon qu'il ne voit pas) : il n'est pas joint. Ton signalement est tout de même enregistré.
+report-link-content-withheld = Discord ne laisse pas les bots lire le texte d'un message par un lien : seuls son auteur et sa date sont joints. Pour joindre son texte, utilise « Signaler le message » sur le message lui-même.
 report-danger = Si toi ou quelqu'un êtes en danger immédiat, appelle le 17 (police) ou le 112.
 report-store-failed = Ton signalement n'a pas pu être enregistré à cause d'un problème de notre côté. Réessaie dans une minute. De l'aide est disponible dès maintenant :
 

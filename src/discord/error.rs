@@ -2,6 +2,7 @@
 
 use poise::CreateReply;
 
+use super::commands::member_locale;
 use super::{BotData, Context};
 
 #[derive(Debug, thiserror::Error)]
@@ -41,6 +42,16 @@ pub async fn on_error(error: poise::FrameworkError<'_, BotData, BotError>) {
         poise::FrameworkError::GuildOnly { ctx, .. } => {
             reply_error(ctx, "error-guild-only").await;
         }
+        // Options that do not match the registered command: an outdated or forged payload.
+        poise::FrameworkError::CommandStructureMismatch {
+            ctx, description, ..
+        } => {
+            tracing::warn!(
+                description,
+                "command payload does not match its registration"
+            );
+            reply_error(poise::Context::Application(ctx), "error-invalid-arguments").await;
+        }
         other => {
             if let Err(error) = poise::builtins::on_error(other).await {
                 tracing::error!(%error, "while handling a framework error");
@@ -49,11 +60,23 @@ pub async fn on_error(error: poise::FrameworkError<'_, BotData, BotError>) {
     }
 }
 
+/// How long the server's language may take to read before an error answer falls back to
+/// the bot default: the database may be what failed, and an undeferred interaction has only
+/// three seconds.
+const LANGUAGE_LOOKUP_LIMIT: std::time::Duration = std::time::Duration::from_millis(500);
+
 async fn reply_error(ctx: Context<'_>, message_id: &str) {
-    let locale = super::commands::member_locale(ctx).await;
-    let text = ctx.data().texts.text(&locale, message_id);
+    let data = ctx.data();
+    let locale = match tokio::time::timeout(LANGUAGE_LOOKUP_LIMIT, member_locale(ctx)).await {
+        Ok(locale) => locale,
+        Err(_) => data
+            .texts
+            .negotiate(&[ctx.locale(), Some(data.config.server_defaults.language())])
+            .to_owned(),
+    };
+    let text = data.texts.text(&locale, message_id);
     let reply = CreateReply::default().content(text).ephemeral(true);
-    if let Err(error) = ctx.send(reply).await {
+    if let Err(error) = super::commands::answer(ctx, reply).await {
         tracing::warn!(%error, "could not deliver an error message");
     }
 }

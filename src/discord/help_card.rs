@@ -44,9 +44,23 @@ pub fn render(card: &HelpCard, texts: &Texts, locale: &str) -> RenderedHelpCard 
         })
         .collect();
 
+    let mut description: Vec<String> = card
+        .lead_lines
+        .iter()
+        .map(|line| {
+            text(
+                "help-card-lead-line",
+                &args([
+                    ("number", line.number.clone()),
+                    ("description", texts.text(locale, &line.description_id)),
+                ]),
+            )
+        })
+        .collect();
+    description.push(texts.text(locale, &card.primary.description_id));
     let embed = serenity::CreateEmbed::new()
         .title(text("help-card-title", &number_args))
-        .description(texts.text(locale, &card.primary.description_id))
+        .description(description.join("\n\n"))
         .colour(serenity::Colour::new(0x2E7D32))
         .field(
             texts.text(locale, "help-card-hours-label"),

@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeDelta, Utc};
 use fluent_bundle::FluentArgs;
@@ -19,14 +20,15 @@ use super::{BotData, BotError};
 use crate::domain::access::Actor;
 use crate::domain::case::CaseStatus;
 use crate::domain::protection::{
-    self, ActionStatus, AntiAbuse, BanCleanup, Exemption, Offer, ProtectionKind, Reporter,
-    RequestedBy, Target, Withheld,
+    self, ActionStatus, AntiAbuse, BanCleanup, CaseMutes, Exemption, Offer, ProtectionKind,
+    Reporter, RequestedBy, Target, Withheld,
 };
+use crate::domain::queue::AuditAction;
 use crate::domain::report::CheckedReport;
 use crate::domain::settings::{SettingKey, SettingValue, Settings};
 use crate::store::{
     ActiveShield, CaseRecord, ModerationStep, NewAuditEntry, NewProtectiveAction, NewStatsEvent,
-    RecordedReport,
+    ProtectiveActionRecord, RecordedReport, StepOutcome,
 };
 
 /// Custom ids of the victim's buttons on the acknowledgement: `<prefix><case id>`.
@@ -44,7 +46,13 @@ const UNKNOWN_BAN: isize = 10026;
 #[derive(Debug, Default)]
 pub struct ShieldIndex {
     shields: RwLock<HashMap<(i64, i64), Vec<ActiveShield>>>,
+    /// When each case's embed was last refreshed for a deletion (see [`Self::refresh_due`]).
+    refreshed: Mutex<HashMap<i64, Instant>>,
 }
+
+/// At most one embed refresh per case in this time for shield deletions: a member who
+/// spams the victim must not make the bot hammer Discord under the case lock.
+const SHIELD_REFRESH_EVERY: Duration = Duration::from_secs(10);
 
 impl ShieldIndex {
     /// Replaces the index with what the database says is running.
@@ -64,6 +72,21 @@ impl ShieldIndex {
             .entry((shield.guild_id, shield.target_user_id))
             .or_default()
             .push(shield);
+    }
+
+    /// Whether a shield deletion on this case should refresh its embed now (the count
+    /// shows at the next refresh otherwise); records the refresh when it is due.
+    pub fn refresh_due(&self, case_id: i64, now: Instant) -> bool {
+        let mut refreshed = self
+            .refreshed
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        refreshed.retain(|_, at| now.duration_since(*at) < SHIELD_REFRESH_EVERY);
+        if refreshed.contains_key(&case_id) {
+            return false;
+        }
+        refreshed.insert(case_id, now);
+        true
     }
 
     /// Ends every shield of a closed case.
@@ -195,6 +218,8 @@ impl DiscordRefusal {
 pub struct Standing {
     pub target: Target,
     pub bot_top_role_position: i64,
+    /// The end of the member's running timeout, whoever set it.
+    pub timed_out_until: Option<DateTime<Utc>>,
 }
 
 /// Reads the member's roles and the bot's from Discord (fresh: the cache does not follow
@@ -239,6 +264,10 @@ pub async fn standing(
             top_role_position: top_position(&member.roles),
         },
         bot_top_role_position: top_position(&bot_member.roles),
+        timed_out_until: member
+            .communication_disabled_until
+            .map(|until| *until)
+            .filter(|until| *until > Utc::now()),
     })
 }
 
@@ -366,8 +395,13 @@ pub fn audit_reason(
 /// What became of a mute request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MuteResult {
-    Applied { until: DateTime<Utc> },
-    AlreadyRunning { until: Option<DateTime<Utc>> },
+    Applied {
+        until: DateTime<Utc>,
+    },
+    /// A timeout (from this case or another) already runs at least as long.
+    AlreadyRunning {
+        until: Option<DateTime<Utc>>,
+    },
     Exempt(Exemption),
     Refused(DiscordRefusal),
 }
@@ -383,10 +417,37 @@ pub struct MuteRequest {
     pub audit_log_reason: String,
     /// The moderator audit row written with the outcome, if a moderator asked.
     pub audit: Option<NewAuditEntry>,
+    /// The moderator's `moderator_action` statistics event, if a moderator asked.
+    pub moderator_stats: Option<NewStatsEvent>,
 }
 
-/// Mutes the case's reported member unless a mute is running or the member is exempt;
-/// records what happened. The caller holds the case lock.
+/// The running action of `kind` that `actions` hold at `now`, the newest first.
+pub fn running(
+    actions: &[ProtectiveActionRecord],
+    kind: ProtectionKind,
+    now: DateTime<Utc>,
+) -> Option<&ProtectiveActionRecord> {
+    actions
+        .iter()
+        .rev()
+        .find(|action| action.kind == kind && action.is_running(now))
+}
+
+/// The latest end among running mutes (`None` end: until lifted, the latest of all).
+fn latest_end(mutes: &[ProtectiveActionRecord]) -> Option<Option<DateTime<Utc>>> {
+    mutes
+        .iter()
+        .map(|mute| mute.expires_at)
+        .reduce(|a, b| match (a, b) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            _ => None,
+        })
+}
+
+/// Mutes the case's reported member unless a timeout at least as long is running (from this
+/// case, another case, or set by hand in Discord: a timeout belongs to the member and is
+/// never shortened) or the member is exempt; records what happened. The caller holds the
+/// case lock.
 pub async fn mute(
     http: &Http,
     data: &BotData,
@@ -395,22 +456,19 @@ pub async fn mute(
     request: MuteRequest,
 ) -> Result<MuteResult, BotError> {
     let now = Utc::now();
-    let actions = data.store.protective_actions_of_case(case.id).await?;
-    if let Some(running) = actions
-        .iter()
-        .rev()
-        .find(|action| action.kind == ProtectionKind::Mute && action.is_running(now))
+    let until = protection::timeout_until(now, request.duration);
+    let member_mutes = data
+        .store
+        .running_mutes_of_member(case.guild_id, case.reported_user_id, now)
+        .await?;
+    let case_mute_running = member_mutes.iter().any(|mute| mute.case_id == case.id);
+    if let Some(end) = latest_end(&member_mutes)
+        && (case_mute_running || end.is_none_or(|end| end >= until))
     {
-        return Ok(MuteResult::AlreadyRunning {
-            until: running.expires_at,
-        });
+        return Ok(MuteResult::AlreadyRunning { until: end });
     }
-    let exemption = match standing(http, case.guild_id, case.reported_user_id).await {
-        Ok(standing) => protection::mute_exemption(
-            &standing.target,
-            moderator_role(settings),
-            standing.bot_top_role_position,
-        ),
+    let standing = match standing(http, case.guild_id, case.reported_user_id).await {
+        Ok(standing) => standing,
         Err(error) => {
             let refusal = DiscordRefusal::of(&error);
             tracing::info!(case = %case.reference, code = ?discord_error_code(&error), "cannot read the member to mute");
@@ -427,7 +485,16 @@ pub async fn mute(
             return Ok(MuteResult::Refused(refusal));
         }
     };
-    if let Some(exemption) = exemption {
+    if protection::would_shorten(standing.timed_out_until, until) {
+        return Ok(MuteResult::AlreadyRunning {
+            until: standing.timed_out_until,
+        });
+    }
+    if let Some(exemption) = protection::mute_exemption(
+        &standing.target,
+        moderator_role(settings),
+        standing.bot_top_role_position,
+    ) {
         record_mute(
             data,
             settings,
@@ -440,7 +507,6 @@ pub async fn mute(
         .await?;
         return Ok(MuteResult::Exempt(exemption));
     }
-    let until = protection::timeout_until(now, request.duration);
     let applied = set_timeout(
         http,
         case.guild_id,
@@ -452,7 +518,7 @@ pub async fn mute(
     match applied {
         Ok(()) => {
             let detail = request.detail.clone();
-            record_mute(
+            let recorded = record_mute(
                 data,
                 settings,
                 case,
@@ -461,7 +527,23 @@ pub async fn mute(
                 &detail,
                 Some(until),
             )
-            .await?;
+            .await;
+            if let Err(error) = recorded {
+                // Nothing on the case says the member is muted: neither may Discord.
+                tracing::error!(case = %case.reference, %error, "mute not recorded: undoing it on Discord");
+                if let Err(undo) = set_timeout(
+                    http,
+                    case.guild_id,
+                    case.reported_user_id,
+                    standing.timed_out_until,
+                    &request.audit_log_reason,
+                )
+                .await
+                {
+                    tracing::error!(case = %case.reference, code = ?discord_error_code(&undo), "unrecorded mute not undone");
+                }
+                return Err(error);
+            }
             Ok(MuteResult::Applied { until })
         }
         Err(error) => {
@@ -482,6 +564,21 @@ pub async fn mute(
     }
 }
 
+/// Records a step that Discord already carried out, trying twice: a lost write would leave
+/// Discord acting with nothing on the case to show or undo it.
+pub async fn record_applied(
+    data: &BotData,
+    step: &ModerationStep,
+) -> Result<StepOutcome, BotError> {
+    match data.store.record_step(step).await {
+        Ok(outcome) => Ok(outcome),
+        Err(error) => {
+            tracing::warn!(%error, "step not recorded, retrying once");
+            Ok(data.store.record_step(step).await?)
+        }
+    }
+}
+
 async fn record_mute(
     data: &BotData,
     settings: &Settings,
@@ -497,6 +594,10 @@ async fn record_mute(
     if let Some(entry) = &mut audit {
         entry.detail = Some(format!("{}:{detail}", status.as_str()));
     }
+    let mut stats: Vec<NewStatsEvent> = request.moderator_stats.iter().cloned().collect();
+    if applied {
+        stats.push(protective_stats(settings, case, ProtectionKind::Mute, now));
+    }
     let step = ModerationStep {
         new_action: Some(NewProtectiveAction {
             case_id: case.id,
@@ -511,14 +612,109 @@ async fn record_mute(
             now,
         }),
         audit,
-        stats: applied
-            .then(|| protective_stats(settings, case, ProtectionKind::Mute, now))
-            .into_iter()
-            .collect(),
+        stats,
         now: Some(now),
         ..ModerationStep::default()
     };
-    data.store.record_step(&step).await?;
+    if applied {
+        record_applied(data, &step).await?;
+    } else {
+        data.store.record_step(&step).await?;
+    }
+    Ok(())
+}
+
+/// What the case says about earlier mutes (see [`CaseMutes`]).
+pub async fn case_mutes(data: &BotData, case: &CaseRecord) -> Result<CaseMutes, BotError> {
+    let actions = data.store.protective_actions_of_case(case.id).await?;
+    let audit = data.store.audit_of_case(case.id).await?;
+    let lifted_by_moderator = audit.iter().any(|entry| {
+        entry.action == AuditAction::Unmute.as_str()
+            && !entry
+                .detail
+                .as_deref()
+                .is_some_and(|detail| detail.starts_with("failed"))
+    });
+    Ok(CaseMutes {
+        moderator_took_over: case.status == CaseStatus::Claimed
+            || case.claimed_by.is_some()
+            || lifted_by_moderator,
+        automatic_tried: actions.iter().any(|action| {
+            action.kind == ProtectionKind::Mute
+                && action.requested_by == RequestedBy::Automatic
+                && action.status != ActionStatus::Reverted
+        }),
+    })
+}
+
+/// When a case closes: lifts the mutes the victim or the automatic rule asked for on it
+/// (Discord first, then the revert and its audit row). A timeout another running mute of
+/// the member still needs (a moderator's, another case's) is kept, or cut back to it.
+pub async fn lift_case_mutes(
+    http: &Http,
+    data: &BotData,
+    settings: &Settings,
+    case: &CaseRecord,
+    actor_user_id: i64,
+) -> Result<(), BotError> {
+    let now = Utc::now();
+    let member_mutes = data
+        .store
+        .running_mutes_of_member(case.guild_id, case.reported_user_id, now)
+        .await?;
+    let (lifted, kept): (Vec<_>, Vec<_>) = member_mutes
+        .into_iter()
+        .partition(|mute| mute.case_id == case.id && mute.requested_by != RequestedBy::Moderator);
+    if lifted.is_empty() {
+        return Ok(());
+    }
+    let reason = audit_reason(data, settings, "audit-reason-case-closed", case, &[]);
+    let lifted_end = latest_end(&lifted).flatten();
+    let kept_end = latest_end(&kept);
+    let on_discord = match kept_end {
+        // Another mute runs at least as long: the timeout is its own now.
+        Some(kept) if kept.is_none_or(|kept| lifted_end.is_some_and(|lifted| kept >= lifted)) => {
+            Ok(())
+        }
+        Some(kept) => set_timeout(http, case.guild_id, case.reported_user_id, kept, &reason).await,
+        None => set_timeout(http, case.guild_id, case.reported_user_id, None, &reason).await,
+    };
+    let detail = match on_discord {
+        Ok(()) => "case_closed".to_owned(),
+        Err(error) => match DiscordRefusal::of(&error) {
+            DiscordRefusal::UnknownMember => "case_closed".to_owned(),
+            refusal @ (DiscordRefusal::MissingPermissions
+            | DiscordRefusal::UnknownBan
+            | DiscordRefusal::Failed) => {
+                tracing::warn!(case = %case.reference, code = ?discord_error_code(&error), "closing mute not lifted");
+                data.store
+                    .append_audit(&NewAuditEntry {
+                        guild_id: case.guild_id,
+                        case_id: Some(case.id),
+                        actor_user_id,
+                        action: AuditAction::Unmute.as_str().to_owned(),
+                        detail: Some(format!("failed:{}", refusal.code())),
+                        now,
+                    })
+                    .await?;
+                return Ok(());
+            }
+        },
+    };
+    let step = ModerationStep {
+        reverts: lifted.iter().map(|mute| mute.id).collect(),
+        audit: Some(NewAuditEntry {
+            guild_id: case.guild_id,
+            case_id: Some(case.id),
+            actor_user_id,
+            action: AuditAction::Unmute.as_str().to_owned(),
+            detail: Some(detail),
+            now,
+        }),
+        now: Some(now),
+        ..ModerationStep::default()
+    };
+    record_applied(data, &step).await?;
     Ok(())
 }
 
@@ -559,16 +755,19 @@ pub async fn after_report(
     locale: &str,
 ) -> AfterReport {
     let now = Utc::now();
-    let withheld = anti_abuse_check(http, data, report, recorded, now).await;
+    let check = anti_abuse_check(http, data, report, recorded, now).await;
+    let withheld = check.withheld;
     if let Some(withheld) = withheld {
-        tracing::info!(case = %recorded.reference, %withheld, "automatic protective actions withheld");
-        if let Err(error) = data
+        tracing::info!(case = %recorded.reference, %withheld, settled = check.settled, "automatic protective actions withheld");
+    }
+    // Only a verdict reached on real data is kept: an outage withholds for now, not forever.
+    if let (Some(withheld), true) = (withheld, check.settled)
+        && let Err(error) = data
             .store
             .set_protection_withheld(recorded.report_id, withheld)
             .await
-        {
-            tracing::error!(%error, "withheld protection not recorded");
-        }
+    {
+        tracing::error!(%error, "withheld protection not recorded");
     }
     let mut lines = Vec::new();
     if withheld.is_none() {
@@ -598,13 +797,20 @@ pub async fn after_report(
     }
 }
 
+/// The anti-abuse verdict on a report.
+struct AbuseCheck {
+    withheld: Option<Withheld>,
+    /// Reached on real data (not on a store or Discord error): it may be kept on the report.
+    settled: bool,
+}
+
 async fn anti_abuse_check(
     http: &Http,
     data: &BotData,
     report: &CheckedReport,
     recorded: &RecordedReport,
     now: DateTime<Utc>,
-) -> Option<Withheld> {
+) -> AbuseCheck {
     let limits = AntiAbuse {
         reports_per_hour: data.config.anti_abuse.reports_per_hour,
         min_membership_age: data.config.anti_abuse.min_membership_age,
@@ -621,9 +827,13 @@ async fn anti_abuse_check(
         Ok(count) => count,
         Err(error) => {
             tracing::error!(case = %recorded.reference, %error, "cannot count the reporter's reports");
-            return Some(Withheld::RateLimited);
+            return AbuseCheck {
+                withheld: Some(Withheld::RateLimited),
+                settled: false,
+            };
         }
     };
+    let mut settled = true;
     let joined_at = match http
         .get_member(
             serenity::GuildId::new(report.guild_id as u64),
@@ -634,16 +844,22 @@ async fn anti_abuse_check(
         Ok(member) => member.joined_at.map(|joined| *joined),
         Err(error) => {
             tracing::info!(code = ?discord_error_code(&error), "cannot read the reporter's join date");
+            settled = false;
             None
         }
     };
-    limits.withheld(
+    let withheld = limits.withheld(
         &Reporter {
             reports_last_hour,
             joined_at,
         },
         now,
-    )
+    );
+    AbuseCheck {
+        // The rate limit stands on its own; only the age verdict needed Discord.
+        settled: settled || withheld == Some(Withheld::RateLimited),
+        withheld,
+    }
 }
 
 async fn automatic_mute(
@@ -663,14 +879,17 @@ async fn automatic_mute(
         .store
         .eligible_reporters_since(report.guild_id, report.reported_id, now - window)
         .await?;
-    // The running-mute part of the rule is checked under the case lock, in `mute`.
-    if !protection::auto_mute_due(reporters, threshold, false) {
+    if threshold <= 0 || reporters < threshold {
         return Ok(None);
     }
     let _guard = data.case_locks.lock(recorded.case_id).await;
     let Some(case) = data.store.case_by_id(recorded.case_id).await? else {
         return Ok(None);
     };
+    // Under the lock: whether a moderator took over, or the rule already ran on this case.
+    if !protection::auto_mute_due(reporters, threshold, case_mutes(data, &case).await?) {
+        return Ok(None);
+    }
     let duration = settings
         .duration(SettingKey::SelfMuteDuration)
         .unwrap_or(crate::domain::settings::MAX_TIMEOUT);
@@ -693,6 +912,7 @@ async fn automatic_mute(
             detail: crate::domain::settings::format_duration(duration),
             audit_log_reason: reason,
             audit: None,
+            moderator_stats: None,
         },
     )
     .await?;
@@ -804,17 +1024,20 @@ async fn victim_action(
     if !case.status.is_active() {
         return Ok(texts.text(locale, "protection-case-closed"));
     }
-    if data
-        .store
-        .protection_withheld(own_report.id)
-        .await?
-        .is_some()
-    {
-        return Ok(texts.text(locale, "protection-withheld"));
-    }
     let http = &ctx.http;
     let answer = match kind {
-        ProtectionKind::Mute => victim_mute(http, data, settings, locale, &case).await?,
+        ProtectionKind::Mute => {
+            // The limits gate the mute; the shield only ever protects the presser.
+            if data
+                .store
+                .protection_withheld(own_report.id)
+                .await?
+                .is_some()
+            {
+                return Ok(texts.text(locale, "protection-withheld"));
+            }
+            victim_mute(http, data, settings, locale, &case, presser).await?
+        }
         ProtectionKind::Shield => victim_shield(data, settings, locale, &case, presser).await?,
         ProtectionKind::Ban => return Ok(texts.text(locale, "protection-not-yours")),
     };
@@ -832,21 +1055,26 @@ async fn victim_mute(
     settings: &Settings,
     locale: &str,
     case: &CaseRecord,
+    presser: i64,
 ) -> Result<String, BotError> {
     let texts = &data.texts;
     if !settings.flag(SettingKey::SelfMuteAllowed) {
         return Ok(texts.text(locale, "protection-not-allowed"));
+    }
+    if !case_mutes(data, case).await?.victim_may_mute() {
+        return Ok(texts.text(locale, "protection-moderator-reviewing"));
     }
     let duration = settings
         .duration(SettingKey::SelfMuteDuration)
         .unwrap_or(crate::domain::settings::MAX_TIMEOUT);
     let request = MuteRequest {
         requested_by: RequestedBy::Victim,
-        actor_user_id: Some(case.victim_user_id),
+        actor_user_id: Some(presser),
         duration,
         detail: crate::domain::settings::format_duration(duration),
         audit_log_reason: audit_reason(data, settings, "audit-reason-victim-mute", case, &[]),
         audit: None,
+        moderator_stats: None,
     };
     let result = mute(http, data, settings, case, request).await?;
     Ok(mute_answer(data, locale, result))
@@ -998,8 +1226,28 @@ pub async fn on_message(
             now: Utc::now(),
         })
         .await?;
-    if let Err(error) = queue::publish(&ctx.http, data, case.id).await {
+    if data.shields.refresh_due(case.id, Instant::now())
+        && let Err(error) = queue::publish(&ctx.http, data, case.id).await
+    {
         tracing::error!(case = %case.reference, %error, "queue embed not updated");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shield_deletions_refresh_a_case_embed_at_most_once_per_period() {
+        let index = ShieldIndex::default();
+        let start = Instant::now();
+        assert!(index.refresh_due(1, start));
+        assert!(!index.refresh_due(1, start + Duration::from_secs(1)));
+        assert!(
+            index.refresh_due(2, start + Duration::from_secs(1)),
+            "per case"
+        );
+        assert!(index.refresh_due(1, start + SHIELD_REFRESH_EVERY));
+    }
 }

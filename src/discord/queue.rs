@@ -11,7 +11,9 @@ use fluent_bundle::FluentArgs;
 use poise::serenity_prelude as serenity;
 use serenity::Http;
 
-use super::protection::{self, DiscordRefusal, MuteRequest, MuteResult, moderator_role};
+use super::protection::{
+    self, DiscordRefusal, MuteRequest, MuteResult, moderator_role, record_applied, running,
+};
 use super::reporting::{discord_error_code, server_settings};
 use super::{BotData, BotError, permissions};
 use crate::domain::case::{CaseStatus, HelpCardDelivery};
@@ -100,7 +102,12 @@ struct CaseView {
     evidence: Vec<EvidenceRecord>,
     actions: Vec<ProtectiveActionRecord>,
     audit: Vec<AuditEntry>,
-    prior_cases: usize,
+    prior_cases: i64,
+    /// The reported member's running mutes in this server, whatever their case: a timeout
+    /// belongs to the member.
+    member_mutes: Vec<ProtectiveActionRecord>,
+    /// References of the other cases those mutes belong to, by case id.
+    mute_cases: Vec<(i64, String)>,
 }
 
 async fn load_view(data: &BotData, case: CaseRecord) -> Result<CaseView, BotError> {
@@ -110,11 +117,20 @@ async fn load_view(data: &BotData, case: CaseRecord) -> Result<CaseView, BotErro
     let actions = store.protective_actions_of_case(case.id).await?;
     let audit = store.audit_of_case(case.id).await?;
     let prior_cases = store
-        .cases_against(case.guild_id, case.reported_user_id, 1000)
-        .await?
-        .into_iter()
-        .filter(|id| *id < case.id)
-        .count();
+        .prior_cases_against(case.guild_id, case.reported_user_id, case.id)
+        .await?;
+    let member_mutes = store
+        .running_mutes_of_member(case.guild_id, case.reported_user_id, Utc::now())
+        .await?;
+    let mut mute_cases = Vec::new();
+    for mute in &member_mutes {
+        if mute.case_id != case.id
+            && !mute_cases.iter().any(|(id, _)| *id == mute.case_id)
+            && let Some(other) = store.case_by_id(mute.case_id).await?
+        {
+            mute_cases.push((other.id, other.reference.as_str().to_owned()));
+        }
+    }
     Ok(CaseView {
         case,
         reports,
@@ -122,6 +138,8 @@ async fn load_view(data: &BotData, case: CaseRecord) -> Result<CaseView, BotErro
         actions,
         audit,
         prior_cases,
+        member_mutes,
+        mute_cases,
     })
 }
 
@@ -136,7 +154,13 @@ pub async fn publish(http: &Http, data: &BotData, case_id: i64) -> Result<(), Bo
     let view = load_view(data, case).await?;
     let (embed, rows) = render(data, &settings, settings.language(), &view);
     let case = &view.case;
-    if let (Some(channel), Some(message)) = (case.queue_channel_id, case.queue_message_id) {
+    let configured = match settings.get(SettingKey::QueueChannel) {
+        Some(SettingValue::Channel(channel)) => Some(*channel as i64),
+        _ => None,
+    };
+    if let (Some(channel), Some(message)) = (case.queue_channel_id, case.queue_message_id)
+        && (configured == Some(channel) || configured.is_none())
+    {
         let edit = serenity::EditMessage::new()
             .embed(embed.clone())
             .components(rows.clone());
@@ -150,15 +174,20 @@ pub async fn publish(http: &Http, data: &BotData, case_id: i64) -> Result<(), Bo
             .await;
         match edited {
             Ok(_) => return Ok(()),
-            // The post was deleted: post it again below.
-            Err(error) if discord_error_code(&error) == Some(UNKNOWN_MESSAGE) => {}
+            // The post or its channel was deleted: post it again below.
+            Err(error)
+                if matches!(
+                    discord_error_code(&error),
+                    Some(UNKNOWN_MESSAGE | UNKNOWN_CHANNEL)
+                ) => {}
             Err(error) => return Err(error.into()),
         }
     }
-    let Some(SettingValue::Channel(channel)) = settings.get(SettingKey::QueueChannel) else {
+    // Not posted yet, gone, or the server moved its queue: post in the configured channel.
+    let Some(channel) = configured else {
         return Ok(());
     };
-    let channel = serenity::ChannelId::new(*channel);
+    let channel = serenity::ChannelId::new(channel as u64);
     let post = serenity::CreateMessage::new()
         .embed(embed)
         .components(rows)
@@ -172,6 +201,8 @@ pub async fn publish(http: &Http, data: &BotData, case_id: i64) -> Result<(), Bo
 
 /// Discord's "Unknown Message".
 const UNKNOWN_MESSAGE: isize = 10008;
+/// Discord's "Unknown Channel".
+const UNKNOWN_CHANNEL: isize = 10003;
 
 fn clip(text: String, max: usize) -> String {
     if text.chars().count() <= max {
@@ -188,6 +219,53 @@ fn mention(user_id: i64) -> String {
 
 fn timestamp(at: chrono::DateTime<Utc>) -> String {
     format!("<t:{}:f>", at.timestamp())
+}
+
+/// Discord's limit on an embed's title, field names and values together.
+const EMBED_MAX: usize = 6000;
+/// What the embed may use, a little under the limit (the timestamp and margins).
+const EMBED_BUDGET: usize = EMBED_MAX - 200;
+/// The least a shrunk field keeps.
+const FIELD_MIN: usize = 64;
+
+/// An embed field before it is sent, so the whole can be fitted under [`EMBED_MAX`].
+struct Field {
+    name: String,
+    value: String,
+    inline: bool,
+}
+
+impl Field {
+    fn new(name: String, value: String, inline: bool) -> Field {
+        Field {
+            name,
+            value: clip(value, FIELD_MAX),
+            inline,
+        }
+    }
+
+    fn chars(&self) -> usize {
+        self.name.chars().count() + self.value.chars().count()
+    }
+}
+
+/// Shrinks the fields named in `shrink_first` (in that order) until the embed fits.
+fn fit(title: &str, fields: &mut [Field], shrink_first: &[&str]) {
+    for name in shrink_first {
+        let total: usize = title.chars().count() + fields.iter().map(Field::chars).sum::<usize>();
+        let Some(excess) = total.checked_sub(EMBED_BUDGET).filter(|excess| *excess > 0) else {
+            return;
+        };
+        if let Some(field) = fields.iter_mut().find(|field| field.name == *name) {
+            let keep = field
+                .value
+                .chars()
+                .count()
+                .saturating_sub(excess)
+                .max(FIELD_MIN);
+            field.value = clip(std::mem::take(&mut field.value), keep);
+        }
+    }
 }
 
 /// The case's embed and its buttons, in `locale`.
@@ -208,22 +286,20 @@ fn render(
         "status",
         text(&format!("case-status-{}", case.status.as_str())),
     );
+    let title = texts.format(locale, "queue-title", Some(&title));
     let colour = match case.status {
         CaseStatus::Open => 0xE67E22,
         CaseStatus::Claimed => 0x3498DB,
         CaseStatus::Resolved => 0x2ECC71,
         CaseStatus::Dismissed => 0x95A5A6,
     };
-    let mut embed = serenity::CreateEmbed::new()
-        .title(texts.format(locale, "queue-title", Some(&title)))
-        .colour(colour)
-        .timestamp(serenity::Timestamp::from(case.created_at))
-        .field(
+    let mut fields = vec![
+        Field::new(
             text("queue-field-reason"),
             text(&case.reason.fluent_id()),
             true,
-        )
-        .field(
+        ),
+        Field::new(
             text("queue-field-reported"),
             format!(
                 "{} (`{}`)",
@@ -231,12 +307,13 @@ fn render(
                 case.reported_user_id
             ),
             true,
-        )
-        .field(
+        ),
+        Field::new(
             text("queue-field-victim"),
             mention(case.victim_user_id),
             true,
-        );
+        ),
+    ];
 
     let mut reporters: Vec<Option<i64>> = Vec::new();
     for report in &view.reports {
@@ -255,24 +332,23 @@ fn render(
             .collect::<Vec<_>>()
             .join(", ")
     };
-    embed = embed.field(
+    fields.push(Field::new(
         texts.format(locale, "queue-field-reporters", Some(&count)),
-        clip(reporters_value, FIELD_MAX),
+        reporters_value,
         false,
-    );
+    ));
 
+    // Newest first: when the embed must shrink, the oldest words go.
     let details: Vec<String> = view
         .reports
         .iter()
+        .rev()
         .filter_map(|report| report.details.as_deref())
         .map(|details| format!("> {}", details.replace('\n', "\n> ")))
         .collect();
+    let details_name = text("queue-field-details");
     if !details.is_empty() {
-        embed = embed.field(
-            text("queue-field-details"),
-            clip(details.join("\n"), FIELD_MAX),
-            false,
-        );
+        fields.push(Field::new(details_name.clone(), details.join("\n"), false));
     }
 
     let evidence = if case.evidence_purged_at.is_some() {
@@ -303,17 +379,19 @@ fn render(
             .collect::<Vec<_>>()
             .join("\n")
     };
-    embed = embed.field(
-        text("queue-field-evidence"),
-        clip(evidence, FIELD_MAX),
-        false,
-    );
+    let evidence_name = text("queue-field-evidence");
+    fields.push(Field::new(evidence_name.clone(), evidence, false));
 
     let mut protections: Vec<String> = view
         .actions
         .iter()
         .map(|action| action_line(data, locale, action, now))
         .collect();
+    for (_, reference) in &view.mute_cases {
+        let mut args = FluentArgs::new();
+        args.set("reference", reference.clone());
+        protections.push(texts.format(locale, "queue-muted-by-other-case", Some(&args)));
+    }
     let deletions = view
         .audit
         .iter()
@@ -327,11 +405,12 @@ fn render(
     if protections.is_empty() {
         protections.push(text("queue-protection-none"));
     }
-    embed = embed.field(
-        text("queue-field-protection"),
-        clip(protections.join("\n"), FIELD_MAX),
+    let protection_name = text("queue-field-protection");
+    fields.push(Field::new(
+        protection_name.clone(),
+        protections.join("\n"),
         false,
-    );
+    ));
 
     let delivery = view
         .reports
@@ -339,22 +418,29 @@ fn render(
         .rev()
         .find(|report| !report.is_witness || report.victim_user_id == case.victim_user_id)
         .map_or(HelpCardDelivery::Pending, |report| report.help_card);
-    embed = embed
-        .field(
-            text("queue-field-help-card"),
-            text(&format!("queue-help-card-{}", delivery.as_str())),
-            true,
-        )
-        .field(
-            text("queue-field-prior"),
-            view.prior_cases.to_string(),
-            true,
-        );
+    fields.push(Field::new(
+        text("queue-field-help-card"),
+        text(&format!("queue-help-card-{}", delivery.as_str())),
+        true,
+    ));
+    fields.push(Field::new(
+        text("queue-field-prior"),
+        view.prior_cases.to_string(),
+        true,
+    ));
     if let Some(moderator) = case.claimed_by {
-        embed = embed.field(text("queue-field-claimed"), mention(moderator), true);
+        fields.push(Field::new(
+            text("queue-field-claimed"),
+            mention(moderator),
+            true,
+        ));
     }
     if let Some(outcome) = case.outcome.as_deref().and_then(rules::outcome_fluent_id) {
-        embed = embed.field(text("queue-field-outcome"), text(&outcome), true);
+        fields.push(Field::new(
+            text("queue-field-outcome"),
+            text(&outcome),
+            true,
+        ));
     }
     let moderator_entries: Vec<&AuditEntry> = view
         .audit
@@ -364,22 +450,56 @@ fn render(
     let history: Vec<String> = moderator_entries
         [moderator_entries.len().saturating_sub(HISTORY_SHOWN)..]
         .iter()
-        .map(|entry| {
-            let mut args = FluentArgs::new();
-            args.set("when", timestamp(entry.created_at));
-            args.set("who", mention(entry.actor_user_id));
-            args.set("what", text(&format!("queue-audit-{}", entry.action)));
-            texts.format(locale, "queue-history-line", Some(&args))
-        })
+        .map(|entry| history_line(data, locale, entry))
         .collect();
+    let history_name = text("queue-field-history");
     if !history.is_empty() {
-        embed = embed.field(
-            text("queue-field-history"),
-            clip(history.join("\n"), FIELD_MAX),
-            false,
-        );
+        fields.push(Field::new(history_name.clone(), history.join("\n"), false));
     }
+
+    fit(
+        &title,
+        &mut fields,
+        &[
+            &details_name,
+            &evidence_name,
+            &history_name,
+            &protection_name,
+        ],
+    );
+    let embed = serenity::CreateEmbed::new()
+        .title(title)
+        .colour(colour)
+        .timestamp(serenity::Timestamp::from(case.created_at))
+        .fields(
+            fields
+                .into_iter()
+                .map(|field| (field.name, field.value, field.inline)),
+        );
     (embed, buttons(data, locale, view, now))
+}
+
+/// One line of the embed's history: what a moderator (or the bot) did, and whether it
+/// failed or was refused (the audit detail starts with `failed:` or `refused:`).
+fn history_line(data: &BotData, locale: &str, entry: &AuditEntry) -> String {
+    let texts = &data.texts;
+    let mut args = FluentArgs::new();
+    args.set("when", timestamp(entry.created_at));
+    args.set("who", mention(entry.actor_user_id));
+    args.set(
+        "what",
+        texts.text(locale, &format!("queue-audit-{}", entry.action)),
+    );
+    let mut detail = entry.detail.as_deref().unwrap_or_default().split(':');
+    let id = match detail.next() {
+        Some("failed") => "queue-history-failed",
+        Some("refused") => "queue-history-refused",
+        _ => "queue-history-line",
+    };
+    if let Some(code) = detail.next() {
+        args.set("why", texts.text(locale, &format!("queue-detail-{code}")));
+    }
+    texts.format(locale, id, Some(&args))
 }
 
 fn action_line(
@@ -470,7 +590,7 @@ fn buttons(
         rows.push(serenity::CreateActionRow::Buttons(main));
     }
     let mut undo = Vec::new();
-    if running(&view.actions, ProtectionKind::Mute, now).is_some() {
+    if !view.member_mutes.is_empty() {
         undo.push(button(
             Verb::Unmute,
             "queue-button-unmute",
@@ -488,17 +608,6 @@ fn buttons(
         rows.push(serenity::CreateActionRow::Buttons(undo));
     }
     rows
-}
-
-fn running(
-    actions: &[ProtectiveActionRecord],
-    kind: ProtectionKind,
-    now: chrono::DateTime<Utc>,
-) -> Option<&ProtectiveActionRecord> {
-    actions
-        .iter()
-        .rev()
-        .find(|action| action.kind == kind && action.is_running(now))
 }
 
 /// Whether the member behind an interaction is a moderator of its server, from what
@@ -523,6 +632,16 @@ pub async fn on_component(
         return Ok(false);
     }
     let Some(guild_id) = interaction.guild_id else {
+        let locale = data
+            .texts
+            .negotiate(&[Some(interaction.locale.as_str())])
+            .to_owned();
+        let answer = serenity::CreateInteractionResponse::Message(
+            serenity::CreateInteractionResponseMessage::new()
+                .content(data.texts.text(&locale, "error-guild-only"))
+                .ephemeral(true),
+        );
+        interaction.create_response(ctx, answer).await?;
         return Ok(true);
     };
     let settings = server_settings(data, guild_id.get() as i64).await;
@@ -757,30 +876,16 @@ async fn act(
         return Ok(texts.text(locale, "queue-case-unknown"));
     };
     let answer = match verb {
-        Verb::Claim => transition(&ctx.http, data, moderator, &case, Transition::Claim).await?,
+        Verb::Claim => transition(ctx, data, moderator, &case, Transition::Claim).await?,
         Verb::ResolveAs => match choice.and_then(|code| code.parse::<Outcome>().ok()) {
             Some(outcome) => {
-                transition(
-                    &ctx.http,
-                    data,
-                    moderator,
-                    &case,
-                    Transition::Resolve(outcome),
-                )
-                .await?
+                transition(ctx, data, moderator, &case, Transition::Resolve(outcome)).await?
             }
             None => texts.text(locale, "queue-case-unknown"),
         },
         Verb::DismissAs => match choice.and_then(|code| code.parse::<Dismissal>().ok()) {
             Some(dismissal) => {
-                transition(
-                    &ctx.http,
-                    data,
-                    moderator,
-                    &case,
-                    Transition::Dismiss(dismissal),
-                )
-                .await?
+                transition(ctx, data, moderator, &case, Transition::Dismiss(dismissal)).await?
             }
             None => texts.text(locale, "queue-case-unknown"),
         },
@@ -792,8 +897,8 @@ async fn act(
             Some(cleanup) => moderator_ban(ctx, data, moderator, &case, cleanup).await?,
             None => texts.text(locale, "queue-case-unknown"),
         },
-        Verb::Unmute => undo(ctx, data, moderator, &case, ProtectionKind::Mute).await?,
-        Verb::Unban => undo(ctx, data, moderator, &case, ProtectionKind::Ban).await?,
+        Verb::Unmute => undo(ctx, data, moderator, &case, Undo::Unmute).await?,
+        Verb::Unban => undo(ctx, data, moderator, &case, Undo::Unban).await?,
         Verb::AskMute | Verb::AskBan | Verb::AskDismiss | Verb::AskResolve => {
             texts.text(locale, "queue-case-unknown")
         }
@@ -809,7 +914,7 @@ fn reference_args(case: &CaseRecord) -> FluentArgs<'static> {
 }
 
 async fn transition(
-    http: &Http,
+    ctx: &serenity::Context,
     data: &BotData,
     moderator: &Moderator<'_>,
     case: &CaseRecord,
@@ -825,12 +930,8 @@ async fn transition(
             args.set("moderator", mention(owner));
             return Ok(texts.format(locale, "queue-already-claimed", Some(&args)));
         }
-        Err(rules::TransitionError::AlreadyClosed(status)) => {
-            args.set(
-                "status",
-                texts.text(locale, &format!("case-status-{}", status.as_str())),
-            );
-            return Ok(texts.format(locale, "queue-case-closed", Some(&args)));
+        Err(rules::TransitionError::AlreadyClosed(_)) => {
+            return Ok(case_closed_answer(data, locale, case));
         }
     };
     let action = transition.audit_action();
@@ -854,8 +955,20 @@ async fn transition(
     tracing::info!(case = %case.reference, action = action.as_str(), "case moved");
     if change.closes {
         data.shields.end_case(case.id);
+        // The mutes the victim or the rule asked for wait for a moderator: one just decided.
+        if let Err(error) = protection::lift_case_mutes(
+            &ctx.http,
+            data,
+            moderator.settings,
+            case,
+            moderator.user_id,
+        )
+        .await
+        {
+            tracing::error!(case = %case.reference, %error, "mutes of the closed case not lifted");
+        }
         if moderator.settings.flag(SettingKey::NotifyReporterOnClose) {
-            notify_reporters(http, data, moderator.settings, case).await;
+            notify_reporters(ctx, data, moderator.settings, case).await;
         }
     }
     let id = match transition {
@@ -867,8 +980,14 @@ async fn transition(
 }
 
 /// Tells each reporter of a closed case, by DM and in the server's language, that it was
-/// handled, without any sanction detail. A closed DM is not an error.
-async fn notify_reporters(http: &Http, data: &BotData, settings: &Settings, case: &CaseRecord) {
+/// handled, without any sanction detail. A closed DM is not an error. The DMs are sent in
+/// the background, once the case lock is released.
+async fn notify_reporters(
+    ctx: &serenity::Context,
+    data: &BotData,
+    settings: &Settings,
+    case: &CaseRecord,
+) {
     let reports = match data.store.reports_of_case(case.id).await {
         Ok(reports) => reports,
         Err(error) => {
@@ -882,31 +1001,49 @@ async fn notify_reporters(http: &Http, data: &BotData, settings: &Settings, case
         .collect();
     reporters.sort_unstable();
     reporters.dedup();
-    let locale = settings.language();
-    let server = match http
-        .get_guild(serenity::GuildId::new(case.guild_id as u64))
-        .await
-    {
-        Ok(guild) => guild.name,
-        Err(_) => data.texts.text(locale, "this-server"),
-    };
-    let mut args = reference_args(case);
-    args.set("server", server);
-    let notice = data
-        .texts
-        .format(locale, "queue-reporter-notice", Some(&args));
-    for reporter in reporters {
-        let user = serenity::UserId::new(reporter as u64);
-        let sent = async {
-            let channel = user.create_dm_channel(http).await?;
-            channel
-                .send_message(http, serenity::CreateMessage::new().content(notice.clone()))
-                .await
+    let http = std::sync::Arc::clone(&ctx.http);
+    let texts = std::sync::Arc::clone(&data.texts);
+    let locale = settings.language().to_owned();
+    let (guild_id, reference) = (case.guild_id, case.reference.as_str().to_owned());
+    tokio::spawn(async move {
+        let server = match http
+            .get_guild(serenity::GuildId::new(guild_id as u64))
+            .await
+        {
+            Ok(guild) => guild.name,
+            Err(_) => texts.text(&locale, "this-server"),
         };
-        if let Err(error) = sent.await {
-            tracing::info!(case = %case.reference, code = ?discord_error_code(&error), "closing notice not delivered");
+        let mut args = FluentArgs::new();
+        args.set("reference", reference.clone());
+        args.set("server", server);
+        let notice = texts.format(&locale, "queue-reporter-notice", Some(&args));
+        for reporter in reporters {
+            let user = serenity::UserId::new(reporter as u64);
+            let sent = async {
+                let channel = user.create_dm_channel(&http).await?;
+                channel
+                    .send_message(
+                        &http,
+                        serenity::CreateMessage::new().content(notice.clone()),
+                    )
+                    .await
+            };
+            if let Err(error) = sent.await {
+                tracing::info!(case = %reference, code = ?discord_error_code(&error), "closing notice not delivered");
+            }
         }
-    }
+    });
+}
+
+/// "This case is already closed", for any action on a closed case.
+fn case_closed_answer(data: &BotData, locale: &str, case: &CaseRecord) -> String {
+    let mut args = reference_args(case);
+    args.set(
+        "status",
+        data.texts
+            .text(locale, &format!("case-status-{}", case.status.as_str())),
+    );
+    data.texts.format(locale, "queue-case-closed", Some(&args))
 }
 
 /// Why the bot will not act on a member, for a moderator.
@@ -939,13 +1076,7 @@ async fn moderator_mute(
 ) -> Result<String, BotError> {
     let locale = moderator.locale;
     if !case.status.is_active() {
-        let mut args = reference_args(case);
-        args.set(
-            "status",
-            data.texts
-                .text(locale, &format!("case-status-{}", case.status.as_str())),
-        );
-        return Ok(data.texts.format(locale, "queue-case-closed", Some(&args)));
+        return Ok(case_closed_answer(data, locale, case));
     }
     let reason = protection::audit_reason(
         data,
@@ -961,6 +1092,12 @@ async fn moderator_mute(
         detail: duration.as_str().to_owned(),
         audit_log_reason: reason,
         audit: Some(moderator.audit(case, AuditAction::Mute, None)),
+        moderator_stats: Some(moderator.stats(
+            case,
+            MODERATOR_ACTION,
+            Some(AuditAction::Mute.as_str()),
+            None,
+        )),
     };
     let result = protection::mute(&ctx.http, data, moderator.settings, case, request).await?;
     let mut args = reference_args(case);
@@ -989,11 +1126,7 @@ async fn moderator_ban(
     let mut args = reference_args(case);
     args.set("member", mention(case.reported_user_id));
     if !case.status.is_active() {
-        args.set(
-            "status",
-            texts.text(locale, &format!("case-status-{}", case.status.as_str())),
-        );
-        return Ok(texts.format(locale, "queue-case-closed", Some(&args)));
+        return Ok(case_closed_answer(data, locale, case));
     }
     let actions = data.store.protective_actions_of_case(case.id).await?;
     if running(&actions, ProtectionKind::Ban, now).is_some() {
@@ -1063,7 +1196,17 @@ async fn moderator_ban(
                 ProtectionKind::Ban,
                 now,
             ));
-            data.store.record_step(&step).await?;
+            if let Err(error) = record_applied(data, &step).await {
+                // Nothing on the case says the member is banned: neither may Discord.
+                tracing::error!(case = %case.reference, %error, "ban not recorded: undoing it on Discord");
+                if let Err(undo) =
+                    protection::unban(&ctx.http, case.guild_id, case.reported_user_id, &reason)
+                        .await
+                {
+                    tracing::error!(case = %case.reference, code = ?discord_error_code(&undo), "unrecorded ban not undone");
+                }
+                return Err(error);
+            }
             Ok(texts.format(locale, "queue-banned", Some(&args)))
         }
         Err(error) => {
@@ -1123,26 +1266,50 @@ fn ban_step(
     }
 }
 
-/// Unmute or unban: lifts the running action on Discord, then records it as reverted.
+/// What a moderator undoes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Undo {
+    Unmute,
+    Unban,
+}
+
+/// Unmute or unban: lifts it on Discord, then records the running actions as reverted. A
+/// timeout belongs to the member, so unmuting lifts every running mute of the member in the
+/// server, whichever case it came from.
 async fn undo(
     ctx: &serenity::Context,
     data: &BotData,
     moderator: &Moderator<'_>,
     case: &CaseRecord,
-    kind: ProtectionKind,
+    what: Undo,
 ) -> Result<String, BotError> {
     let locale = moderator.locale;
     let texts = &data.texts;
     let now = Utc::now();
     let mut args = reference_args(case);
     args.set("member", mention(case.reported_user_id));
-    let actions = data.store.protective_actions_of_case(case.id).await?;
-    let Some(action) = running(&actions, kind, now) else {
-        return Ok(texts.format(locale, "queue-nothing-to-undo", Some(&args)));
+    let lifted: Vec<i64> = match what {
+        Undo::Unmute => data
+            .store
+            .running_mutes_of_member(case.guild_id, case.reported_user_id, now)
+            .await?
+            .iter()
+            .map(|mute| mute.id)
+            .collect(),
+        Undo::Unban => {
+            let actions = data.store.protective_actions_of_case(case.id).await?;
+            running(&actions, ProtectionKind::Ban, now)
+                .map(|ban| ban.id)
+                .into_iter()
+                .collect()
+        }
     };
-    let (audit_action, reason_id, done_id) = match kind {
-        ProtectionKind::Ban => (AuditAction::Unban, "audit-reason-unban", "queue-unbanned"),
-        _ => (AuditAction::Unmute, "audit-reason-unmute", "queue-unmuted"),
+    if lifted.is_empty() {
+        return Ok(texts.format(locale, "queue-nothing-to-undo", Some(&args)));
+    }
+    let (audit_action, reason_id, done_id) = match what {
+        Undo::Unban => (AuditAction::Unban, "audit-reason-unban", "queue-unbanned"),
+        Undo::Unmute => (AuditAction::Unmute, "audit-reason-unmute", "queue-unmuted"),
     };
     let reason = protection::audit_reason(
         data,
@@ -1151,11 +1318,11 @@ async fn undo(
         case,
         &[("moderator", moderator.user_id.to_string())],
     );
-    let lifted = match kind {
-        ProtectionKind::Ban => {
+    let on_discord = match what {
+        Undo::Unban => {
             protection::unban(&ctx.http, case.guild_id, case.reported_user_id, &reason).await
         }
-        _ => {
+        Undo::Unmute => {
             protection::set_timeout(
                 &ctx.http,
                 case.guild_id,
@@ -1167,11 +1334,11 @@ async fn undo(
         }
     };
     // A ban already lifted, or a member gone, leaves nothing running: record the undo.
-    let detail = match lifted {
+    let detail = match on_discord {
         Ok(()) => "done",
         Err(error) => match DiscordRefusal::of(&error) {
             DiscordRefusal::UnknownBan | DiscordRefusal::UnknownMember => "already_lifted",
-            refusal => {
+            refusal @ (DiscordRefusal::MissingPermissions | DiscordRefusal::Failed) => {
                 tracing::info!(case = %case.reference, code = ?discord_error_code(&error), "Discord refused the undo");
                 let step = ModerationStep {
                     audit: Some(moderator.audit(
@@ -1187,14 +1354,19 @@ async fn undo(
         },
     };
     let step = ModerationStep {
-        reverts: Some(action.id),
+        reverts: lifted,
         audit: Some(moderator.audit(case, audit_action, Some(detail.to_owned()))),
         stats: vec![moderator.stats(case, MODERATOR_ACTION, Some(audit_action.as_str()), None)],
         now: Some(now),
         ..ModerationStep::default()
     };
-    data.store.record_step(&step).await?;
-    Ok(texts.format(locale, done_id, Some(&args)))
+    match record_applied(data, &step).await? {
+        StepOutcome::Written { .. } => Ok(texts.format(locale, done_id, Some(&args))),
+        // Another moderator undid it meanwhile: Discord and the case agree already.
+        StepOutcome::AlreadyReverted | StepOutcome::CaseMoved => {
+            Ok(texts.format(locale, "queue-nothing-to-undo", Some(&args)))
+        }
+    }
 }
 
 /// The embed of a case for `/cases show`, in the asking moderator's language, with the
@@ -1207,4 +1379,66 @@ pub async fn case_embed(
 ) -> Result<(serenity::CreateEmbed, Vec<serenity::CreateActionRow>), BotError> {
     let view = load_view(data, case).await?;
     Ok(render(data, settings, locale, &view))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(name: &str, chars: usize) -> Field {
+        Field::new(name.to_owned(), "x".repeat(chars), false)
+    }
+
+    fn total(title: &str, fields: &[Field]) -> usize {
+        title.chars().count() + fields.iter().map(Field::chars).sum::<usize>()
+    }
+
+    #[test]
+    fn an_embed_is_fitted_under_discords_total_shrinking_details_first() {
+        let title = "Dossier SB-ABCD · ouvert";
+        let mut fields: Vec<Field> = [
+            "details",
+            "evidence",
+            "history",
+            "protection",
+            "reason",
+            "reported",
+            "victim",
+        ]
+        .into_iter()
+        .map(|name| field(name, 5000))
+        .collect();
+        assert_eq!(
+            fields[0].value.chars().count(),
+            FIELD_MAX,
+            "clipped per field"
+        );
+        fit(
+            title,
+            &mut fields,
+            &["details", "evidence", "history", "protection"],
+        );
+        assert!(total(title, &fields) <= EMBED_BUDGET);
+        assert_eq!(
+            fields[0].value.chars().count(),
+            FIELD_MIN,
+            "details go first"
+        );
+        let evidence = fields[1].value.chars().count();
+        assert!(FIELD_MIN < evidence && evidence < FIELD_MAX, "{evidence}");
+        assert_eq!(fields[2].value.chars().count(), FIELD_MAX, "history kept");
+        assert_eq!(
+            fields[6].value.chars().count(),
+            FIELD_MAX,
+            "fields not named are kept"
+        );
+
+        let mut small = vec![field("details", 100), field("evidence", 100)];
+        fit(title, &mut small, &["details", "evidence"]);
+        assert_eq!(
+            small[0].value.chars().count(),
+            100,
+            "nothing shrinks when it fits"
+        );
+    }
 }

@@ -130,29 +130,35 @@ pub fn application_commands(commands: &[Command]) -> Vec<serenity::CreateCommand
         .collect()
 }
 
-/// Registers the commands globally, or in one server for development, retrying with a
-/// growing pause when Discord fails (the bot keeps serving the commands already registered).
+/// Registers the commands globally, or in one server for development. A refusal (4xx: the
+/// bodies are wrong) is final and logged as an error; outages and rate limits are retried
+/// with a growing pause, capped, until they pass (the bot meanwhile serves the commands
+/// registered before).
 pub async fn register_with_retries(
     http: Arc<serenity::Http>,
     bodies: Vec<serenity::CreateCommand>,
     dev_guild: Option<serenity::GuildId>,
 ) {
-    const ATTEMPTS: u32 = 5;
-    for attempt in 1..=ATTEMPTS {
+    const LONGEST_PAUSE: Duration = Duration::from_secs(300);
+    let mut pause = Duration::from_secs(2);
+    loop {
         let outcome = match dev_guild {
             Some(guild) => guild.set_commands(&http, bodies.clone()).await,
             None => serenity::Command::set_global_commands(&http, bodies.clone()).await,
         };
-        match outcome {
+        let error = match outcome {
             Ok(registered) => {
                 tracing::info!(count = registered.len(), scope = ?dev_guild, "commands registered");
                 return;
             }
-            Err(error) if attempt < ATTEMPTS => {
-                tracing::warn!(attempt, %error, "command registration failed; retrying");
-                tokio::time::sleep(Duration::from_secs(2u64.pow(attempt))).await;
-            }
-            Err(error) => tracing::error!(%error, "command registration failed; giving up"),
+            Err(error) => error,
+        };
+        if super::reporting::is_refusal(&error) {
+            tracing::error!(%error, "Discord refused the commands; they are not registered");
+            return;
         }
+        tracing::warn!(%error, retry_in_s = pause.as_secs(), "command registration failed");
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(LONGEST_PAUSE);
     }
 }

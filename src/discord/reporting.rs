@@ -28,17 +28,32 @@ pub struct Filing {
     pub evidence: Option<NewEvidence>,
     /// The reporter's language, already negotiated.
     pub locale: String,
-    /// A linked message was given but the bot could not read it.
-    pub link_unreadable: bool,
+    /// What to tell the reporter about their linked message, if something went amiss: a
+    /// Fluent id.
+    pub link_note: Option<&'static str>,
 }
 
 /// What the reporter is told.
 pub struct Acknowledgement {
+    /// Whether the report is in the database (the text says so only then).
+    pub recorded: bool,
     pub content: String,
     /// The help card, when it could not be delivered by DM (or the report was not stored).
     pub help_card: Option<RenderedHelpCard>,
     /// The victim's protective buttons, when the server's policy offers them.
     pub protection: Option<serenity::CreateActionRow>,
+}
+
+impl Acknowledgement {
+    /// A plain answer: no report was stored.
+    pub fn text(content: String) -> Acknowledgement {
+        Acknowledgement {
+            recorded: false,
+            content,
+            help_card: None,
+            protection: None,
+        }
+    }
 }
 
 /// The settings of a server: its own values over the bot defaults. A database problem here
@@ -111,6 +126,7 @@ pub async fn file_report(
             tracing::error!(guild_id = report.guild_id, %error, "report not recorded");
             // Help is never withheld: the card goes into the answer.
             return Acknowledgement {
+                recorded: false,
                 content: data.texts.text(&filing.locale, "report-store-failed"),
                 help_card: card.map(|card| help_card::render(&card, &data.texts, &filing.locale)),
                 protection: None,
@@ -161,6 +177,7 @@ pub async fn file_report(
 
     let dm_failed = delivery == HelpCardDelivery::DmFailed;
     Acknowledgement {
+        recorded: true,
         content: acknowledgement_text(
             data,
             &filing,
@@ -231,8 +248,8 @@ fn acknowledgement_text(
     if recorded.merged {
         lines.push(texts.text(locale, "report-merged"));
     }
-    if filing.link_unreadable {
-        lines.push(texts.text(locale, "report-link-unreadable"));
+    if let Some(note) = filing.link_note {
+        lines.push(texts.text(locale, note));
     }
     lines.push(texts.format(locale, "report-next-steps", Some(&sealed)));
     lines.extend(protection_lines);
@@ -295,35 +312,50 @@ async fn edit_deferred_with(
     help_card: Option<RenderedHelpCard>,
     extra_row: Option<serenity::CreateActionRow>,
 ) {
+    let mut rows: Vec<serenity::CreateActionRow> =
+        help_card.iter().map(|card| card.buttons.clone()).collect();
+    rows.extend(extra_row);
     for attempt in 1..=2 {
-        let mut edit = EditInteractionResponse::new().content(content.clone());
-        let mut rows = Vec::new();
+        let mut edit = EditInteractionResponse::new()
+            .content(content.clone())
+            .components(rows.clone());
         if let Some(card) = &help_card {
             edit = edit
                 .embed(card.embed.clone())
                 .new_attachment(card.contact_file.clone());
-            rows.push(card.buttons.clone());
-        }
-        rows.extend(extra_row.clone());
-        if !rows.is_empty() {
-            edit = edit.components(rows);
         }
         match edit.execute(http, interaction_token).await {
             Ok(_) => return,
             Err(error) => {
+                // serenity's Display of an error never includes the URL (and its token).
                 tracing::warn!(attempt, %error, "cannot edit the deferred answer");
+                if is_refusal(&error) {
+                    break;
+                }
                 tokio::time::sleep(Duration::from_millis(500)).await;
             }
         }
     }
-    // Last resort: a new ephemeral follow-up message.
-    let followup = CreateInteractionResponseFollowup::new()
+    // Last resort: a new ephemeral follow-up message, with the help card if there is one.
+    let mut followup = CreateInteractionResponseFollowup::new()
         .content(content)
+        .components(rows)
         .ephemeral(true);
-    if let Err(error) = http
-        .create_followup_message(interaction_token, &followup, Vec::new())
-        .await
-    {
+    if let Some(card) = help_card {
+        followup = followup.embed(card.embed).add_file(card.contact_file);
+    }
+    if let Err(error) = followup.execute(http, (None, interaction_token)).await {
         tracing::error!(%error, "the reporter could not be answered");
     }
+}
+
+/// Discord refused the request itself (a 4xx other than 429): sending it again would fail
+/// the same way.
+pub fn is_refusal(error: &serenity::Error) -> bool {
+    matches!(
+        error,
+        serenity::Error::Http(serenity::HttpError::UnsuccessfulRequest(response))
+            if response.status_code.is_client_error()
+                && response.status_code != reqwest::StatusCode::TOO_MANY_REQUESTS
+    )
 }

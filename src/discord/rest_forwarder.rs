@@ -92,7 +92,9 @@ async fn forward(State(forwarder): State<Forwarder>, request: Request) -> Respon
         let upstream = match sent {
             Ok(upstream) => upstream,
             Err(error) => {
-                tracing::warn!(method = %parts.method, path = parts.uri.path(), %error, "Discord API unreachable");
+                // reqwest puts the URL, token included, in its errors: left out.
+                let error = error.without_url();
+                tracing::warn!(method = %parts.method, path = %loggable(parts.uri.path()), %error, "Discord API unreachable");
                 return StatusCode::BAD_GATEWAY.into_response();
             }
         };
@@ -102,13 +104,32 @@ async fn forward(State(forwarder): State<Forwarder>, request: Request) -> Respon
         if status == StatusCode::TOO_MANY_REQUESTS && attempt < MAX_ATTEMPTS {
             let wait = retry_after(&upstream_headers, &bytes);
             if wait <= LONGEST_WAIT {
-                tracing::warn!(method = %parts.method, path = parts.uri.path(), wait_ms = wait.as_millis() as u64, attempt, "rate limited; waiting");
+                tracing::warn!(method = %parts.method, path = %loggable(parts.uri.path()), wait_ms = wait.as_millis() as u64, attempt, "rate limited; waiting");
                 tokio::time::sleep(wait).await;
                 continue;
             }
         }
         return relay_response(status, &upstream_headers, bytes);
     }
+}
+
+/// A request path fit for logs: interaction tokens (after `/interactions/{id}/` and
+/// `/webhooks/{application}/`) are secrets that answer as the bot, so they are masked.
+fn loggable(path: &str) -> String {
+    let mut masked = Vec::new();
+    let mut segments = path.split('/').peekable();
+    while let Some(segment) = segments.next() {
+        masked.push(segment.to_owned());
+        if matches!(segment, "interactions" | "webhooks") {
+            if let Some(id) = segments.next() {
+                masked.push(id.to_owned());
+            }
+            if segments.next().is_some() {
+                masked.push("***".to_owned());
+            }
+        }
+    }
+    masked.join("/")
 }
 
 /// Hop-by-hop and length headers are the HTTP clients' business, not relayed.
@@ -169,6 +190,22 @@ mod tests {
             Duration::from_millis(250)
         );
         assert_eq!(retry_after(&headers, b"not json"), Duration::from_secs(3));
+    }
+
+    #[test]
+    fn interaction_tokens_never_reach_the_logs() {
+        assert_eq!(
+            loggable("/api/v10/interactions/123/aW50ZXJhY3Rpb24.secret/callback"),
+            "/api/v10/interactions/123/***/callback"
+        );
+        assert_eq!(
+            loggable("/api/v10/webhooks/456/aW50ZXJhY3Rpb24.secret/messages/@original"),
+            "/api/v10/webhooks/456/***/messages/@original"
+        );
+        assert_eq!(
+            loggable("/api/v10/channels/789/messages"),
+            "/api/v10/channels/789/messages"
+        );
     }
 
     #[test]

@@ -8,7 +8,8 @@ pub struct UnknownCode {
     pub code: String,
 }
 
-/// Declares an enum with stable text codes (`as_str`, `FromStr`, `Display`, `ALL`).
+/// Declares an enum with stable text codes (`as_str`, `FromStr`, `Display`, serde as the
+/// code, `ALL`).
 macro_rules! coded {
     ($(#[$meta:meta])* $name:ident, $kind:literal { $($variant:ident => $code:literal),+ $(,)? }) => {
         $(#[$meta])*
@@ -40,6 +41,19 @@ macro_rules! coded {
                         kind: $kind,
                         code: code.to_owned(),
                     })
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let code = <String as serde::Deserialize>::deserialize(deserializer)?;
+                code.parse().map_err(serde::de::Error::custom)
             }
         }
 

@@ -16,9 +16,12 @@ pub struct HelpCard {
     pub primary_status: OpenStatus,
     /// When the primary line is closed: its next opening on the viewer's clock.
     pub next_opening: Option<DateTime<Tz>>,
-    /// Every urgent line, in display order.
+    /// Urgent lines that lead the card for this reason (the 3114 for "worried about someone's
+    /// safety"): shown before the primary line, their buttons first.
+    pub lead_lines: Vec<Helpline>,
+    /// Every urgent line, in display order (lead lines first).
     pub urgent_lines: Vec<Helpline>,
-    /// One button per line that has a website: the primary line first, then urgent lines.
+    /// One button per line that has a website: lead lines, the primary line, then the others.
     pub links: Vec<HelplineLink>,
     /// The primary line as a contact to save in a phone.
     pub contact_file: ContactFile,
@@ -45,12 +48,20 @@ pub fn help_card(
         OpenStatus::Open { .. } => None,
     };
 
+    let leads = |line: &Helpline| line.shown_first_for.contains(&reason);
     let mut urgent_lines = country.urgent_lines().to_vec();
     // Stable: lines meant to come first for this reason move up, the rest keep file order.
-    urgent_lines.sort_by_key(|line| !line.shown_first_for.contains(&reason));
+    urgent_lines.sort_by_key(|line| !leads(line));
+    let lead_lines: Vec<Helpline> = urgent_lines
+        .iter()
+        .filter(|line| leads(line))
+        .cloned()
+        .collect();
 
-    let links = std::iter::once(&primary)
-        .chain(&urgent_lines)
+    let links = lead_lines
+        .iter()
+        .chain(std::iter::once(&primary))
+        .chain(urgent_lines.iter().filter(|line| !leads(line)))
         .filter_map(|line| line.link.clone())
         .collect();
     let contact_file = ContactFile {
@@ -61,6 +72,7 @@ pub fn help_card(
         primary,
         primary_status,
         next_opening,
+        lead_lines,
         urgent_lines,
         links,
         contact_file,
@@ -97,9 +109,23 @@ mod tests {
     }
 
     #[test]
-    fn self_harm_puts_3114_first_and_keeps_every_urgent_line() {
+    fn self_harm_leads_with_3114_and_keeps_every_urgent_line() {
         let card = help_card(&france(), Reason::SelfHarm, paris(1, 15, 12, 0), Paris);
+        assert_eq!(numbers(&card.lead_lines), ["3114"]);
         assert_eq!(numbers(&card.urgent_lines), ["3114", "119", "17", "112"]);
+        assert_eq!(
+            card.links[0].url, "https://3114.fr",
+            "its button comes first"
+        );
+    }
+
+    #[test]
+    fn other_reasons_lead_with_the_primary_line() {
+        for reason in Reason::ALL.into_iter().filter(|r| *r != Reason::SelfHarm) {
+            let card = help_card(&france(), reason, paris(1, 15, 12, 0), Paris);
+            assert!(card.lead_lines.is_empty(), "{reason}");
+            assert_eq!(card.links[0].url, "https://3018.fr", "{reason}");
+        }
     }
 
     fn urgent_line(number: &str, extra: &str) -> String {
@@ -177,7 +203,7 @@ mod tests {
 
     #[test]
     fn links_and_contact_file() {
-        let card = help_card(&france(), Reason::SelfHarm, paris(1, 15, 12, 0), Paris);
+        let card = help_card(&france(), Reason::Harassment, paris(1, 15, 12, 0), Paris);
         let urls: Vec<&str> = card.links.iter().map(|link| link.url.as_str()).collect();
         assert_eq!(
             urls,

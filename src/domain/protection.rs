@@ -10,7 +10,6 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use super::access::Actor;
 use super::code::coded;
-use super::settings::MAX_TIMEOUT;
 
 /// Discord accepts audit-log reasons of 1 to 512 characters.
 pub const MAX_AUDIT_LOG_REASON_CHARS: usize = 512;
@@ -179,32 +178,65 @@ pub struct Offer {
 }
 
 /// The victim's buttons: only for a victim reporting for themselves (a witness cannot
-/// decide for the person harassed), only when the limits did not withhold them, and the
-/// mute only when the server allows it.
+/// decide for the person harassed). The shield only deletes messages aimed at the victim,
+/// so it is always offered; the mute only when the server allows it and the limits did not
+/// withhold it.
 pub fn victim_offer(
     is_witness: bool,
     self_mute_allowed: bool,
     withheld: Option<Withheld>,
 ) -> Offer {
-    if is_witness || withheld.is_some() {
+    if is_witness {
         return Offer::default();
     }
     Offer {
-        mute: self_mute_allowed,
+        mute: self_mute_allowed && withheld.is_none(),
         shield: true,
     }
 }
 
-/// Whether this report makes the automatic mute due: enough distinct members (whose reports
-/// were not withheld) reported the member within the window, and no mute is running.
-pub fn auto_mute_due(eligible_distinct_reporters: i64, threshold: i64, mute_running: bool) -> bool {
-    !mute_running && threshold > 0 && eligible_distinct_reporters >= threshold
+/// What a case says about its earlier mutes, for the victim's and the automatic mute.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CaseMutes {
+    /// A moderator claimed the case or lifted a mute on it: from then on, mutes are theirs.
+    pub moderator_took_over: bool,
+    /// The automatic mute was already tried on this case (and not undone).
+    pub automatic_tried: bool,
 }
 
-/// The end of a timeout of `requested` from `now`, never beyond Discord's 28 days.
+impl CaseMutes {
+    /// Whether the victim may still mute the member themselves.
+    pub fn victim_may_mute(self) -> bool {
+        !self.moderator_took_over
+    }
+}
+
+/// Whether this report makes the automatic mute due: enough distinct members (whose reports
+/// were not withheld) reported the member within the window, no moderator took the case
+/// over, and it was not tried on this case already.
+pub fn auto_mute_due(eligible_distinct_reporters: i64, threshold: i64, case: CaseMutes) -> bool {
+    !case.moderator_took_over
+        && !case.automatic_tried
+        && threshold > 0
+        && eligible_distinct_reporters >= threshold
+}
+
+/// The longest timeout the bot asks for: Discord's 28 days, less a minute so that clock
+/// skew between the bot and Discord never makes it refuse the date.
+pub const LONGEST_TIMEOUT: TimeDelta = TimeDelta::seconds(28 * 24 * 3600 - 60);
+
+/// The end of a timeout of `requested` from `now`, never beyond [`LONGEST_TIMEOUT`].
 pub fn timeout_until(now: DateTime<Utc>, requested: Duration) -> DateTime<Utc> {
-    let length = TimeDelta::from_std(requested.min(MAX_TIMEOUT)).unwrap_or(TimeDelta::zero());
+    let length = TimeDelta::from_std(requested)
+        .unwrap_or(LONGEST_TIMEOUT)
+        .min(LONGEST_TIMEOUT);
     now + length
+}
+
+/// Whether a new timeout ending at `planned` would shorten the one Discord already runs
+/// (`current`): the bot never shortens a timeout, whoever set it.
+pub fn would_shorten(current: Option<DateTime<Utc>>, planned: DateTime<Utc>) -> bool {
+    current.is_some_and(|current| current >= planned)
 }
 
 /// An audit-log reason Discord accepts: trimmed to 512 characters, never empty.
@@ -226,6 +258,7 @@ pub fn breaks_shield(protected: i64, mentioned: &[i64], replied_to_author: Optio
 mod tests {
     use super::*;
     use crate::domain::access::bits;
+    use crate::domain::settings::MAX_TIMEOUT;
 
     const BOT_POSITION: i64 = 3;
     const MODERATOR_ROLE: i64 = 42;
@@ -355,16 +388,43 @@ mod tests {
         assert_eq!(victim_offer(true, true, None), Offer::default());
         assert_eq!(
             victim_offer(false, true, Some(Withheld::NewMember)),
-            Offer::default()
+            Offer {
+                mute: false,
+                shield: true
+            },
+            "the shield only protects the presser: the limits do not withhold it"
         );
     }
 
     #[test]
-    fn the_automatic_mute_needs_the_threshold_and_no_running_mute() {
-        assert!(!auto_mute_due(2, 3, false));
-        assert!(auto_mute_due(3, 3, false));
-        assert!(auto_mute_due(4, 3, false));
-        assert!(!auto_mute_due(3, 3, true));
+    fn the_automatic_mute_needs_the_threshold_and_runs_once_before_moderators() {
+        let fresh = CaseMutes::default();
+        assert!(!auto_mute_due(2, 3, fresh));
+        assert!(auto_mute_due(3, 3, fresh));
+        assert!(auto_mute_due(4, 3, fresh));
+        assert!(!auto_mute_due(3, 0, fresh));
+        let tried = CaseMutes {
+            automatic_tried: true,
+            ..fresh
+        };
+        assert!(!auto_mute_due(3, 3, tried));
+        let taken_over = CaseMutes {
+            moderator_took_over: true,
+            ..fresh
+        };
+        assert!(!auto_mute_due(3, 3, taken_over));
+        assert!(fresh.victim_may_mute());
+        assert!(!taken_over.victim_may_mute());
+    }
+
+    #[test]
+    fn a_timeout_is_never_shortened() {
+        let now = Utc::now();
+        let planned = now + TimeDelta::hours(24);
+        assert!(!would_shorten(None, planned));
+        assert!(!would_shorten(Some(now + TimeDelta::hours(1)), planned));
+        assert!(would_shorten(Some(now + TimeDelta::days(27)), planned));
+        assert!(would_shorten(Some(planned), planned));
     }
 
     #[test]
@@ -376,7 +436,12 @@ mod tests {
         );
         assert_eq!(
             timeout_until(now, Duration::from_secs(90 * 24 * 3600)),
-            now + TimeDelta::days(28)
+            now + TimeDelta::days(28) - TimeDelta::seconds(60)
+        );
+        assert_eq!(
+            timeout_until(now, MAX_TIMEOUT),
+            now + TimeDelta::days(28) - TimeDelta::seconds(60),
+            "a minute short of Discord's limit, for clock skew"
         );
         assert_eq!(
             MuteDuration::TwentyEightDays.duration(),

@@ -2,33 +2,36 @@
 //! suppression, medians and shares. Pure: the store aggregates, this module decides what may
 //! be published.
 //!
-//! # Suppression
-//! A count from 1 to k−1 is published as "< k" (primary suppression). Totals are published
-//! too, so a hidden count could be recovered by subtraction; complementary suppression hides
-//! further counts ("hidden", never a count from 1 to k−1) until no "< k" count has a single
-//! possible value given everything published.
+//! # Publication rules
+//! Every answer must be safe on its own AND against every other answer a moderator can get
+//! (another period, the same period a day later), since they can be compared.
 //!
-//! A table with its row, column and grand totals is a circulation: grand total → row totals →
-//! cells → column totals → grand total, every node conserving what flows through it. What a
-//! reader knows: published values exactly, "< k" values within 1..k−1, hidden values ≥ k (or
-//! 0; ignoring that possibility only makes the check stricter). A hidden value is not
-//! determined exactly iff another solution exists, iff (integral flows) a cycle of hidden
-//! edges through it can be shifted by ±1 within those bounds: a directed cycle of the
-//! residual graph. [`suppress`] checks that for every "< k" value and, when missing, hides the
-//! cheapest published counts (cells before totals, small before large) that close such a cycle.
+//! * Periods are made of COMPLETE ISO weeks (Monday to Sunday, server time): the last 1, 4,
+//!   13 or 52 weeks before the current one. A week × reason cell therefore counts the same
+//!   events in every period and on every day it is shown.
+//! * A cell from 1 to k−1 is published as "< k", any other cell exactly.
+//! * A total (per reason, per week, grand total) is published exactly only when every cell
+//!   it sums is exact; otherwise it is hidden. A published total is then the sum of
+//!   published values and reveals nothing more, in one table or across tables, so no
+//!   complementary suppression is needed and no subtraction can recover a hidden cell.
+//! * Counts that are not sums of published cells (actions, members reported more than once)
+//!   are published rounded down to a multiple of k, as a range of k values ("10–14"), and
+//!   from 1 to k−1 as "< k": two nested periods give two ranges of k values each, so their
+//!   difference always keeps at least two possible values.
+//! * The median time to first action and the help-card share are shown only when at least
+//!   k cases back them.
 
-use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::BTreeMap;
 use std::fmt;
 
-use chrono::{Datelike, Months, NaiveDate, TimeDelta};
+use chrono::{Datelike, NaiveDate, TimeDelta};
 
 use super::reason::Reason;
 
 /// `[statistics] min_published_count` when unset.
 pub const DEFAULT_MIN_PUBLISHED_COUNT: u32 = 5;
 
-/// The periods `/stats` offers, ending today (server time).
+/// The periods `/stats` offers: the last complete ISO weeks before the current one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Period {
     Days7,
@@ -38,17 +41,29 @@ pub enum Period {
 }
 
 impl Period {
-    /// The first day of the period ending `today`, inclusive.
-    pub fn first_day(self, today: NaiveDate) -> NaiveDate {
-        let days_back = |days: i64| today - TimeDelta::days(days - 1);
+    pub const ALL: [Period; 4] = [
+        Period::Days7,
+        Period::Days30,
+        Period::Days90,
+        Period::Months12,
+    ];
+
+    /// How many complete weeks it shows.
+    pub fn weeks(self) -> i64 {
         match self {
-            Period::Days7 => days_back(7),
-            Period::Days30 => days_back(30),
-            Period::Days90 => days_back(90),
-            Period::Months12 => today
-                .checked_sub_months(Months::new(12))
-                .map_or(today, |day| day + TimeDelta::days(1)),
+            Period::Days7 => 1,
+            Period::Days30 => 4,
+            Period::Days90 => 13,
+            Period::Months12 => 52,
         }
+    }
+
+    /// Its first day (a Monday) and last day (a Sunday) on `today`: the week before the
+    /// current one and the weeks before it. The current week, incomplete, is never shown.
+    pub fn days(self, today: NaiveDate) -> (NaiveDate, NaiveDate) {
+        let last_day = week_start(today) - TimeDelta::days(1);
+        let first_day = week_start(last_day) - TimeDelta::weeks(self.weeks() - 1);
+        (first_day, last_day)
     }
 
     /// The Fluent id of its label.
@@ -120,8 +135,13 @@ pub enum Published {
     Count(u64),
     /// From 1 to k−1: shown as "< k".
     Below(u64),
-    /// Hidden so that a "< k" count cannot be worked out.
+    /// A total that sums a "< k" cell: not shown, since it would reveal that cell.
     Hidden,
+    /// A standalone count from `low` to `low + k − 1` (`low` a multiple of k, at least k).
+    Range {
+        low: u64,
+        high: u64,
+    },
 }
 
 impl Published {
@@ -129,7 +149,7 @@ impl Published {
     pub fn count(self) -> Option<u64> {
         match self {
             Published::Count(count) => Some(count),
-            Published::Below(_) | Published::Hidden => None,
+            Published::Below(_) | Published::Hidden | Published::Range { .. } => None,
         }
     }
 }
@@ -143,7 +163,8 @@ pub enum Figure<T> {
     NoData,
 }
 
-/// A table of counts with its totals, as published.
+/// A table of counts with its totals, as published: a total is `Hidden` when it sums a
+/// "< k" cell.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SuppressedTable {
     /// `cells[row][column]`.
@@ -159,7 +180,7 @@ pub struct Statistics {
     pub first_day: NaiveDate,
     pub last_day: NaiveDate,
     pub min_published_count: u64,
-    /// Monday of every week the period touches, oldest first.
+    /// Monday of every week of the period, oldest first.
     pub weeks: Vec<NaiveDate>,
     /// Rows: [`Reason::ALL`]; columns: `weeks`.
     pub cases: SuppressedTable,
@@ -171,8 +192,8 @@ pub struct Statistics {
     pub members_reported_more_than_once: Published,
 }
 
-/// Publishes what `aggregates` counted over `first_day..=last_day` with threshold `k` (at
-/// least 2).
+/// Publishes what `aggregates` counted over `first_day..=last_day` (whole weeks, see
+/// [`Period::days`]) with threshold `k` (at least 2).
 pub fn compile(
     aggregates: &Aggregates,
     first_day: NaiveDate,
@@ -215,12 +236,13 @@ pub fn compile(
             aggregates.help_cards_not_delivered,
             k,
         ),
-        members_reported_more_than_once: primary(aggregates.members_reported_more_than_once, k),
+        members_reported_more_than_once: rounded(aggregates.members_reported_more_than_once, k),
     }
 }
 
-/// A count published on its own, with no total it adds up to.
-pub fn primary(count: u64, k: u64) -> Published {
+/// A cell of a table: exact, or "< k" from 1 to k−1. The same cell is the same in every
+/// period, so this alone cannot be differenced.
+pub fn cell(count: u64, k: u64) -> Published {
     if (1..k).contains(&count) {
         Published::Below(k)
     } else {
@@ -228,8 +250,23 @@ pub fn primary(count: u64, k: u64) -> Published {
     }
 }
 
-/// Counts shown side by side without a total: each stands alone, so primary suppression is
-/// enough.
+/// A count published on its own, that nested periods could otherwise difference: 0 exactly,
+/// "< k" from 1 to k−1, else the range of k values it falls in (multiples of k).
+pub fn rounded(count: u64, k: u64) -> Published {
+    match count {
+        0 => Published::Count(0),
+        count if count < k => Published::Below(k),
+        count => {
+            let low = count / k * k;
+            Published::Range {
+                low,
+                high: low + k - 1,
+            }
+        }
+    }
+}
+
+/// Counts shown side by side, by code: each rounded (see [`rounded`]).
 fn standalone_counts(counts: &[(Code, u64)], k: u64) -> Vec<(Code, Published)> {
     let mut merged: BTreeMap<&Code, u64> = BTreeMap::new();
     for (code, count) in counts {
@@ -237,7 +274,7 @@ fn standalone_counts(counts: &[(Code, u64)], k: u64) -> Vec<(Code, Published)> {
     }
     merged
         .into_iter()
-        .map(|(code, count)| (code.clone(), primary(count, k)))
+        .map(|(code, count)| (code.clone(), rounded(count, k)))
         .collect()
 }
 
@@ -255,262 +292,57 @@ pub fn median(values: &[i64], k: u64) -> Figure<i64> {
     Figure::Shown(sorted[(sorted.len() - 1) / 2])
 }
 
-/// `yes` out of `yes + no` in whole percent; withheld when either side is a small count,
-/// which the share and the other side would otherwise reveal.
+/// `yes` out of `yes + no` in whole percent; withheld below `k` cases, or when either side
+/// is a small count, which the share would otherwise reveal.
 pub fn share(yes: u64, no: u64, k: u64) -> Figure<u64> {
     let total = yes + no;
     if total == 0 {
         return Figure::NoData;
     }
-    if (1..k).contains(&yes) || (1..k).contains(&no) {
+    if total < k || (1..k).contains(&yes) || (1..k).contains(&no) {
         return Figure::Withheld;
     }
     Figure::Shown((yes * 100 + total / 2) / total)
 }
 
-/// Publishes `counts[row][column]` with row, column and grand totals so that every count from
-/// 1 to k−1 shows as "< k" and none can be worked out from the rest (see the module docs).
+/// Publishes `counts[row][column]` with row, column and grand totals: every cell from 1 to
+/// k−1 shows as "< k", and a total is exact only when every cell it sums is exact (see the
+/// module docs).
 pub fn suppress(counts: &[Vec<u64>], k: u64) -> SuppressedTable {
     let k = k.max(2);
-    let mut network = Network::new(counts, k);
-    let protected: Vec<usize> = (0..network.edges.len())
-        .filter(|&edge| network.edges[edge].state == State::Below)
-        .collect();
-    for edge in protected {
-        if network.is_undetermined(edge) {
-            continue;
+    let columns = counts.first().map_or(0, Vec::len);
+    let total_of = |values: &mut dyn Iterator<Item = u64>| {
+        let mut sum = 0u64;
+        let mut exact = true;
+        for value in values {
+            sum += value;
+            exact &= !(1..k).contains(&value);
         }
-        match network.cheapest_cover(edge) {
-            Some(to_hide) => {
-                for hidden in to_hide {
-                    network.edges[hidden].state = State::Hidden;
-                }
-            }
-            // No cycle can go through it with what is left: hide every count that may be.
-            None => {
-                for other in &mut network.edges {
-                    if other.state == State::Published && other.value >= k {
-                        other.state = State::Hidden;
-                    }
-                }
-            }
+        if exact {
+            Published::Count(sum)
+        } else {
+            Published::Hidden
         }
-    }
-    network.table(counts.len(), counts.first().map_or(0, Vec::len))
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum State {
-    Published,
-    Below,
-    Hidden,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Role {
-    Total,
-    RowTotal,
-    ColumnTotal,
-    Cell,
-}
-
-#[derive(Clone, Copy, Debug)]
-struct Edge {
-    from: usize,
-    to: usize,
-    value: u64,
-    state: State,
-    role: Role,
-}
-
-/// The table as a circulation. Nodes: 0 = grand total's source side (feeds the row totals),
-/// 1 = grand total's sink side (collects the column totals), then rows, then columns.
-struct Network {
-    nodes: usize,
-    edges: Vec<Edge>,
-    k: u64,
-}
-
-/// Cost of hiding one more published count: cells before totals, then the smallest.
-fn hiding_cost(edge: &Edge) -> u64 {
-    let weight = match edge.role {
-        Role::Cell => 1,
-        Role::RowTotal | Role::ColumnTotal => 2,
-        Role::Total => 4,
     };
-    weight * 1_000_000_000 + edge.value.min(999_999_999)
-}
-
-impl Network {
-    fn new(counts: &[Vec<u64>], k: u64) -> Network {
-        let rows = counts.len();
-        let columns = counts.first().map_or(0, Vec::len);
-        let row_node = |row: usize| 2 + row;
-        let column_node = |column: usize| 2 + rows + column;
-        let state = |value: u64| {
-            if (1..k).contains(&value) {
-                State::Below
-            } else {
-                State::Published
-            }
-        };
-        let mut edges = Vec::with_capacity(rows * columns + rows + columns + 1);
-        let mut push = |from, to, value, role| {
-            edges.push(Edge {
-                from,
-                to,
-                value,
-                state: state(value),
-                role,
+    SuppressedTable {
+        cells: counts
+            .iter()
+            .map(|cells| cells.iter().map(|&count| cell(count, k)).collect())
+            .collect(),
+        row_totals: counts
+            .iter()
+            .map(|cells| total_of(&mut cells.iter().copied()))
+            .collect(),
+        column_totals: (0..columns)
+            .map(|column| {
+                total_of(
+                    &mut counts
+                        .iter()
+                        .map(|cells| cells.get(column).copied().unwrap_or(0)),
+                )
             })
-        };
-        let total: u64 = counts.iter().flatten().sum();
-        push(1, 0, total, Role::Total);
-        for (row, cells) in counts.iter().enumerate() {
-            push(0, row_node(row), cells.iter().sum(), Role::RowTotal);
-        }
-        for (row, cells) in counts.iter().enumerate() {
-            for (column, &value) in cells.iter().enumerate().take(columns) {
-                push(row_node(row), column_node(column), value, Role::Cell);
-            }
-        }
-        for column in 0..columns {
-            let sum = counts
-                .iter()
-                .map(|cells| cells.get(column).copied().unwrap_or(0))
-                .sum();
-            push(column_node(column), 1, sum, Role::ColumnTotal);
-        }
-        Network {
-            nodes: 2 + rows + columns,
-            edges,
-            k,
-        }
-    }
-
-    /// Residual arcs `(from, to, cost)` of an edge: increasing it runs along it, decreasing
-    /// it runs against it. Published counts only appear (at their hiding cost) when
-    /// `with_candidates`.
-    fn arcs(&self, edge: &Edge, with_candidates: bool) -> Vec<(usize, usize, u64)> {
-        let (can_increase, can_decrease, cost) = match edge.state {
-            State::Below => (edge.value + 1 < self.k, edge.value > 1, 0),
-            State::Hidden => (true, edge.value > self.k, 0),
-            State::Published if with_candidates && edge.value >= self.k => {
-                (true, edge.value > self.k, hiding_cost(edge))
-            }
-            State::Published => (false, false, 0),
-        };
-        let mut arcs = Vec::with_capacity(2);
-        if can_increase {
-            arcs.push((edge.from, edge.to, cost));
-        }
-        if can_decrease {
-            arcs.push((edge.to, edge.from, cost));
-        }
-        arcs
-    }
-
-    /// Cheapest path `start → goal` avoiding `excluded`: its cost and the edges it uses.
-    fn path(
-        &self,
-        start: usize,
-        goal: usize,
-        excluded: usize,
-        with_candidates: bool,
-    ) -> Option<(u64, Vec<usize>)> {
-        let mut adjacency: Vec<Vec<(usize, u64, usize)>> = vec![Vec::new(); self.nodes];
-        for (index, edge) in self.edges.iter().enumerate() {
-            if index == excluded {
-                continue;
-            }
-            for (from, to, cost) in self.arcs(edge, with_candidates) {
-                adjacency[from].push((to, cost, index));
-            }
-        }
-        let mut best = vec![u64::MAX; self.nodes];
-        let mut via: Vec<Option<(usize, usize)>> = vec![None; self.nodes];
-        let mut queue = BinaryHeap::new();
-        best[start] = 0;
-        queue.push(Reverse((0u64, start)));
-        while let Some(Reverse((cost, node))) = queue.pop() {
-            if cost > best[node] {
-                continue;
-            }
-            if node == goal {
-                break;
-            }
-            for &(next, step, edge) in &adjacency[node] {
-                let reached = cost.saturating_add(step);
-                if reached < best[next] {
-                    best[next] = reached;
-                    via[next] = Some((node, edge));
-                    queue.push(Reverse((reached, next)));
-                }
-            }
-        }
-        if best[goal] == u64::MAX {
-            return None;
-        }
-        let mut used = Vec::new();
-        let mut node = goal;
-        while let Some((previous, edge)) = via[node] {
-            used.push(edge);
-            node = previous;
-        }
-        Some((best[goal], used))
-    }
-
-    /// The cycles through `edge` it could be shifted along: (path start, path goal).
-    fn cycle_ends(&self, edge: usize) -> Vec<(usize, usize)> {
-        let this = &self.edges[edge];
-        self.arcs(this, false)
-            .into_iter()
-            .map(|(from, to, _)| (to, from))
-            .collect()
-    }
-
-    /// Whether another solution gives `edge` another value, with what is hidden now.
-    fn is_undetermined(&self, edge: usize) -> bool {
-        self.cycle_ends(edge)
-            .into_iter()
-            .any(|(start, goal)| self.path(start, goal, edge, false).is_some())
-    }
-
-    /// The cheapest set of published counts whose hiding makes `edge` undetermined.
-    fn cheapest_cover(&self, edge: usize) -> Option<Vec<usize>> {
-        self.cycle_ends(edge)
-            .into_iter()
-            .filter_map(|(start, goal)| self.path(start, goal, edge, true))
-            .min_by_key(|(cost, _)| *cost)
-            .map(|(_, used)| {
-                used.into_iter()
-                    .filter(|&used| self.edges[used].state == State::Published)
-                    .collect()
-            })
-    }
-
-    fn table(&self, rows: usize, columns: usize) -> SuppressedTable {
-        let published = |edge: &Edge| match edge.state {
-            State::Published => Published::Count(edge.value),
-            State::Below => Published::Below(self.k),
-            State::Hidden => Published::Hidden,
-        };
-        let by_role = |role: Role| -> Vec<Published> {
-            self.edges
-                .iter()
-                .filter(|edge| edge.role == role)
-                .map(published)
-                .collect()
-        };
-        let cells = by_role(Role::Cell);
-        SuppressedTable {
-            cells: (0..rows)
-                .map(|row| cells[row * columns..(row + 1) * columns].to_vec())
-                .collect(),
-            row_totals: by_role(Role::RowTotal),
-            column_totals: by_role(Role::ColumnTotal),
-            total: published(&self.edges[0]),
-        }
+            .collect(),
+        total: total_of(&mut counts.iter().flatten().copied()),
     }
 }
 
@@ -535,11 +367,10 @@ mod tests {
         Total,
     }
 
-    /// Everything a reader of `table` could deduce: for each entry not published exactly,
-    /// the values consistent with all that is published, found by trying every assignment
-    /// of the hidden cells. Hidden values range over 0 ∪ k..=`ceiling`, "< k" ones over
-    /// 1..k−1.
-    fn possible_values(table: &SuppressedTable, ceiling: u64) -> BTreeMap<Entry, Vec<u64>> {
+    /// Everything a reader of `table` could deduce: for each entry, the values consistent
+    /// with all that is published, found by trying every assignment of the "< k" cells
+    /// (1..k−1 each).
+    fn possible_values(table: &SuppressedTable) -> BTreeMap<Entry, Vec<u64>> {
         let rows = table.cells.len();
         let columns = table.cells[0].len();
         let hidden: Vec<(usize, usize)> = (0..rows)
@@ -551,13 +382,15 @@ mod tests {
             .map(|&(row, column)| match table.cells[row][column] {
                 Published::Count(count) => vec![count],
                 Published::Below(k) => (1..k).collect(),
-                Published::Hidden => std::iter::once(0).chain(K..=ceiling).collect(),
+                other => panic!("a cell is never published as {other:?}"),
             })
             .collect();
         let fits = |published: Published, value: u64| match published {
             Published::Count(count) => value == count,
             Published::Below(k) => (1..k).contains(&value),
-            Published::Hidden => value == 0 || value >= K,
+            // A hidden total sums a "< k" cell: anything from 1 up.
+            Published::Hidden => value >= 1,
+            Published::Range { low, high } => (low..=high).contains(&value),
         };
         let mut grid: Vec<Vec<u64>> = (0..rows)
             .map(|row| {
@@ -642,7 +475,7 @@ mod tests {
     /// table is among the solutions.
     fn assert_no_small_count_derivable(counts: &[Vec<u64>], table: &SuppressedTable) {
         let grand: u64 = counts.iter().flatten().sum();
-        let possible = possible_values(table, grand + K);
+        let possible = possible_values(table);
         let mut entries: Vec<(Entry, Published, u64)> = Vec::new();
         for (row, cells) in counts.iter().enumerate() {
             for (column, count) in cells.iter().enumerate() {
@@ -685,27 +518,24 @@ mod tests {
     }
 
     #[test]
-    fn the_2x2_case_hides_the_other_cells_and_keeps_the_totals() {
+    fn the_2x2_case_hides_only_the_totals_that_sum_a_small_cell() {
         let table = suppress(&[vec![1, 3], vec![7, 12]], K);
         assert_eq!(table.cells[0], [Published::Below(5), Published::Below(5)]);
-        assert_eq!(table.cells[1], [Published::Hidden, Published::Hidden]);
-        // 4 = 23 − 19: the second row's total goes too.
-        assert_eq!(table.row_totals, [Published::Below(5), Published::Hidden]);
-        assert_eq!(
-            table.column_totals,
-            [Published::Count(8), Published::Count(15)]
-        );
-        assert_eq!(table.total, Published::Count(23));
+        assert_eq!(table.cells[1], [Published::Count(7), Published::Count(12)]);
+        assert_eq!(table.row_totals, [Published::Hidden, Published::Count(19)]);
+        assert_eq!(table.column_totals, [Published::Hidden, Published::Hidden]);
+        assert_eq!(table.total, Published::Hidden);
     }
 
     #[test]
-    fn two_ones_in_a_row_would_be_derivable_from_the_total_and_are_protected() {
-        // Without complementary suppression: 21 − 7 − 12 = 2 = 1 + 1, both exactly 1.
+    fn two_ones_in_a_row_are_not_derivable_from_the_total() {
+        // Were the total shown: 21 − 7 − 12 = 2 = 1 + 1, both exactly 1.
         let counts = vec![vec![1, 1, 7, 12]];
         let table = suppress(&counts, K);
         assert_no_small_count(&table);
         assert_no_small_count_derivable(&counts, &table);
-        assert!(table.cells[0][2..].contains(&Published::Hidden));
+        assert_eq!(table.row_totals, [Published::Hidden]);
+        assert_eq!(table.total, Published::Hidden);
     }
 
     #[test]
@@ -727,6 +557,10 @@ mod tests {
                 ],
             ]
         );
+        assert_eq!(
+            table.row_totals,
+            [Published::Count(14), Published::Count(18)]
+        );
         assert_eq!(table.total, Published::Count(32));
     }
 
@@ -736,19 +570,19 @@ mod tests {
         for _ in 0..100 {
             let (rows, columns) = [(1, 2), (1, 3), (2, 1), (2, 2), (3, 1)][rng.random_range(0..5)];
             let counts: Vec<Vec<u64>> = (0..rows)
-                .map(|_| {
-                    (0..columns)
-                        .map(|_| match rng.random_range(0..4) {
-                            0 => 0,
-                            1 => rng.random_range(1..K),
-                            _ => rng.random_range(K..9),
-                        })
-                        .collect()
-                })
+                .map(|_| (0..columns).map(|_| random_count(&mut rng)).collect())
                 .collect();
             let table = suppress(&counts, K);
             assert_no_small_count(&table);
             assert_no_small_count_derivable(&counts, &table);
+        }
+    }
+
+    fn random_count(rng: &mut StdRng) -> u64 {
+        match rng.random_range(0..4) {
+            0 => 0,
+            1 => rng.random_range(1..K),
+            _ => rng.random_range(K..13),
         }
     }
 
@@ -759,37 +593,248 @@ mod tests {
         assert_eq!(table.cells[0][1], Published::Below(10));
         let table = suppress(&[vec![3, 9], vec![9, 9]], 3);
         assert_eq!(table.cells[0][0], Published::Count(3));
+        assert_eq!(table.total, Published::Count(30));
     }
 
     #[test]
     fn weeks_are_mondays_and_cases_land_in_their_week() {
         let aggregates = Aggregates {
             cases_by_day: vec![
-                (day("2025-03-03"), Reason::Harassment, 6), // Monday
-                (day("2025-03-09"), Reason::Harassment, 2), // Sunday, same week
-                (day("2025-03-10"), Reason::Threats, 7),
-                (day("2025-01-01"), Reason::Threats, 9), // outside the period
+                (day("2025-02-24"), Reason::Harassment, 6), // Monday
+                (day("2025-03-02"), Reason::Harassment, 2), // Sunday, same week
+                (day("2025-03-03"), Reason::Threats, 7),
+                (day("2025-03-12"), Reason::Threats, 9), // this week: incomplete, not shown
+                (day("2025-01-01"), Reason::Threats, 9), // before the period
             ],
             ..Aggregates::default()
         };
-        let first = Period::Days30.first_day(day("2025-03-12"));
-        assert_eq!(first, day("2025-02-11"));
-        let statistics = compile(&aggregates, first, day("2025-03-12"), K);
-        assert_eq!(statistics.weeks.first(), Some(&day("2025-02-10")));
-        assert_eq!(statistics.weeks.last(), Some(&day("2025-03-10")));
-        assert_eq!(statistics.weeks.len(), 5);
-        let harassment = &statistics.cases.cells[0];
-        assert_eq!(harassment[3], Published::Count(8));
-        assert_eq!(statistics.cases.cells[2][4], Published::Count(7));
+        let (first, last) = Period::Days30.days(day("2025-03-12"));
+        assert_eq!((first, last), (day("2025-02-10"), day("2025-03-09")));
+        let statistics = compile(&aggregates, first, last, K);
+        assert_eq!(
+            statistics.weeks,
+            ["2025-02-10", "2025-02-17", "2025-02-24", "2025-03-03"].map(day)
+        );
+        assert_eq!(statistics.cases.cells[0][2], Published::Count(8));
+        assert_eq!(statistics.cases.cells[2][3], Published::Count(7));
         assert_eq!(statistics.cases.total, Published::Count(15));
     }
 
     #[test]
-    fn periods_end_today() {
+    fn periods_are_the_last_complete_weeks() {
+        // Wednesday: the current week (from Monday 10 March) is not shown.
+        let wednesday = day("2025-03-12");
+        let last_sunday = day("2025-03-09");
+        assert_eq!(
+            Period::Days7.days(wednesday),
+            (day("2025-03-03"), last_sunday)
+        );
+        assert_eq!(
+            Period::Days90.days(wednesday),
+            (day("2024-12-09"), last_sunday)
+        );
+        assert_eq!(
+            Period::Months12.days(wednesday),
+            (day("2024-03-11"), last_sunday)
+        );
+        // Every day of a week gives the same answer, Sunday included (not over yet).
+        for today in day("2025-03-10").iter_days().take(7) {
+            for period in Period::ALL {
+                assert_eq!(period.days(today), period.days(wednesday));
+                let (first, last) = period.days(today);
+                assert_eq!(first.weekday(), chrono::Weekday::Mon);
+                assert_eq!(last.weekday(), chrono::Weekday::Sun);
+                assert_eq!((last - first).num_days() + 1, 7 * period.weeks());
+            }
+        }
+        assert_eq!(
+            Period::Days7.days(day("2025-03-17")),
+            (day("2025-03-10"), day("2025-03-16"))
+        );
+    }
+
+    /// Harassment weeks [1, 0, 0, 0, 12] (the last one the last complete week): 13 − 12
+    /// must not give away the 1.
+    #[test]
+    fn the_1_0_0_0_12_example_cannot_be_differenced_across_periods() {
         let today = day("2025-03-12");
-        assert_eq!(Period::Days7.first_day(today), day("2025-03-06"));
-        assert_eq!(Period::Days90.first_day(today), day("2024-12-13"));
-        assert_eq!(Period::Months12.first_day(today), day("2024-03-13"));
+        let (last_week, _) = Period::Days7.days(today);
+        let aggregates = Aggregates {
+            cases_by_day: [1, 0, 0, 0, 12]
+                .into_iter()
+                .enumerate()
+                .map(|(index, count)| {
+                    let week = last_week - TimeDelta::weeks(4 - index as i64);
+                    (week + TimeDelta::days(2), Reason::Harassment, count)
+                })
+                // And cases this week, which no period may count yet.
+                .chain([(today, Reason::Harassment, 3)])
+                .collect(),
+            ..Aggregates::default()
+        };
+        let mut published = Vec::new();
+        for period in Period::ALL {
+            let (first, last) = period.days(today);
+            let statistics = compile(&aggregates, first, last, K);
+            let harassment = &statistics.cases.cells[0];
+            assert_eq!(harassment.last(), Some(&Published::Count(12)), "{period:?}");
+            if let Some(small) = harassment.len().checked_sub(5) {
+                assert_eq!(harassment[small], Published::Below(5), "{period:?}");
+            }
+            let table = &statistics.cases;
+            published.extend(
+                table
+                    .row_totals
+                    .iter()
+                    .chain(&table.column_totals)
+                    .chain([&table.total])
+                    .chain(table.cells.iter().flatten())
+                    .copied(),
+            );
+            let expected_total = if period.weeks() >= 5 {
+                Published::Hidden
+            } else {
+                Published::Count(12)
+            };
+            assert_eq!(table.row_totals[0], expected_total, "{period:?}");
+            assert_eq!(table.total, expected_total, "{period:?}");
+        }
+        for value in [1, 13, 15, 16] {
+            assert!(
+                !published.contains(&Published::Count(value)),
+                "{value} shown"
+            );
+        }
+    }
+
+    /// Every period's table of a random weeks × reasons table, as a reader gets them: the
+    /// last 1, 2, 4 and all weeks (the nesting of the real periods, on a small scale).
+    fn publications(counts: &[Vec<u64>]) -> Vec<SuppressedTable> {
+        let weeks = counts[0].len();
+        [1, 2, 4, weeks]
+            .into_iter()
+            .map(|shown| {
+                let columns: Vec<Vec<u64>> = counts
+                    .iter()
+                    .map(|cells| cells[weeks - shown..].to_vec())
+                    .collect();
+                suppress(&columns, K)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn no_hidden_cell_is_determined_by_all_periods_together() {
+        let mut rng = StdRng::seed_from_u64(7);
+        let mut checked = 0;
+        for _ in 0..300 {
+            let weeks = rng.random_range(4..7);
+            let rows = rng.random_range(1..3);
+            let truth: Vec<Vec<u64>> = (0..rows)
+                .map(|_| (0..weeks).map(|_| random_count(&mut rng)).collect())
+                .collect();
+            let shown = publications(&truth);
+            // The reader knows which cells are "< k"; everything else is exact.
+            let hidden: Vec<(usize, usize)> = (0..rows)
+                .flat_map(|row| (0..weeks).map(move |week| (row, week)))
+                .filter(|&(row, week)| (1..K).contains(&truth[row][week]))
+                .collect();
+            // Keeps the brute force small; the seed gives hundreds of tables all the same.
+            if hidden.len() > 6 {
+                continue;
+            }
+            checked += 1;
+            let mut possible = vec![Vec::new(); hidden.len()];
+            let mut hidden_totals: BTreeMap<(usize, usize), Vec<u64>> = BTreeMap::new();
+            let combinations = (K - 1).pow(hidden.len() as u32);
+            for combination in 0..combinations {
+                let mut candidate = truth.clone();
+                let mut rest = combination;
+                for &(row, week) in &hidden {
+                    candidate[row][week] = 1 + rest % (K - 1);
+                    rest /= K - 1;
+                }
+                if publications(&candidate) != shown {
+                    continue;
+                }
+                for (index, &(row, week)) in hidden.iter().enumerate() {
+                    possible[index].push(candidate[row][week]);
+                }
+                // Every hidden row total of every period keeps several values too.
+                for (period, table) in shown.iter().enumerate() {
+                    let offset = weeks - table.cells[0].len();
+                    for (row, total) in table.row_totals.iter().enumerate() {
+                        if *total == Published::Hidden {
+                            let sum = candidate[row][offset..].iter().sum();
+                            hidden_totals.entry((period, row)).or_default().push(sum);
+                        }
+                    }
+                }
+            }
+            for (index, values) in possible.iter().enumerate() {
+                assert!(
+                    values
+                        .iter()
+                        .collect::<std::collections::BTreeSet<_>>()
+                        .len()
+                        >= 2,
+                    "cell {:?} of {truth:?} determined: {values:?}",
+                    hidden[index]
+                );
+            }
+            for (entry, values) in hidden_totals {
+                assert!(
+                    values
+                        .iter()
+                        .collect::<std::collections::BTreeSet<_>>()
+                        .len()
+                        >= 2,
+                    "hidden total {entry:?} of {truth:?} determined"
+                );
+            }
+        }
+        assert!(checked > 150, "only {checked} tables checked");
+    }
+
+    /// Standalone counts (actions, repeat members) per week, published rounded for the last
+    /// 1, 2 and 4 weeks: whatever the reader combines, no period's count, no single week and
+    /// no difference of two periods that is truly from 1 to k−1 is pinned down.
+    #[test]
+    fn rounded_standalone_counts_cannot_be_differenced_across_periods() {
+        let shown =
+            |weeks: &[u64; 4]| [1, 2, 4].map(|last| rounded(weeks[4 - last..].iter().sum(), K));
+        let all: Vec<[u64; 4]> = (0..13u64.pow(4))
+            .map(|code| [0, 1, 2, 3].map(|place| code / 13u64.pow(place) % 13))
+            .collect();
+        let mut rng = StdRng::seed_from_u64(8);
+        for _ in 0..200 {
+            let truth = [0; 4].map(|_: u64| random_count(&mut rng).min(12));
+            let published = shown(&truth);
+            let consistent: Vec<&[u64; 4]> = all
+                .iter()
+                .filter(|weeks| shown(weeks) == published)
+                .collect();
+            // Quantities a reader may try: each week, each period, each difference.
+            type Quantity = fn(&[u64; 4]) -> u64;
+            let quantities: [(&str, Quantity); 5] = [
+                ("last week", |w| w[3]),
+                ("week before", |w| w[2]),
+                ("weeks 1-2", |w| w[0] + w[1]),
+                ("2 weeks", |w| w[2] + w[3]),
+                ("4 weeks", |w| w.iter().sum()),
+            ];
+            for (name, quantity) in quantities {
+                let value = quantity(&truth);
+                if (1..K).contains(&value) {
+                    let values: std::collections::BTreeSet<u64> =
+                        consistent.iter().map(|weeks| quantity(weeks)).collect();
+                    assert!(
+                        values.len() >= 2,
+                        "{name} = {value} derivable from {truth:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
@@ -799,31 +844,44 @@ mod tests {
         assert_eq!(median(&[50, 10, 40, 20, 30], K), Figure::Shown(30));
         assert_eq!(median(&[60, 50, 10, 40, 20, 30], K), Figure::Shown(30));
         assert_eq!(share(0, 0, K), Figure::NoData);
+        assert_eq!(share(0, 3, K), Figure::Withheld, "fewer than k cases");
         assert_eq!(share(9, 1, K), Figure::Withheld);
         assert_eq!(share(2, 9, K), Figure::Withheld);
         assert_eq!(share(10, 0, K), Figure::Shown(100));
         assert_eq!(share(10, 5, K), Figure::Shown(67));
-        assert_eq!(primary(3, K), Published::Below(5));
-        assert_eq!(primary(0, K), Published::Count(0));
+        assert_eq!(cell(3, K), Published::Below(5));
+        assert_eq!(cell(0, K), Published::Count(0));
+        assert_eq!(rounded(0, K), Published::Count(0));
+        assert_eq!(rounded(4, K), Published::Below(5));
+        assert_eq!(rounded(5, K), Published::Range { low: 5, high: 9 });
+        assert_eq!(rounded(14, K), Published::Range { low: 10, high: 14 });
     }
 
     #[test]
-    fn action_counts_stand_alone() {
+    fn action_and_repeat_counts_are_rounded() {
         let aggregates = Aggregates {
             protective_actions: vec![
                 (Code::new("mute").unwrap(), 2),
                 (Code::new("shield").unwrap(), 8),
                 (Code::new("mute").unwrap(), 1),
             ],
+            members_reported_more_than_once: 10,
             ..Aggregates::default()
         };
-        let statistics = compile(&aggregates, day("2025-03-01"), day("2025-03-07"), K);
+        let statistics = compile(&aggregates, day("2025-03-03"), day("2025-03-09"), K);
         assert_eq!(
             statistics.protective_actions,
             [
                 (Code::new("mute").unwrap(), Published::Below(5)),
-                (Code::new("shield").unwrap(), Published::Count(8)),
+                (
+                    Code::new("shield").unwrap(),
+                    Published::Range { low: 5, high: 9 }
+                ),
             ]
+        );
+        assert_eq!(
+            statistics.members_reported_more_than_once,
+            Published::Range { low: 10, high: 14 }
         );
     }
 

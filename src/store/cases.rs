@@ -327,6 +327,8 @@ impl Store {
                 }
             };
 
+            // The database stores `created_at` to the hour (migration 0005's trigger), so
+            // this row cannot be matched to the report by its timestamp.
             let stats_event_id = sqlx::query_scalar::<_, i64>(
                 "INSERT INTO stats_events (guild_id, occurred_hour, kind, reason,
                                            reported_pseudonym, created_at)
@@ -414,7 +416,9 @@ impl Store {
     }
 
     /// Records whether the help card reached the victim, on the report and on its
-    /// statistics event (delivered = the DM was sent).
+    /// statistics event (delivered = the DM was sent). Once the outcome is known the
+    /// report forgets its statistics event: the link would tie a statistics row (and its
+    /// pseudonym) to the reported member.
     pub async fn set_help_card_delivery(
         &self,
         report_id: i64,
@@ -428,14 +432,24 @@ impl Store {
         on_backend!(self, pool => {
             let mut tx = pool.begin().await?;
             let stats_event_id = sqlx::query_scalar::<_, Option<i64>>(
-                "UPDATE reports SET help_card = $2 WHERE id = $1 RETURNING stats_event_id",
+                "SELECT stats_event_id FROM reports WHERE id = $1",
             )
             .bind(report_id)
-            .bind(delivery.as_str())
             .fetch_optional(&mut *tx)
             .await?
             .ok_or(StoreError::NotFound { entity: "report" })?;
-            if let Some(stats_event_id) = stats_event_id {
+            sqlx::query(
+                "UPDATE reports
+                 SET help_card = $2,
+                     stats_event_id = CASE WHEN $3 THEN NULL ELSE stats_event_id END
+                 WHERE id = $1",
+            )
+            .bind(report_id)
+            .bind(delivery.as_str())
+            .bind(delivered.is_some())
+            .execute(&mut *tx)
+            .await?;
+            if let (Some(stats_event_id), Some(delivered)) = (stats_event_id, delivered) {
                 sqlx::query("UPDATE stats_events SET help_card_delivered = $2 WHERE id = $1")
                     .bind(stats_event_id)
                     .bind(delivered)

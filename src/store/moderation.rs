@@ -81,8 +81,8 @@ pub struct CaseUpdate {
 #[derive(Clone, Debug, Default)]
 pub struct ModerationStep {
     pub new_action: Option<NewProtectiveAction>,
-    /// A protective action this step undoes.
-    pub reverts: Option<i64>,
+    /// The protective actions this step undoes (all of them, or none if one was already).
+    pub reverts: Vec<i64>,
     pub case_update: Option<CaseUpdate>,
     pub audit: Option<NewAuditEntry>,
     pub stats: Vec<NewStatsEvent>,
@@ -96,7 +96,7 @@ pub enum StepOutcome {
     Written { action_id: Option<i64> },
     /// The case changed status meanwhile (another moderator was faster): nothing written.
     CaseMoved,
-    /// The protective action to undo was already undone: nothing written.
+    /// A protective action to undo was already undone: nothing written.
     AlreadyReverted,
 }
 
@@ -174,7 +174,7 @@ impl Store {
                     return Ok(StepOutcome::CaseMoved);
                 }
             }
-            if let Some(action_id) = step.reverts {
+            for &action_id in &step.reverts {
                 let reverted = sqlx::query(
                     "UPDATE protective_actions SET status = 'reverted', reverted_at = $2
                      WHERE id = $1 AND status = 'applied'",
@@ -293,6 +293,56 @@ impl Store {
             .collect()
     }
 
+    /// The mutes of a member running at `now` in this server, whatever their case, oldest
+    /// first: a Discord timeout belongs to the member, not to one case.
+    pub async fn running_mutes_of_member(
+        &self,
+        guild_id: i64,
+        user_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<ProtectiveActionRecord>, StoreError> {
+        let rows = on_backend!(self, pool => {
+            sqlx::query_as::<_, ActionRow>(
+                "SELECT p.id, p.case_id, p.kind, p.target_user_id, p.protected_user_id,
+                        p.requested_by, p.actor_user_id, p.status, p.detail, p.expires_at,
+                        p.created_at, p.reverted_at
+                 FROM protective_actions p JOIN cases c ON c.id = p.case_id
+                 WHERE c.guild_id = $1 AND p.target_user_id = $2 AND p.kind = 'mute'
+                   AND p.status = 'applied' AND (p.expires_at IS NULL OR p.expires_at > $3)
+                 ORDER BY p.id",
+            )
+            .bind(guild_id)
+            .bind(user_id)
+            .bind(stored(now))
+            .fetch_all(pool)
+            .await
+            .map_err(decode_error("protective_actions"))?
+        });
+        rows.into_iter()
+            .map(ProtectiveActionRecord::try_from)
+            .collect()
+    }
+
+    /// How many cases against the member this server opened before `case_id`.
+    pub async fn prior_cases_against(
+        &self,
+        guild_id: i64,
+        reported_user_id: i64,
+        case_id: i64,
+    ) -> Result<i64, StoreError> {
+        on_backend!(self, pool => {
+            Ok(sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM cases
+                 WHERE guild_id = $1 AND reported_user_id = $2 AND id < $3",
+            )
+            .bind(guild_id)
+            .bind(reported_user_id)
+            .bind(case_id)
+            .fetch_one(pool)
+            .await?)
+        })
+    }
+
     /// Every contact shield running at `now` on an open or claimed case, to load the
     /// in-memory index at start.
     pub async fn active_shields(
@@ -350,7 +400,7 @@ impl Store {
     }
 
     /// Distinct members whose reports against `reported` since `since` were not withheld by
-    /// the anti-abuse limits: the automatic mute's count.
+    /// the anti-abuse limits, dismissed cases left out: the automatic mute's count.
     pub async fn eligible_reporters_since(
         &self,
         guild_id: i64,
@@ -362,7 +412,7 @@ impl Store {
                 "SELECT COUNT(DISTINCT r.reporter_user_id)
                  FROM reports r JOIN cases c ON c.id = r.case_id
                  WHERE c.guild_id = $1 AND c.reported_user_id = $2 AND r.created_at >= $3
-                   AND r.protection_withheld IS NULL",
+                   AND r.protection_withheld IS NULL AND c.status <> 'dismissed'",
             )
             .bind(guild_id)
             .bind(reported_user_id)

@@ -17,6 +17,12 @@ pub struct PurgeReport {
     pub evidence_rows: u64,
     pub report_details: u64,
     pub statistics_rows: u64,
+    /// Reports still linked to their statistics row (whose help card outcome never came):
+    /// the link is cut.
+    pub statistics_links: u64,
+    /// Context-menu reports abandoned before their modal was submitted, with their message
+    /// snapshot.
+    pub pending_reports: u64,
 }
 
 impl PurgeReport {
@@ -25,17 +31,31 @@ impl PurgeReport {
         self.evidence_rows += other.evidence_rows;
         self.report_details += other.report_details;
         self.statistics_rows += other.statistics_rows;
+        self.statistics_links += other.statistics_links;
+        self.pending_reports += other.pending_reports;
     }
 }
 
 /// What a member's erasure removed.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ErasureReport {
     /// Reports no longer linked to the member, their details removed.
     pub reports: u64,
     /// Unfinished context-menu reports deleted.
     pub pending_reports: u64,
+    /// The cases of those reports, oldest first: their queue posts must be redrawn.
+    pub case_ids: Vec<i64>,
+    /// Cases on this server where the member is the person harassed: they stay named there,
+    /// so that moderators can protect them.
+    pub cases_as_victim: u64,
 }
+
+/// How long a context-menu report may wait for its modal (the flow's lifetime).
+const PENDING_REPORT_LIFETIME: TimeDelta = TimeDelta::minutes(30);
+
+/// A report's link to its statistics row is cut once the help card outcome is recorded;
+/// one still there after this long will never get it.
+const STATISTICS_LINK_LIFETIME: TimeDelta = TimeDelta::hours(1);
 
 /// Closed at or before this instant: past the retention period.
 fn cases_closed_before(now: DateTime<Utc>, days: i64) -> DateTime<Utc> {
@@ -96,7 +116,61 @@ impl Store {
             }
             total.add(purged);
         }
+        total.add(self.purge_leftovers(now, dry_run).await?);
         Ok(total)
+    }
+
+    /// What outlives its purpose whatever the server's settings: statistics links whose
+    /// help card outcome never came, and abandoned context-menu reports.
+    async fn purge_leftovers(
+        &self,
+        now: DateTime<Utc>,
+        dry_run: bool,
+    ) -> Result<PurgeReport, StoreError> {
+        let links_before = stored(now - STATISTICS_LINK_LIFETIME);
+        let pending_before = now - PENDING_REPORT_LIFETIME;
+        let report = on_backend!(self, pool => {
+            let count = |sql: &'static str, before: DateTime<Utc>| {
+                sqlx::query_scalar::<_, i64>(sql).bind(before).fetch_one(pool)
+            };
+            if dry_run {
+                PurgeReport {
+                    statistics_links: count(
+                        "SELECT COUNT(*) FROM reports
+                         WHERE stats_event_id IS NOT NULL AND created_at < $1",
+                        links_before,
+                    )
+                    .await?
+                    .max(0) as u64,
+                    pending_reports: count(
+                        "SELECT COUNT(*) FROM pending_reports WHERE created_at < $1",
+                        stored(pending_before),
+                    )
+                    .await?
+                    .max(0) as u64,
+                    ..PurgeReport::default()
+                }
+            } else {
+                PurgeReport {
+                    statistics_links: sqlx::query(
+                        "UPDATE reports SET stats_event_id = NULL
+                         WHERE stats_event_id IS NOT NULL AND created_at < $1",
+                    )
+                    .bind(links_before)
+                    .execute(pool)
+                    .await?
+                    .rows_affected(),
+                    ..PurgeReport::default()
+                }
+            }
+        });
+        if dry_run {
+            return Ok(report);
+        }
+        Ok(PurgeReport {
+            pending_reports: self.delete_expired_pending_reports(pending_before).await?,
+            ..report
+        })
     }
 
     /// One server's purge, in one transaction.
@@ -191,16 +265,19 @@ impl Store {
     ) -> Result<ErasureReport, StoreError> {
         on_backend!(self, pool => {
             let mut tx = pool.begin().await?;
-            let reports = sqlx::query(
+            let mut case_ids = sqlx::query_scalar::<_, i64>(
                 "UPDATE reports SET reporter_user_id = NULL, details = NULL, reporter_erased_at = $3
-                 WHERE guild_id = $1 AND reporter_user_id = $2",
+                 WHERE guild_id = $1 AND reporter_user_id = $2
+                 RETURNING case_id",
             )
             .bind(guild_id)
             .bind(user_id)
             .bind(stored(now))
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+            .fetch_all(&mut *tx)
+            .await?;
+            let reports = case_ids.len() as u64;
+            case_ids.sort_unstable();
+            case_ids.dedup();
             let pending_reports = sqlx::query(
                 "DELETE FROM pending_reports WHERE guild_id = $1 AND reporter_user_id = $2",
             )
@@ -209,10 +286,20 @@ impl Store {
             .execute(&mut *tx)
             .await?
             .rows_affected();
+            let cases_as_victim = sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM cases WHERE guild_id = $1 AND victim_user_id = $2",
+            )
+            .bind(guild_id)
+            .bind(user_id)
+            .fetch_one(&mut *tx)
+            .await?
+            .max(0) as u64;
             tx.commit().await?;
             Ok(ErasureReport {
                 reports,
                 pending_reports,
+                case_ids,
+                cases_as_victim,
             })
         })
     }

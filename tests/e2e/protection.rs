@@ -48,15 +48,22 @@ pub fn custom_ids(message: &Value) -> Vec<String> {
 
 /// `/report` by `reporter` against `reported` (harassment), answered.
 pub async fn report(app: &TestApp, reporter: u64, reported: u64) -> Filed {
+    report_with(app, reporter, reported, &[]).await
+}
+
+/// `/report` with `extra` options (e.g. a `victim` for a witness report), answered.
+pub async fn report_with(app: &TestApp, reporter: u64, reported: u64, extra: &[Value]) -> Filed {
     let before = app
         .fake
         .requests_matching(Method::PATCH, "/webhooks/*/*/messages/@original")
         .len();
-    let options = json!([
-        { "name": "user", "type": 6, "value": reported.to_string() },
-        { "name": "reason", "type": 4, "value": 0 },
-        { "name": "details", "type": 3, "value": "Il m'insulte depuis lundi" }
-    ]);
+    let mut options = vec![
+        json!({ "name": "user", "type": 6, "value": reported.to_string() }),
+        json!({ "name": "reason", "type": 4, "value": 0 }),
+        json!({ "name": "details", "type": 3, "value": "Il m'insulte depuis lundi" }),
+    ];
+    options.extend_from_slice(extra);
+    let options = Value::Array(options);
     let sent = app
         .fake
         .send_interaction(
@@ -118,7 +125,7 @@ pub async fn deferred_answer(app: &TestApp, sent: &SentInteraction) -> String {
         .to_owned()
 }
 
-fn timeout_end(request: &RecordedRequest) -> Option<DateTime<Utc>> {
+pub fn timeout_end(request: &RecordedRequest) -> Option<DateTime<Utc>> {
     request.body.as_ref()?["communication_disabled_until"]
         .as_str()
         .map(|end| {
@@ -128,11 +135,11 @@ fn timeout_end(request: &RecordedRequest) -> Option<DateTime<Utc>> {
         })
 }
 
-fn member_path(user: u64) -> String {
+pub fn member_path(user: u64) -> String {
     format!("/guilds/{}/members/{user}", ids::GUILD)
 }
 
-fn timeouts_of(app: &TestApp, user: u64) -> Vec<RecordedRequest> {
+pub fn timeouts_of(app: &TestApp, user: u64) -> Vec<RecordedRequest> {
     app.fake
         .requests_matching(Method::PATCH, &member_path(user))
 }
@@ -348,7 +355,13 @@ async fn a_rate_limited_or_new_reporter_is_stored_and_queued_without_automatic_p
 
     let limited = report(&app, ids::ALICE, ids::BILAL).await;
     assert_eq!(limited.case.id, first.case.id, "merged into the same case");
-    assert!(limited.custom_ids().is_empty(), "{:?}", limited.answer);
+    // Only the shield: it deletes nothing but messages aimed at the presser.
+    assert_eq!(
+        limited.custom_ids(),
+        [format!("sb:p:shield:{}", first.case.id)],
+        "{:?}",
+        limited.answer
+    );
     assert!(
         limited.text().contains("Les modérateurs décideront"),
         "{}",
@@ -403,7 +416,29 @@ async fn a_rate_limited_or_new_reporter_is_stored_and_queued_without_automatic_p
         emma.joined_at = (Utc::now() - TimeDelta::minutes(1)).to_rfc3339();
     });
     let fresh = report(&app, ids::EMMA, ids::CHLOE).await;
-    assert!(fresh.custom_ids().is_empty());
+    assert_eq!(
+        fresh.custom_ids(),
+        [format!("sb:p:shield:{}", fresh.case.id)]
+    );
+    assert_eq!(
+        app.store
+            .protection_withheld(app.store.reports_of_case(fresh.case.id).await.unwrap()[0].id)
+            .await
+            .unwrap(),
+        Some(safe_button::domain::protection::Withheld::NewMember),
+        "a verdict on real data is kept"
+    );
+    // The withheld reporter can still raise the shield.
+    let shield = click(
+        &app,
+        ids::EMMA,
+        ids::GENERAL_CHANNEL,
+        &format!("sb:p:shield:{}", fresh.case.id),
+        app.fake.original_response(&fresh.sent).unwrap(),
+    )
+    .await;
+    let text = deferred_answer(&app, &shield).await;
+    assert!(text.contains("Bouclier activé"), "{text}");
     assert_eq!(
         app.store
             .reports_of_case(fresh.case.id)
@@ -564,5 +599,30 @@ async fn a_shield_keeps_protecting_after_the_bot_restarts() {
     app.fake.wait_for_live_session(WAIT).await;
     let mention = say(&app, ids::BILAL, |m| m.mention(&alice)).await;
     app.wait_for(Method::DELETE, &delete_path(&mention)).await;
+    app.assert_discord_traffic_valid();
+}
+
+#[tokio::test]
+async fn a_discord_error_on_the_reporter_withholds_for_now_but_is_not_kept() {
+    let app = spawn_app().await;
+    app.fake.script(
+        Method::GET,
+        &member_path(ids::ALICE),
+        crate::support::fake_discord::Scripted::error(500, 0, "Internal Server Error"),
+        1,
+    );
+    let filed = report(&app, ids::ALICE, ids::BILAL).await;
+    assert_eq!(
+        filed.custom_ids(),
+        [format!("sb:p:shield:{}", filed.case.id)],
+        "no join date: the mute waits, the shield is offered: {:?}",
+        filed.answer
+    );
+    let reports = app.store.reports_of_case(filed.case.id).await.unwrap();
+    assert_eq!(
+        app.store.protection_withheld(reports[0].id).await.unwrap(),
+        None,
+        "an outage is not saved as a verdict on the reporter"
+    );
     app.assert_discord_traffic_valid();
 }

@@ -5,9 +5,13 @@ use safe_button::domain::case::CaseStatus;
 use safe_button::domain::protection::{ActionStatus, ProtectionKind};
 use serde_json::{Value, json};
 
-use crate::protection::{Filed, click, custom_ids, deferred_answer, report};
+use crate::protection::{
+    Filed, click, custom_ids, deferred_answer, member_path, report, timeout_end, timeouts_of,
+};
 use crate::support::app::{TestApp, spawn_app};
-use crate::support::fake_discord::{InteractionBuilder, Method, Scripted, SentInteraction, ids};
+use crate::support::fake_discord::{
+    InteractionBuilder, MessageBuilder, Method, Scripted, SentInteraction, ids,
+};
 
 async fn with_queue_channel(app: &TestApp) {
     app.store
@@ -362,7 +366,18 @@ async fn a_member_without_permission_is_refused_and_nothing_changes() {
             ),
         )
         .await;
-    app.wait_for(Method::POST, &forged.callback_path()).await;
+    let refused = app
+        .wait_for(Method::POST, &forged.callback_path())
+        .await
+        .body
+        .unwrap();
+    assert!(
+        refused["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("Seuls les modérateurs"),
+        "{refused}"
+    );
 
     let slash = app
         .fake
@@ -771,7 +786,7 @@ mod store {
         // Undo of an action already undone writes nothing.
         let actions = store.protective_actions_of_case(case.id).await.unwrap();
         let undo = ModerationStep {
-            reverts: Some(actions[0].id),
+            reverts: vec![actions[0].id],
             ..ModerationStep::default()
         };
         assert!(matches!(
@@ -878,5 +893,627 @@ async fn the_queue_post_uses_the_server_language_whatever_the_reporters() {
         assert!(post.contains("Harassment"), "{post}");
         assert!(!post.contains("Harcèlement"), "{post}");
     }
+    app.assert_discord_traffic_valid();
+}
+
+/// The `n`th post in the queue channel (0 = first): its path and body.
+async fn nth_queue_post(app: &TestApp, filed: &Filed, n: usize) -> (String, Value) {
+    let posts = app
+        .fake
+        .wait_for_requests(
+            Method::POST,
+            &queue_posts_path(),
+            n + 1,
+            crate::support::app::WAIT,
+        )
+        .await;
+    let case = app.store.case_by_id(filed.case.id).await.unwrap().unwrap();
+    let message = case.queue_message_id.expect("the post is remembered");
+    (
+        format!("/channels/{}/messages/{message}", ids::QUEUE_CHANNEL),
+        posts[n].body.clone().unwrap(),
+    )
+}
+
+/// The victim presses their Mute button on the acknowledgement of `filed`.
+async fn victim_presses_mute(app: &TestApp, victim: u64, filed: &Filed) -> String {
+    let press = click(
+        app,
+        victim,
+        ids::GENERAL_CHANNEL,
+        &format!("sb:p:mute:{}", filed.case.id),
+        app.fake.original_response(&filed.sent).unwrap(),
+    )
+    .await;
+    deferred_answer(app, &press).await
+}
+
+fn is_timed_out(app: &TestApp, user: u64) -> bool {
+    app.fake
+        .member(ids::GUILD, user)
+        .unwrap()
+        .communication_disabled_until
+        .is_some()
+}
+
+#[tokio::test]
+async fn a_timeout_belongs_to_the_member_and_is_never_shortened_by_another_case() {
+    let app = spawn_app().await;
+    with_queue_channel(&app).await;
+    let first = report(&app, ids::ALICE, ids::BILAL).await;
+    let (first_post, _) = queue_post(&app, &first).await;
+    let answer =
+        moderator_choose(&app, "mute", "mute-for", "28d", first.case.id, &first_post).await;
+    assert!(answer.contains("est rendu muet jusqu'au"), "{answer}");
+    let patch = app.wait_for(Method::PATCH, &member_path(ids::BILAL)).await;
+    let end = timeout_end(&patch).unwrap();
+    assert!(
+        end <= Utc::now() + TimeDelta::days(28) - TimeDelta::seconds(59),
+        "a minute short of Discord's 28 days, for clock skew: {end}"
+    );
+    let answer = moderator_choose(
+        &app,
+        "resolve",
+        "resolve-as",
+        "action_taken",
+        first.case.id,
+        &first_post,
+    )
+    .await;
+    assert!(answer.contains("est résolu"), "{answer}");
+    assert!(
+        is_timed_out(&app, ids::BILAL),
+        "a moderator's mute outlives its case"
+    );
+    assert_eq!(timeouts_of(&app, ids::BILAL).len(), 1);
+
+    // A new case against the same member: the victim's 24 h mute would shorten 28 days.
+    let second = report(&app, ids::CHLOE, ids::BILAL).await;
+    assert_ne!(second.case.id, first.case.id);
+    let (second_post, body) = nth_queue_post(&app, &second, 1).await;
+    assert!(
+        custom_ids(&body).contains(&format!("sb:q:unmute:{}", second.case.id)),
+        "the member's running mute can be lifted from the new case: {body}"
+    );
+    assert!(
+        body.to_string().contains(first.case.reference.as_str()),
+        "the embed says which case muted the member: {body}"
+    );
+    let text = victim_presses_mute(&app, ids::CHLOE, &second).await;
+    assert!(text.contains("déjà rendue muette"), "{text}");
+    tokio::time::sleep(crate::protection::SETTLE).await;
+    assert_eq!(
+        timeouts_of(&app, ids::BILAL).len(),
+        1,
+        "no PATCH shortening the timeout"
+    );
+    assert!(
+        app.store
+            .protective_actions_of_case(second.case.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // Unmuting from the new case lifts the member's timeout and the first case's mute.
+    let unmute = moderator_click(&app, "unmute", second.case.id, &second_post).await;
+    let text = deferred_answer(&app, &unmute).await;
+    assert!(text.contains("peut de nouveau parler"), "{text}");
+    assert!(!is_timed_out(&app, ids::BILAL));
+    let first_actions = app
+        .store
+        .protective_actions_of_case(first.case.id)
+        .await
+        .unwrap();
+    assert_eq!(first_actions[0].status, ActionStatus::Reverted);
+
+    // The moderator's mute counts as a moderator action in the statistics.
+    let today = Utc::now().date_naive();
+    let aggregates = app
+        .store
+        .stats_aggregates(
+            ids::GUILD as i64,
+            today - TimeDelta::days(1),
+            today + TimeDelta::days(1),
+        )
+        .await
+        .unwrap();
+    assert!(
+        aggregates
+            .moderator_actions
+            .iter()
+            .any(|(code, count)| code.as_str() == "mute" && *count == 1),
+        "{:?}",
+        aggregates.moderator_actions
+    );
+    app.assert_discord_traffic_valid();
+}
+
+#[tokio::test]
+async fn once_a_moderator_claims_the_case_neither_the_victim_nor_the_rule_mutes() {
+    let app = spawn_app().await;
+    with_queue_channel(&app).await;
+    let filed = report(&app, ids::ALICE, ids::BILAL).await;
+    let (post, _) = queue_post(&app, &filed).await;
+    let claim = moderator_click(&app, "claim", filed.case.id, &post).await;
+    deferred_answer(&app, &claim).await;
+
+    let text = victim_presses_mute(&app, ids::ALICE, &filed).await;
+    assert!(text.contains("Un modérateur examine déjà"), "{text}");
+    // Two more reporters reach the threshold, but the case is the moderator's now.
+    report(&app, ids::CHLOE, ids::BILAL).await;
+    let third = report(&app, ids::DIMITRI, ids::BILAL).await;
+    assert_eq!(third.case.id, filed.case.id, "merged");
+    tokio::time::sleep(crate::protection::SETTLE).await;
+    assert!(timeouts_of(&app, ids::BILAL).is_empty());
+    assert!(
+        app.store
+            .protective_actions_of_case(filed.case.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    app.assert_discord_traffic_valid();
+}
+
+#[tokio::test]
+async fn the_automatic_mute_runs_once_per_case_even_after_a_moderator_lifts_it() {
+    let app = spawn_app().await;
+    with_queue_channel(&app).await;
+    let first = report(&app, ids::ALICE, ids::BILAL).await;
+    let (post, _) = queue_post(&app, &first).await;
+    report(&app, ids::CHLOE, ids::BILAL).await;
+    report(&app, ids::DIMITRI, ids::BILAL).await;
+    app.wait_for(Method::PATCH, &member_path(ids::BILAL)).await;
+    let unmute = moderator_click(&app, "unmute", first.case.id, &post).await;
+    assert!(
+        deferred_answer(&app, &unmute)
+            .await
+            .contains("peut de nouveau parler")
+    );
+    assert_eq!(timeouts_of(&app, ids::BILAL).len(), 2, "mute, then unmute");
+    // A fourth reporter does not bring the mute back over the moderator's decision.
+    report(&app, ids::EMMA, ids::BILAL).await;
+    tokio::time::sleep(crate::protection::SETTLE).await;
+    assert_eq!(timeouts_of(&app, ids::BILAL).len(), 2);
+    assert!(!is_timed_out(&app, ids::BILAL));
+    app.assert_discord_traffic_valid();
+}
+
+#[tokio::test]
+async fn dismissed_reports_do_not_count_towards_the_automatic_mute() {
+    let app = spawn_app().await;
+    with_queue_channel(&app).await;
+    let first = report(&app, ids::ALICE, ids::BILAL).await;
+    let (post, _) = queue_post(&app, &first).await;
+    report(&app, ids::CHLOE, ids::BILAL).await;
+    let answer = moderator_choose(
+        &app,
+        "dismiss",
+        "dismiss-as",
+        "unfounded",
+        first.case.id,
+        &post,
+    )
+    .await;
+    assert!(answer.contains("est classé"), "{answer}");
+    let next = report(&app, ids::DIMITRI, ids::BILAL).await;
+    assert_ne!(next.case.id, first.case.id);
+    tokio::time::sleep(crate::protection::SETTLE).await;
+    assert!(
+        timeouts_of(&app, ids::BILAL).is_empty(),
+        "two dismissed reporters and one new are not three"
+    );
+    app.assert_discord_traffic_valid();
+}
+
+async fn set_notify_on_close(app: &TestApp, notify: bool) {
+    app.store
+        .set_guild_setting(
+            ids::GUILD as i64,
+            "notify_reporter_on_close",
+            if notify { "true" } else { "false" },
+            ids::ADMIN as i64,
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+}
+
+fn dms_to(app: &TestApp, user: u64) -> Vec<Value> {
+    app.fake
+        .dm_channel_of(user)
+        .map_or_else(Vec::new, |channel| {
+            app.fake
+                .requests_matching(Method::POST, &format!("/channels/{channel}/messages"))
+                .into_iter()
+                .filter_map(|request| request.body)
+                .collect()
+        })
+}
+
+/// Dismissing a case lifts the mute its victim asked for, and tells the reporter (or not)
+/// as the server chose.
+async fn dismiss_lifts_the_victims_mute(notify: bool) {
+    let app = spawn_app().await;
+    with_queue_channel(&app).await;
+    set_notify_on_close(&app, notify).await;
+    let filed = report(&app, ids::ALICE, ids::BILAL).await;
+    let (post, _) = queue_post(&app, &filed).await;
+    let text = victim_presses_mute(&app, ids::ALICE, &filed).await;
+    assert!(text.contains("rendue muette jusqu'au"), "{text}");
+    assert!(is_timed_out(&app, ids::BILAL));
+    let dms_before = dms_to(&app, ids::ALICE).len();
+
+    let answer = moderator_choose(
+        &app,
+        "dismiss",
+        "dismiss-as",
+        "unfounded",
+        filed.case.id,
+        &post,
+    )
+    .await;
+    assert!(answer.contains("est classé"), "{answer}");
+    let lifted = app
+        .fake
+        .wait_for_requests(
+            Method::PATCH,
+            &member_path(ids::BILAL),
+            2,
+            crate::support::app::WAIT,
+        )
+        .await;
+    assert_eq!(
+        lifted[1].body.as_ref().unwrap()["communication_disabled_until"],
+        Value::Null
+    );
+    assert!(
+        lifted[1]
+            .audit_log_reason()
+            .unwrap()
+            .contains(filed.case.reference.as_str())
+    );
+    assert!(!is_timed_out(&app, ids::BILAL));
+    let actions = app
+        .store
+        .protective_actions_of_case(filed.case.id)
+        .await
+        .unwrap();
+    assert_eq!(actions[0].status, ActionStatus::Reverted);
+    assert_eq!(actions[0].actor_user_id, Some(ids::ALICE as i64));
+    assert_eq!(
+        audit_actions(&app, filed.case.id).await,
+        ["dismiss", "unmute"]
+    );
+
+    tokio::time::sleep(crate::protection::SETTLE).await;
+    let dms = dms_to(&app, ids::ALICE);
+    if notify {
+        assert_eq!(dms.len(), dms_before + 1, "{dms:?}");
+        let notice = dms[dms_before]["content"].as_str().unwrap();
+        assert!(notice.contains("a été examiné"), "{notice}");
+        for word in ["muet", "banni", "classé", "infondé", "sourdine"] {
+            assert!(!notice.contains(word), "no sanction detail: {notice}");
+        }
+    } else {
+        assert_eq!(dms.len(), dms_before, "no closing DM: {dms:?}");
+    }
+    app.assert_discord_traffic_valid();
+}
+
+#[tokio::test]
+async fn dismissing_lifts_the_victims_mute_and_tells_the_reporter_when_allowed() {
+    dismiss_lifts_the_victims_mute(true).await;
+}
+
+#[tokio::test]
+async fn dismissing_without_notice_sends_no_dm() {
+    dismiss_lifts_the_victims_mute(false).await;
+}
+
+#[tokio::test]
+async fn a_failed_undo_shows_as_failed_in_the_history() {
+    let app = spawn_app().await;
+    with_queue_channel(&app).await;
+    let filed = report(&app, ids::ALICE, ids::BILAL).await;
+    let (post, _) = queue_post(&app, &filed).await;
+    moderator_choose(&app, "mute", "mute-for", "1h", filed.case.id, &post).await;
+    wait_for_edits(&app, &post, 1).await;
+    app.fake.script(
+        Method::PATCH,
+        "/guilds/*/members/*",
+        Scripted::missing_permissions(),
+        1,
+    );
+    let unmute = moderator_click(&app, "unmute", filed.case.id, &post).await;
+    let text = deferred_answer(&app, &unmute).await;
+    assert!(text.contains("Discord a refusé"), "{text}");
+    assert!(is_timed_out(&app, ids::BILAL));
+    let edited = wait_for_edits(&app, &post, 2).await;
+    let history = edited["embeds"][0]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|field| field["name"] == "Historique")
+        .expect("a history")["value"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let lines: Vec<&str> = history.lines().collect();
+    assert_eq!(lines.len(), 2, "{history}");
+    assert!(
+        lines[0].contains("a rendu muet") && !lines[0].contains("ÉCHEC"),
+        "{history}"
+    );
+    assert!(
+        lines[1].contains("a levé la sourdine") && lines[1].contains("ÉCHEC"),
+        "the failed undo is not shown as done: {history}"
+    );
+    assert!(
+        custom_ids(&edited).contains(&format!("sb:q:unmute:{}", filed.case.id)),
+        "still muted: the undo is still offered"
+    );
+    app.assert_discord_traffic_valid();
+}
+
+#[tokio::test]
+async fn a_queue_button_pressed_in_a_dm_is_answered() {
+    const DM_CHANNEL: u64 = 4242;
+    let app = spawn_app().await;
+    let filed = report(&app, ids::ALICE, ids::BILAL).await;
+    let alice = app
+        .fake
+        .member(ids::GUILD, ids::ALICE)
+        .expect("Alice is a member")
+        .user;
+    let press = app
+        .fake
+        .send_interaction(
+            InteractionBuilder::component(
+                &format!("sb:q:claim:{}", filed.case.id),
+                2,
+                MessageBuilder::new(
+                    DM_CHANNEL,
+                    &crate::support::fake_discord::bot_user(),
+                    "card",
+                )
+                .build(),
+            )
+            .in_dm(&alice, DM_CHANNEL)
+            .locale("fr"),
+        )
+        .await;
+    let callback = app.wait_for(Method::POST, &press.callback_path()).await;
+    let body = callback.body.unwrap();
+    assert_eq!(body["data"]["flags"], 64, "{body}");
+    assert!(
+        body["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("ne fonctionne que dans un serveur"),
+        "{body}"
+    );
+    let case = app.store.case_by_id(filed.case.id).await.unwrap().unwrap();
+    assert_eq!(case.status, CaseStatus::Open);
+    app.assert_discord_traffic_valid();
+}
+
+#[tokio::test]
+async fn a_post_whose_channel_is_gone_is_posted_again() {
+    let app = spawn_app().await;
+    with_queue_channel(&app).await;
+    let filed = report(&app, ids::ALICE, ids::BILAL).await;
+    let (post, _) = queue_post(&app, &filed).await;
+    app.fake.script(
+        Method::PATCH,
+        "/channels/*/messages/*",
+        Scripted::error(404, 10003, "Unknown Channel"),
+        1,
+    );
+    let claim = moderator_click(&app, "claim", filed.case.id, &post).await;
+    deferred_answer(&app, &claim).await;
+    let posts = app
+        .fake
+        .wait_for_requests(
+            Method::POST,
+            &queue_posts_path(),
+            2,
+            crate::support::app::WAIT,
+        )
+        .await;
+    assert!(
+        posts[1]
+            .body
+            .as_ref()
+            .unwrap()
+            .to_string()
+            .contains("Pris en charge")
+    );
+    let case = app.store.case_by_id(filed.case.id).await.unwrap().unwrap();
+    assert_ne!(
+        format!(
+            "/channels/{}/messages/{}",
+            ids::QUEUE_CHANNEL,
+            case.queue_message_id.unwrap()
+        ),
+        post,
+        "the new post is remembered"
+    );
+    app.assert_discord_traffic_valid();
+}
+
+#[tokio::test]
+async fn a_witness_is_named_nowhere_in_the_queue_post() {
+    let app = spawn_app().await;
+    with_queue_channel(&app).await;
+    app.store
+        .set_guild_setting(
+            ids::GUILD as i64,
+            "reporter_sealed",
+            "true",
+            ids::ADMIN as i64,
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+    let filed = crate::protection::report_with(
+        &app,
+        ids::EMMA,
+        ids::BILAL,
+        &[json!({ "name": "victim", "type": 6, "value": ids::CHLOE.to_string() })],
+    )
+    .await;
+    let (post, body) = queue_post(&app, &filed).await;
+    let whole = body.to_string();
+    assert!(
+        whole.contains(&ids::CHLOE.to_string()),
+        "the victim is shown"
+    );
+    assert!(
+        !whole.contains(&ids::EMMA.to_string()),
+        "the witness is sealed, in the body and the components: {whole}"
+    );
+    let claim = moderator_click(&app, "claim", filed.case.id, &post).await;
+    deferred_answer(&app, &claim).await;
+    let edited = wait_for_edits(&app, &post, 1).await;
+    assert!(!edited.to_string().contains(&ids::EMMA.to_string()));
+    app.assert_discord_traffic_valid();
+}
+
+#[tokio::test]
+async fn reveal_show_and_history_are_refused_to_non_moderators_without_a_trace() {
+    let app = spawn_app().await;
+    let filed = report(&app, ids::ALICE, ids::BILAL).await;
+    let guild = app.fake.guild(ids::GUILD);
+    let reference = filed.case.reference.as_str().to_owned();
+    for options in [
+        json!([{ "name": "reveal", "type": 1, "options": [
+            { "name": "reference", "type": 3, "value": reference },
+            { "name": "reason", "type": 3, "value": "curiosité" }
+        ] }]),
+        json!([{ "name": "show", "type": 1, "options": [
+            { "name": "reference", "type": 3, "value": reference }
+        ] }]),
+        json!([{ "name": "history", "type": 1, "options": [
+            { "name": "member", "type": 6, "value": ids::BILAL.to_string() }
+        ] }]),
+    ] {
+        let sent = app
+            .fake
+            .send_interaction(
+                InteractionBuilder::slash_command("cases", options).in_guild(
+                    &guild,
+                    ids::GENERAL_CHANNEL,
+                    ids::CHLOE,
+                ),
+            )
+            .await;
+        let callback = app.wait_for(Method::POST, &sent.callback_path()).await;
+        let body = callback.body.unwrap();
+        assert_eq!(body["data"]["flags"], 64);
+        let text = body["data"]["content"].as_str().unwrap();
+        assert!(text.contains("Seuls les modérateurs"), "{body}");
+        assert!(!text.contains(&ids::ALICE.to_string()), "{body}");
+        assert!(!text.contains(&reference), "{body}");
+    }
+    tokio::time::sleep(crate::protection::SETTLE).await;
+    assert!(
+        app.store
+            .audit_of_case(filed.case.id)
+            .await
+            .unwrap()
+            .is_empty(),
+        "no audit row"
+    );
+    app.assert_discord_traffic_valid();
+}
+
+#[tokio::test]
+async fn a_case_of_another_server_is_refused_to_every_button() {
+    let app = spawn_app().await;
+    let filed = report(&app, ids::ALICE, ids::BILAL).await;
+    let elsewhere = app
+        .store
+        .record_report(safe_button::store::NewReport {
+            guild_id: 1_187_000_000_000_000_777,
+            reported_user_id: ids::BILAL as i64,
+            reporter_user_id: ids::ALICE as i64,
+            victim_user_id: ids::ALICE as i64,
+            reason: safe_button::domain::reason::Reason::Harassment,
+            details: None,
+            source: safe_button::domain::case::ReportSource::Slash,
+            evidence: None,
+            merge_window: TimeDelta::hours(24),
+            now: Utc::now(),
+            stats_hour: "2025-03-14T10".to_owned(),
+            reported_pseudonym: None,
+        })
+        .await
+        .unwrap();
+    let acknowledgement = app.fake.original_response(&filed.sent).unwrap();
+    for custom_id in [
+        format!("sb:q:claim:{}", elsewhere.case_id),
+        format!("sb:q:unmute:{}", elsewhere.case_id),
+    ] {
+        let press = click(
+            &app,
+            ids::MODERATOR,
+            ids::QUEUE_CHANNEL,
+            &custom_id,
+            acknowledgement.clone(),
+        )
+        .await;
+        let body = app
+            .wait_for(Method::POST, &press.callback_path())
+            .await
+            .body
+            .unwrap();
+        assert!(
+            body["data"]["content"]
+                .as_str()
+                .unwrap()
+                .contains("n'existe plus"),
+            "{custom_id}: {body}"
+        );
+    }
+    for custom_id in [
+        format!("sb:p:mute:{}", elsewhere.case_id),
+        format!("sb:p:shield:{}", elsewhere.case_id),
+    ] {
+        let press = click(
+            &app,
+            ids::ALICE,
+            ids::GENERAL_CHANNEL,
+            &custom_id,
+            acknowledgement.clone(),
+        )
+        .await;
+        let text = deferred_answer(&app, &press).await;
+        assert!(text.contains("Seule la personne"), "{custom_id}: {text}");
+    }
+    tokio::time::sleep(crate::protection::SETTLE).await;
+    let case = app
+        .store
+        .case_by_id(elsewhere.case_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(case.status, CaseStatus::Open);
+    assert!(
+        app.store
+            .protective_actions_of_case(elsewhere.case_id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        app.store
+            .audit_of_case(elsewhere.case_id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(timeouts_of(&app, ids::BILAL).is_empty());
     app.assert_discord_traffic_valid();
 }

@@ -262,7 +262,7 @@ async fn reveal(
     let mut args = FluentArgs::new();
     args.set("reference", case.reference.as_str().to_owned());
     args.set("reporters", reporters.join(", "));
-    let text = texts.format(locale, "cases-reveal-result", Some(&args));
+    let text = clip_message(texts.format(locale, "cases-reveal-result", Some(&args)));
     reply(
         ctx,
         CreateReply::default()
@@ -270,4 +270,15 @@ async fn reveal(
             .allowed_mentions(serenity::CreateAllowedMentions::new()),
     )
     .await
+}
+
+/// Discord refuses a message over 2000 characters: a case with many reporters is cut short.
+fn clip_message(text: String) -> String {
+    const MESSAGE_MAX: usize = 2000;
+    if text.chars().count() <= MESSAGE_MAX {
+        return text;
+    }
+    let mut clipped: String = text.chars().take(MESSAGE_MAX - 1).collect();
+    clipped.push('…');
+    clipped
 }

@@ -1,13 +1,15 @@
 //! `/privacy delete-my-data`: the right to erasure (SPEC §7). A member erases what they
 //! authored here: their reports' details and their link to those reports. The cases stay
-//! (they concern other people too) and show "reporter erased"; statistics hold nothing
-//! about them and are untouched.
+//! (they concern other people too) and their queue posts are redrawn showing "reporter
+//! erased"; where the member is the person harassed, they stay named as such so moderators
+//! can protect them. Statistics hold nothing about them and are untouched.
 
 use chrono::Utc;
 use fluent_bundle::FluentArgs;
 use poise::CreateReply;
 
 use super::{BotError, Context, member_locale};
+use crate::discord::queue;
 
 #[poise::command(
     slash_command,
@@ -39,13 +41,24 @@ async fn delete_my_data(ctx: Context<'_>) -> Result<(), BotError> {
         pending = erased.pending_reports,
         "reporter data erased on request"
     );
+    // The queue posts showed the reporter: redraw them as "reporter erased". A failure is
+    // logged and does not undo the erasure, which the member is told about all the same.
+    for case_id in &erased.case_ids {
+        if let Err(error) = queue::publish(ctx.http(), ctx.data(), *case_id).await {
+            tracing::warn!(case_id, %error, "queue post not redrawn after an erasure");
+        }
+    }
     let locale = member_locale(ctx).await;
+    let texts = &ctx.data().texts;
     let mut args = FluentArgs::new();
     args.set("reports", erased.reports + erased.pending_reports);
-    let text = ctx
-        .data()
-        .texts
-        .format(&locale, "privacy-data-erased", Some(&args));
+    let mut text = texts.format(&locale, "privacy-data-erased", Some(&args));
+    if erased.cases_as_victim > 0 {
+        let mut args = FluentArgs::new();
+        args.set("cases", erased.cases_as_victim);
+        text.push('\n');
+        text.push_str(&texts.format(&locale, "privacy-victim-kept", Some(&args)));
+    }
     ctx.send(CreateReply::default().content(text).ephemeral(true))
         .await?;
     Ok(())

@@ -15,7 +15,9 @@ use crate::discord::BotData;
 use crate::discord::reporting::{self, Filing, edit_deferred, refusal_text, server_settings};
 use crate::domain::case::ReportSource;
 use crate::domain::reason::Reason;
-use crate::domain::report::{CheckedReport, MAX_DETAILS_CHARS, Person, ReportDraft};
+use crate::domain::report::{
+    CheckedReport, MAX_DETAILS_CHARS, MessageLink, Person, Refusal, ReportDraft,
+};
 use crate::domain::settings::Settings;
 use crate::store::NewEvidence;
 
@@ -107,19 +109,27 @@ pub async fn report(
             return Ok(());
         }
     };
-    let (evidence, link_unreadable) = match report.linked_message {
-        Some(link) => match fetch_evidence(http, link.channel_id, link.message_id).await {
-            Some(evidence) => (Some(evidence), false),
-            None => (None, true),
+    let (evidence, link_note) = match report.linked_message {
+        Some(link) => match read_linked_message(http, guild_id, link).await {
+            LinkedMessage::Read(evidence) => (Some(evidence), None),
+            LinkedMessage::ContentWithheld(evidence) => {
+                (Some(evidence), Some("report-link-content-withheld"))
+            }
+            LinkedMessage::Unreadable => (None, Some("report-link-unreadable")),
+            LinkedMessage::OtherServer => {
+                let text = refusal_text(data, &locale, Refusal::LinkOtherServer);
+                edit_deferred(http, &interaction.token, text, None).await;
+                return Ok(());
+            }
         },
-        None => (None, false),
+        None => (None, None),
     };
     let filing = Filing {
         report,
         source: ReportSource::Slash,
         evidence,
         locale,
-        link_unreadable,
+        link_note,
     };
     let guild_name = guild_name(ctx.serenity_context(), guild_id, data, &filing.locale);
     let answer = reporting::file_report(http, data, &settings, &guild_name, filing).await;
@@ -129,6 +139,8 @@ pub async fn report(
 
 #[poise::command(context_menu_command = "Report message", guild_only)]
 pub async fn report_message(ctx: Context<'_>, message: serenity::Message) -> Result<(), BotError> {
+    // The membership check below asks Discord: acknowledge first.
+    ctx.defer_ephemeral().await?;
     let author = &message.author;
     let is_bot = author.bot || message.webhook_id.is_some();
     let reported = match ctx.guild_id() {
@@ -160,12 +172,12 @@ pub async fn report_user(ctx: Context<'_>, user: serenity::User) -> Result<(), B
 #[derive(Debug, Serialize, Deserialize)]
 struct PendingPayload {
     reported: i64,
-    source: String,
+    source: ReportSource,
     snapshot: Option<Snapshot>,
 }
 
 /// The exact reported message, as evidence.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 struct Snapshot {
     message_id: i64,
     channel_id: i64,
@@ -242,7 +254,7 @@ async fn start_menu_report(
     let token = Alphanumeric.sample_string(&mut rand::rng(), 20);
     let payload = PendingPayload {
         reported: reported.id,
-        source: source.as_str().to_owned(),
+        source,
         snapshot,
     };
     let payload = serde_json::to_string(&payload).map_err(|error| {
@@ -268,8 +280,10 @@ async fn start_menu_report(
             )
         })
         .collect();
+    // The locale travels in the custom ids so that the next steps, which must answer at
+    // once (a modal cannot be deferred), need no database read.
     let select = serenity::CreateSelectMenu::new(
-        format!("{REASON_SELECT}{token}"),
+        format!("{REASON_SELECT}{token}:{locale}"),
         serenity::CreateSelectMenuKind::String { options },
     )
     .placeholder(data.texts.text(&locale, "report-reason-placeholder"));
@@ -286,23 +300,19 @@ pub async fn on_reason_selected(
     data: &BotData,
     interaction: &serenity::ComponentInteraction,
 ) -> Result<bool, BotError> {
-    let Some(token) = interaction.data.custom_id.strip_prefix(REASON_SELECT) else {
+    let Some(rest) = interaction.data.custom_id.strip_prefix(REASON_SELECT) else {
         return Ok(false);
     };
+    let (token, locale) = token_and_locale(data, rest);
     let reason = match &interaction.data.kind {
         serenity::ComponentInteractionDataKind::StringSelect { values } => values
             .first()
             .and_then(|value| value.parse::<Reason>().ok()),
         _ => None,
     };
-    let settings = match interaction.guild_id {
-        Some(guild_id) => server_settings(data, guild_id.get() as i64).await,
-        None => data.config.server_defaults.clone(),
-    };
-    let locale = reporter_locale(data, &interaction.locale, &settings);
     let Some(reason) = reason.filter(|_| is_token(token)) else {
         let expired = serenity::CreateInteractionResponseMessage::new()
-            .content(data.texts.text(&locale, "report-expired"))
+            .content(data.texts.text(locale, "report-expired"))
             .ephemeral(true);
         interaction
             .create_response(ctx, serenity::CreateInteractionResponse::Message(expired))
@@ -311,15 +321,15 @@ pub async fn on_reason_selected(
     };
     let details = serenity::CreateInputText::new(
         serenity::InputTextStyle::Paragraph,
-        data.texts.text(&locale, "report-modal-details-label"),
+        data.texts.text(locale, "report-modal-details-label"),
         DETAILS_INPUT,
     )
-    .placeholder(data.texts.text(&locale, "report-modal-details-placeholder"))
+    .placeholder(data.texts.text(locale, "report-modal-details-placeholder"))
     .max_length(MAX_DETAILS_CHARS as u16)
     .required(false);
     let modal = serenity::CreateModal::new(
-        format!("{DETAILS_MODAL}{token}:{}", reason.as_str()),
-        data.texts.text(&locale, "report-modal-title"),
+        format!("{DETAILS_MODAL}{}:{token}:{locale}", reason.as_str()),
+        data.texts.text(locale, "report-modal-title"),
     )
     .components(vec![serenity::CreateActionRow::InputText(details)]);
     interaction
@@ -328,7 +338,17 @@ pub async fn on_reason_selected(
     Ok(true)
 }
 
-/// Last step: the details were submitted; file the report.
+/// `<token>:<locale>` from a custom id; an unknown locale falls back to the bot default.
+fn token_and_locale<'a>(data: &'a BotData, rest: &'a str) -> (&'a str, &'a str) {
+    let (token, locale) = rest.split_once(':').unwrap_or((rest, ""));
+    let locale = data
+        .texts
+        .negotiate(&[Some(locale), Some(data.config.server_defaults.language())]);
+    (token, locale)
+}
+
+/// Last step: the details were submitted; file the report. Once deferred, the reporter
+/// is always answered, even when something fails.
 pub async fn on_details_submitted(
     ctx: &serenity::Context,
     data: &BotData,
@@ -345,39 +365,52 @@ pub async fn on_details_submitted(
             ),
         )
         .await?;
-    let Some(guild_id) = interaction.guild_id else {
-        return Ok(true);
+    let (reason, token_and_locale_part) = rest.split_once(':').unwrap_or(("", rest));
+    let (token, locale) = token_and_locale(data, token_and_locale_part);
+    let answer = match file_menu_report(ctx, data, interaction, reason, token, locale).await {
+        Ok(answer) => answer,
+        Err(error) => {
+            tracing::error!(%error, "menu report failed");
+            let text = data.texts.text(locale, "error-internal");
+            edit_deferred(&ctx.http, &interaction.token, text, None).await;
+            return Ok(true);
+        }
     };
-    let settings = server_settings(data, guild_id.get() as i64).await;
-    let locale = reporter_locale(data, &interaction.locale, &settings);
-    let reporter_id = interaction.user.id.get() as i64;
-    let expired = || data.texts.text(&locale, "report-expired");
+    reporting::acknowledge(&ctx.http, &interaction.token, answer).await;
+    Ok(true)
+}
 
-    let Some((token, reason)) = rest
-        .split_once(':')
-        .and_then(|(token, reason)| Some((token, reason.parse::<Reason>().ok()?)))
-        .filter(|(token, _)| is_token(token))
-    else {
-        edit_deferred(&ctx.http, &interaction.token, expired(), None).await;
-        return Ok(true);
+async fn file_menu_report(
+    ctx: &serenity::Context,
+    data: &BotData,
+    interaction: &serenity::ModalInteraction,
+    reason: &str,
+    token: &str,
+    locale: &str,
+) -> Result<reporting::Acknowledgement, BotError> {
+    let expired = || reporting::Acknowledgement::text(data.texts.text(locale, "report-expired"));
+    let (Some(guild_id), Ok(reason)) = (interaction.guild_id, reason.parse::<Reason>()) else {
+        return Ok(expired());
     };
-    let pending = data
+    if !is_token(token) {
+        return Ok(expired());
+    }
+    let reporter_id = interaction.user.id.get() as i64;
+    let Some(pending) = data
         .store
         .take_pending_report(token, Utc::now() - PENDING_LIFETIME)
         .await?
         .filter(|pending| {
             pending.reporter_user_id == reporter_id && pending.guild_id == guild_id.get() as i64
-        });
-    let payload = pending.and_then(|pending| {
-        serde_json::from_str::<PendingPayload>(&pending.payload)
-            .inspect_err(|error| tracing::error!(%error, "unreadable pending report"))
-            .ok()
-    });
-    let Some(payload) = payload else {
-        edit_deferred(&ctx.http, &interaction.token, expired(), None).await;
-        return Ok(true);
+        })
+    else {
+        return Ok(expired());
     };
-    let details = modal_value(interaction, DETAILS_INPUT);
+    let Ok(payload) = serde_json::from_str::<PendingPayload>(&pending.payload) else {
+        tracing::error!("unreadable pending report");
+        return Ok(expired());
+    };
+    let settings = server_settings(data, guild_id.get() as i64).await;
     let report = CheckedReport {
         guild_id: guild_id.get() as i64,
         reporter_id,
@@ -385,7 +418,7 @@ pub async fn on_details_submitted(
         victim_id: reporter_id,
         is_witness: false,
         reason,
-        details: details
+        details: modal_value(interaction, DETAILS_INPUT)
             .map(|text| {
                 text.trim()
                     .chars()
@@ -395,21 +428,28 @@ pub async fn on_details_submitted(
             .filter(|text| !text.is_empty()),
         linked_message: None,
     };
-    let source = payload
-        .source
-        .parse::<ReportSource>()
-        .unwrap_or(ReportSource::UserMenu);
     let filing = Filing {
         report,
-        source,
-        evidence: payload.snapshot.map(Snapshot::into_evidence),
-        locale,
-        link_unreadable: false,
+        source: payload.source,
+        evidence: payload.snapshot.clone().map(Snapshot::into_evidence),
+        locale: locale.to_owned(),
+        link_note: None,
     };
-    let guild_name = guild_name(ctx, guild_id, data, &filing.locale);
+    let guild_name = guild_name(ctx, guild_id, data, locale);
     let answer = reporting::file_report(&ctx.http, data, &settings, &guild_name, filing).await;
-    reporting::acknowledge(&ctx.http, &interaction.token, answer).await;
-    Ok(true)
+    if !answer.recorded {
+        // Not stored: keep what was reported so that the reporter can pick the reason again.
+        data.store
+            .save_pending_report(
+                &pending.id,
+                pending.guild_id,
+                pending.reporter_user_id,
+                &pending.payload,
+                pending.created_at,
+            )
+            .await?;
+    }
+    Ok(answer)
 }
 
 /// The member's language: their client's if shipped, else the server's, else the default.
@@ -449,19 +489,49 @@ async fn is_member(ctx: Context<'_>, guild_id: serenity::GuildId, user: serenity
 /// Discord's "Unknown Member" error code.
 const UNKNOWN_MEMBER: isize = 10007;
 
-/// The linked message, read through the API, or `None` when the bot cannot read it.
-async fn fetch_evidence(
+/// What reading a linked message gave.
+enum LinkedMessage {
+    Read(NewEvidence),
+    /// Read, but Discord withheld its content: bots without the privileged message content
+    /// intent get messages by link without text or attachments.
+    ContentWithheld(NewEvidence),
+    Unreadable,
+    /// The link names this server but a channel of another one (or a DM).
+    OtherServer,
+}
+
+/// Reads a linked message as evidence. The link's server id is only text: the channel is
+/// checked to belong to this server before anything is read from it.
+async fn read_linked_message(
     http: &serenity::Http,
-    channel_id: i64,
-    message_id: i64,
-) -> Option<NewEvidence> {
-    let channel = serenity::ChannelId::new(channel_id as u64);
-    let message = serenity::MessageId::new(message_id as u64);
+    guild_id: serenity::GuildId,
+    link: MessageLink,
+) -> LinkedMessage {
+    let channel = serenity::ChannelId::new(link.channel_id as u64);
+    match http.get_channel(channel).await {
+        Ok(serenity::Channel::Guild(found)) if found.guild_id == guild_id => {}
+        Ok(_) => return LinkedMessage::OtherServer,
+        Err(error) => {
+            tracing::info!(code = ?reporting::discord_error_code(&error), "linked channel unreadable");
+            return LinkedMessage::Unreadable;
+        }
+    }
+    let message = serenity::MessageId::new(link.message_id as u64);
     match http.get_message(channel, message).await {
-        Ok(message) => Some(Snapshot::of(&message).into_evidence()),
+        Ok(message) => {
+            let withheld = message.content.is_empty()
+                && message.attachments.is_empty()
+                && message.embeds.is_empty();
+            let evidence = Snapshot::of(&message).into_evidence();
+            if withheld {
+                LinkedMessage::ContentWithheld(evidence)
+            } else {
+                LinkedMessage::Read(evidence)
+            }
+        }
         Err(error) => {
             tracing::info!(code = ?reporting::discord_error_code(&error), "linked message unreadable");
-            None
+            LinkedMessage::Unreadable
         }
     }
 }

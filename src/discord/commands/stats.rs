@@ -3,18 +3,19 @@
 
 mod chart;
 
-use chrono::{NaiveDate, Utc};
+use chrono::{NaiveDate, NaiveTime, Utc};
 use fluent_bundle::FluentArgs;
 use std::time::Duration;
 
 use poise::CreateReply;
 use poise::serenity_prelude as serenity;
 
+use super::config::command_path;
 use super::{BotError, Context, answer, member_locale};
 use crate::discord::{BotData, permissions, protection, reporting};
 use crate::domain::reason::Reason;
 use crate::domain::statistics::{self, Figure, Period, Published, Statistics};
-use crate::i18n::Texts;
+use crate::i18n::{Texts, format_date, format_integer};
 
 /// Discord refuses longer embed field values.
 const FIELD_LIMIT: usize = 1024;
@@ -56,14 +57,32 @@ pub async fn stats(_ctx: Context<'_>) -> Result<(), BotError> {
 
 #[poise::command(slash_command, guild_only)]
 async fn show(ctx: Context<'_>, period: Option<PeriodChoice>) -> Result<(), BotError> {
-    let Some(statistics) = within_deadline(ctx, moderator_statistics(ctx, period)).await? else {
+    let texts = &ctx.data().texts;
+    // Drawing the chart is CPU work: inside the guarded future, on a blocking thread, so a
+    // slow drawing defers the answer like a slow query does.
+    let work = async {
+        let Some(statistics) = moderator_statistics(ctx, period).await? else {
+            return Ok(None);
+        };
+        let locale = member_locale(ctx).await;
+        let labels = chart_labels(texts, &locale, &statistics);
+        let (statistics, png) = tokio::task::spawn_blocking(move || {
+            let png = chart::render(&statistics, &labels);
+            (statistics, png)
+        })
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, "statistics chart task failed");
+            BotError::Refused("error-internal")
+        })?;
+        Ok(Some((statistics, locale, png)))
+    };
+    let Some((statistics, locale, png)) = within_deadline(ctx, work).await? else {
         return Ok(());
     };
-    let locale = member_locale(ctx).await;
-    let texts = &ctx.data().texts;
     let mut embed = embed(texts, &locale, &statistics, period_of(period));
     let mut reply = CreateReply::default().ephemeral(true);
-    match chart::render(&statistics, &chart_labels(texts, &locale, &statistics)) {
+    match png {
         Ok(png) => {
             embed = embed.image(format!("attachment://{CHART_FILE}"));
             reply = reply.attachment(serenity::CreateAttachment::bytes(png, CHART_FILE));
@@ -91,6 +110,10 @@ async fn export(ctx: Context<'_>, period: Option<PeriodChoice>) -> Result<(), Bo
     );
     let mut args = FluentArgs::new();
     args.set("period", texts.text(&locale, period_of(period).fluent_id()));
+    args.set(
+        "command",
+        command_path(ctx.data(), &locale, &["cmd-stats", "cmd-stats-show"]),
+    );
     let reply = CreateReply::default()
         .ephemeral(true)
         .content(texts.format(&locale, "stats-export-ready", Some(&args)))
@@ -145,9 +168,9 @@ async fn moderator_statistics(
         return Ok(None);
     }
     let today = Utc::now().with_timezone(&settings.timezone()).date_naive();
-    let first_day = period_of(period).first_day(today);
+    let (first_day, last_day) = period_of(period).days(today);
     Ok(Some(
-        compute(data, guild_id.get() as i64, first_day, today).await?,
+        compute(data, guild_id.get() as i64, first_day, last_day).await?,
     ))
 }
 
@@ -166,17 +189,35 @@ async fn compute(
     Ok(statistics::compile(&aggregates, first_day, last_day, k))
 }
 
-/// A published count as shown: the number, "< k", or the hidden mark.
+/// A count as a person of `locale` reads it.
+fn integer(locale: &str, count: u64) -> String {
+    format_integer(locale, i64::try_from(count).unwrap_or(i64::MAX))
+}
+
+/// A published count as shown: the number, "< k", a range, or the hidden mark.
 fn shown(texts: &Texts, locale: &str, published: Published) -> String {
     match published {
-        Published::Count(count) => count.to_string(),
-        Published::Below(k) => {
-            let mut args = FluentArgs::new();
-            args.set("k", k);
-            texts.format(locale, "stats-below", Some(&args))
-        }
+        Published::Count(count) => integer(locale, count),
+        Published::Below(k) => below(texts, locale, k),
         Published::Hidden => texts.text(locale, "stats-hidden"),
+        Published::Range { low, high } => {
+            let mut args = FluentArgs::new();
+            args.set("low", integer(locale, low));
+            args.set("high", integer(locale, high));
+            texts.format(locale, "stats-range", Some(&args))
+        }
     }
+}
+
+fn below(texts: &Texts, locale: &str, k: u64) -> String {
+    let mut args = FluentArgs::new();
+    args.set("k", integer(locale, k));
+    texts.format(locale, "stats-below", Some(&args))
+}
+
+/// A day as a person of `locale` writes it.
+fn date(locale: &str, day: NaiveDate) -> String {
+    format_date(locale, &day.and_time(NaiveTime::MIN).and_utc())
 }
 
 fn week_label(texts: &Texts, locale: &str, week: NaiveDate) -> String {
@@ -234,9 +275,9 @@ fn embed(
     let mut header = FluentArgs::new();
     header.set("period", text(period.fluent_id()));
     let mut description = FluentArgs::new();
-    description.set("from", statistics.first_day.format("%Y-%m-%d").to_string());
-    description.set("to", statistics.last_day.format("%Y-%m-%d").to_string());
-    description.set("k", statistics.min_published_count);
+    description.set("from", date(locale, statistics.first_day));
+    description.set("to", date(locale, statistics.last_day));
+    description.set("k", integer(locale, statistics.min_published_count));
     description.set("total", shown(texts, locale, table.total));
 
     let by_reason = Reason::ALL
@@ -280,7 +321,7 @@ fn embed(
     };
     let withheld = |figure_id: &str, value: Option<FluentArgs>| {
         let mut args = value.unwrap_or_default();
-        args.set("k", statistics.min_published_count);
+        args.set("k", integer(locale, statistics.min_published_count));
         texts.format(locale, figure_id, Some(&args))
     };
     let median = match statistics.median_first_action_seconds {
@@ -299,7 +340,7 @@ fn embed(
             args.set("percent", percent);
             withheld("stats-percent", Some(args))
         }
-        Figure::Withheld => withheld("stats-withheld", None),
+        Figure::Withheld => withheld("stats-withheld-share", None),
         Figure::NoData => none.clone(),
     };
 
@@ -333,7 +374,10 @@ fn embed(
             shown(texts, locale, statistics.members_reported_more_than_once),
             true,
         )
-        .footer(serenity::CreateEmbedFooter::new(text("stats-footer")))
+        .footer(serenity::CreateEmbedFooter::new(withheld(
+            "stats-footer",
+            None,
+        )))
 }
 
 fn chart_labels(texts: &Texts, locale: &str, statistics: &Statistics) -> chart::ChartLabels {
@@ -349,7 +393,6 @@ fn chart_labels(texts: &Texts, locale: &str, statistics: &Statistics) -> chart::
             .iter()
             .map(|reason| reason_label(texts, locale, *reason))
             .collect(),
-        hidden: texts.text(locale, "stats-chart-hidden"),
     }
 }
 
@@ -370,11 +413,16 @@ pub fn csv_export(
     ])?;
     for (week_index, week) in statistics.weeks.iter().enumerate() {
         for (reason, cells) in Reason::ALL.iter().zip(&statistics.cases.cells) {
-            let count = cells.get(week_index).copied().unwrap_or(Published::Hidden);
+            // Cells are exact or "< k"; plain digits keep the file machine-readable.
+            let count = match cells.get(week_index) {
+                Some(Published::Count(count)) => count.to_string(),
+                Some(Published::Below(k)) => below(texts, locale, *k),
+                _ => texts.text(locale, "stats-hidden"),
+            };
             writer.write_record([
                 week.format("%Y-%m-%d").to_string(),
                 reason_label(texts, locale, *reason),
-                shown(texts, locale, count),
+                count,
             ])?;
         }
     }

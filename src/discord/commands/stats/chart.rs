@@ -1,8 +1,7 @@
 //! The `/stats` chart: cases per week, stacked by reason, as a PNG drawn with plotters.
 //!
-//! It shows only what the table publishes: exact counts are drawn, counts shown as "< k"
-//! or hidden are not. Where a week's total is published, the part of it that is not drawn
-//! is one grey segment: their sum, which that total and the drawn counts already reveal.
+//! It shows exactly what the table publishes: exact cells are drawn, cells shown as "< k"
+//! are not (nor any total that would include them).
 
 use std::sync::OnceLock;
 
@@ -21,7 +20,7 @@ const FONT: &[u8] = include_bytes!("../../../../assets/fonts/DejaVuSans.ttf");
 const FAMILY: &str = "sans-serif";
 
 /// One colour per reason, in [`crate::domain::reason::Reason::ALL`] order (colour-blind
-/// friendly Okabe–Ito palette, then a violet); grey is kept for the hidden part.
+/// friendly Okabe–Ito palette, then a violet).
 const REASON_COLOURS: [RGBColor; 8] = [
     RGBColor(230, 159, 0),
     RGBColor(86, 180, 233),
@@ -32,7 +31,6 @@ const REASON_COLOURS: [RGBColor; 8] = [
     RGBColor(204, 121, 167),
     RGBColor(120, 94, 240),
 ];
-const HIDDEN_COLOUR: RGBColor = RGBColor(190, 190, 190);
 
 /// Every text the chart shows, already localized.
 pub struct ChartLabels {
@@ -42,7 +40,6 @@ pub struct ChartLabels {
     pub weeks: Vec<String>,
     /// One per reason, in `Reason::ALL` order.
     pub reasons: Vec<String>,
-    pub hidden: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -66,32 +63,30 @@ fn draw_error(error: impl std::fmt::Display) -> ChartError {
     ChartError::Draw(error.to_string())
 }
 
-/// The chart as PNG bytes, `WIDTH` × `HEIGHT`.
-pub fn render(statistics: &Statistics, labels: &ChartLabels) -> Result<Vec<u8>, ChartError> {
-    register_font()?;
-    let weeks = statistics.weeks.len();
-    // Per week: the drawn segments (reason index or None for the grey one, height).
-    let stacks: Vec<Vec<(Option<usize>, u64)>> = (0..weeks)
+/// Per week, the segments drawn bottom up: (reason index, height), the cells published
+/// exactly and not zero. Nothing else is drawn.
+fn stacks(statistics: &Statistics) -> Vec<Vec<(usize, u64)>> {
+    (0..statistics.weeks.len())
         .map(|week| {
-            let mut stack: Vec<(Option<usize>, u64)> = statistics
+            statistics
                 .cases
                 .cells
                 .iter()
                 .enumerate()
                 .filter_map(|(reason, cells)| match cells.get(week) {
-                    Some(Published::Count(count)) if *count > 0 => Some((Some(reason), *count)),
+                    Some(Published::Count(count)) if *count > 0 => Some((reason, *count)),
                     _ => None,
                 })
-                .collect();
-            let drawn: u64 = stack.iter().map(|(_, count)| count).sum();
-            if let Some(Published::Count(total)) = statistics.cases.column_totals.get(week)
-                && *total > drawn
-            {
-                stack.push((None, total - drawn));
-            }
-            stack
+                .collect()
         })
-        .collect();
+        .collect()
+}
+
+/// The chart as PNG bytes, `WIDTH` × `HEIGHT`.
+pub fn render(statistics: &Statistics, labels: &ChartLabels) -> Result<Vec<u8>, ChartError> {
+    register_font()?;
+    let weeks = statistics.weeks.len();
+    let stacks = stacks(statistics);
     let highest = stacks
         .iter()
         .map(|stack| stack.iter().map(|(_, count)| count).sum::<u64>())
@@ -139,11 +134,7 @@ pub fn render(statistics: &Statistics, labels: &ChartLabels) -> Result<Vec<u8>, 
             bar.set_margin(0, 0, 4, 4);
             bar
         };
-        let series: Vec<Option<usize>> = (0..statistics.cases.cells.len())
-            .map(Some)
-            .chain(std::iter::once(None))
-            .collect();
-        for layer in series {
+        for layer in 0..statistics.cases.cells.len() {
             let mut bars = Vec::new();
             for (week, stack) in stacks.iter().enumerate() {
                 let mut bottom = 0;
@@ -158,10 +149,7 @@ pub fn render(statistics: &Statistics, labels: &ChartLabels) -> Result<Vec<u8>, 
             if bars.is_empty() {
                 continue;
             }
-            let label = match layer {
-                Some(reason) => labels.reasons.get(reason).cloned().unwrap_or_default(),
-                None => labels.hidden.clone(),
-            };
+            let label = labels.reasons.get(layer).cloned().unwrap_or_default();
             let colour = colour_of(layer);
             chart
                 .draw_series(bars)
@@ -192,10 +180,8 @@ pub fn render(statistics: &Statistics, labels: &ChartLabels) -> Result<Vec<u8>, 
     Ok(png_bytes)
 }
 
-fn colour_of(layer: Option<usize>) -> RGBColor {
-    layer
-        .and_then(|reason| REASON_COLOURS.get(reason).copied())
-        .unwrap_or(HIDDEN_COLOUR)
+fn colour_of(reason: usize) -> RGBColor {
+    REASON_COLOURS[reason % REASON_COLOURS.len()]
 }
 
 #[cfg(test)]
@@ -220,6 +206,27 @@ mod tests {
         compile(&aggregates, day("2025-03-03"), day("2025-03-16"), 5)
     }
 
+    #[test]
+    fn the_chart_draws_exactly_the_published_cells() {
+        let statistics = fixture();
+        // Week 2: harassment 3 and doxxing 1 are "< 5", its total is hidden: only the
+        // threats' 9 is drawn, no bar stands for the hidden part.
+        assert_eq!(stacks(&statistics), [vec![(0, 12), (2, 7)], vec![(2, 9)]]);
+        for (week, stack) in stacks(&statistics).iter().enumerate() {
+            for &(reason, height) in stack {
+                assert_eq!(
+                    statistics.cases.cells[reason][week],
+                    Published::Count(height)
+                );
+            }
+            let drawn: u64 = stack.iter().map(|(_, height)| height).sum();
+            match statistics.cases.column_totals[week] {
+                Published::Count(total) => assert_eq!(drawn, total),
+                other => assert_eq!(other, Published::Hidden),
+            }
+        }
+    }
+
     fn labels(statistics: &Statistics) -> ChartLabels {
         ChartLabels {
             title: "Cases per week".to_owned(),
@@ -233,7 +240,6 @@ mod tests {
                 .iter()
                 .map(|reason| reason.as_str().to_owned())
                 .collect(),
-            hidden: "Hidden (small counts)".to_owned(),
         }
     }
 

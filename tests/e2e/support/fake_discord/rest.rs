@@ -49,6 +49,8 @@ pub struct RecordedRequest {
     pub dropped: bool,
     /// The JSON answered, if any.
     pub response: Option<Value>,
+    /// When the fake received it.
+    pub received_at: std::time::Instant,
 }
 
 impl RecordedRequest {
@@ -428,6 +430,7 @@ pub(crate) async fn serve(
                 kind,
             }));
         state.requests.push(RecordedRequest {
+            received_at: std::time::Instant::now(),
             method: method.clone(),
             path: path.clone(),
             query,
