@@ -7,7 +7,9 @@ use poise::serenity_prelude as serenity;
 
 use crate::config::Config;
 use crate::discord::rest_forwarder::RestForwarder;
-use crate::discord::{BotData, BotError, commands, error, events, onboarding, registration};
+use crate::discord::{
+    BotData, BotError, commands, error, events, onboarding, registration, retention,
+};
 use crate::domain::helpline::{HelplineDataError, HelplineDirectory};
 use crate::domain::settings::Vocabulary;
 use crate::i18n::{I18nError, Texts};
@@ -116,11 +118,6 @@ async fn run_client(
     }
     let dev_guild = config.discord.dev_guild_id.map(serenity::GuildId::new);
     let pseudonyms = crate::pseudonym_key::from_environment(&config.statistics.pseudonym_key_file)?;
-    let retention_job = (
-        store.clone(),
-        config.server_defaults.clone(),
-        embedded.vocabulary(),
-    );
     let data = BotData {
         config: Arc::clone(&config),
         vocabulary: embedded.vocabulary(),
@@ -134,6 +131,7 @@ async fn run_client(
     // The shields that were running when the bot stopped keep running.
     data.shields
         .load(data.store.active_shields(chrono::Utc::now()).await?);
+    let retention_data = data.clone();
     let framework = poise::Framework::builder()
         .options(poise::FrameworkOptions {
             commands,
@@ -172,9 +170,9 @@ async fn run_client(
         tracing::info!("shutting down");
         shard_manager.shutdown_all().await;
     });
-    let (job_store, defaults, vocabulary) = retention_job;
-    let retention = tokio::spawn(crate::store::purge_every_hour(
-        job_store, defaults, vocabulary,
+    let retention = tokio::spawn(retention::purge_every_hour(
+        Arc::clone(&client.http),
+        retention_data,
     ));
     let outcome = client.start_autosharded().await;
     stopper.abort();

@@ -185,7 +185,7 @@ async fn purge(config: &Config, embedded: &Embedded, dry_run: bool) -> ExitCode 
                 "{}: {verb} the evidence and free text of {} closed case(s) \
                  ({} evidence row(s), {} report detail(s)) and {} statistics row(s)",
                 if dry_run { "dry run" } else { "ok" },
-                report.cases,
+                report.case_ids.len(),
                 report.evidence_rows,
                 report.report_details,
                 report.statistics_rows

@@ -12,6 +12,7 @@ pub mod queue;
 pub mod registration;
 pub mod reporting;
 pub mod rest_forwarder;
+pub mod retention;
 
 use std::sync::Arc;
 
@@ -25,6 +26,8 @@ use crate::store::Store;
 pub use error::BotError;
 
 /// What every command and event handler can reach.
+/// Cheap to clone: background jobs get their own handle on the same state.
+#[derive(Clone)]
 pub struct BotData {
     pub config: Arc<Config>,
     pub texts: Arc<Texts>,
@@ -34,9 +37,9 @@ pub struct BotData {
     /// Keyed pseudonyms of reported members, for statistics.
     pub pseudonyms: Pseudonymizer,
     /// The contact shields running now, for the MESSAGE_CREATE hot path.
-    pub shields: protection::ShieldIndex,
+    pub shields: Arc<protection::ShieldIndex>,
     /// Serialises the actions on one case (double clicks, two moderators).
-    pub case_locks: protection::CaseLocks,
+    pub case_locks: Arc<protection::CaseLocks>,
 }
 
 pub type Context<'a> = poise::Context<'a, BotData, BotError>;

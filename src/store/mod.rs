@@ -45,7 +45,7 @@ pub use moderation::{
     ProtectiveActionRecord, StepOutcome,
 };
 pub use pending::PendingReport;
-pub use retention::{ErasureReport, PurgeReport, purge_every_hour};
+pub use retention::{ErasureReport, PurgeReport};
 
 /// How long a SQLite connection waits for another writer before giving up.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);

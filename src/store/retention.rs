@@ -10,10 +10,11 @@ use super::{Store, StoreError, stored};
 use crate::domain::settings::{SettingKey, Settings, Vocabulary};
 
 /// What a purge removed, or would remove in a dry run.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PurgeReport {
-    /// Closed cases whose evidence and free text were purged.
-    pub cases: u64,
+    /// Closed cases whose evidence and free text were purged (their queue posts must be
+    /// redrawn, or the text would live on in Discord).
+    pub case_ids: Vec<i64>,
     pub evidence_rows: u64,
     pub report_details: u64,
     pub statistics_rows: u64,
@@ -27,7 +28,7 @@ pub struct PurgeReport {
 
 impl PurgeReport {
     fn add(&mut self, other: PurgeReport) {
-        self.cases += other.cases;
+        self.case_ids.extend(other.case_ids);
         self.evidence_rows += other.evidence_rows;
         self.report_details += other.report_details;
         self.statistics_rows += other.statistics_rows;
@@ -192,7 +193,7 @@ impl Store {
             |what: &str| format!("SELECT COUNT(*) FROM {what} WHERE case_id IN ({expired_cases})");
         let evidence_count = count("evidence");
         let details_count = format!("{} AND details IS NOT NULL", count("reports"));
-        let cases_count = format!("SELECT COUNT(*) FROM ({expired_cases}) AS expired");
+        let expired_ids = format!("{expired_cases} ORDER BY id");
         let purge_evidence = format!("DELETE FROM evidence WHERE case_id IN ({expired_cases})");
         let purge_details = format!(
             "UPDATE reports SET details = NULL
@@ -204,11 +205,11 @@ impl Store {
             let mut tx = pool.begin().await?;
             let mut report = PurgeReport::default();
             let counted = |sql: &String| sqlx::AssertSqlSafe(sql.clone());
-            report.cases = sqlx::query_scalar::<_, i64>(counted(&cases_count))
+            report.case_ids = sqlx::query_scalar::<_, i64>(counted(&expired_ids))
                 .bind(guild_id)
                 .bind(closed_before)
-                .fetch_one(&mut *tx)
-                .await? as u64;
+                .fetch_all(&mut *tx)
+                .await?;
             report.evidence_rows = sqlx::query_scalar::<_, i64>(counted(&evidence_count))
                 .bind(guild_id)
                 .bind(closed_before)
@@ -302,24 +303,5 @@ impl Store {
                 cases_as_victim,
             })
         })
-    }
-}
-
-/// How often the bot purges what expired.
-pub const PURGE_INTERVAL: std::time::Duration = std::time::Duration::from_secs(3600);
-
-/// The bot's retention job: purges at start, then every hour, until the task is aborted.
-/// A failed run is logged and retried at the next tick.
-pub async fn purge_every_hour(store: Store, defaults: Settings, vocabulary: Vocabulary) {
-    let mut ticks = tokio::time::interval(PURGE_INTERVAL);
-    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        ticks.tick().await;
-        if let Err(error) = store
-            .purge_expired(&defaults, &vocabulary, Utc::now(), false)
-            .await
-        {
-            tracing::error!(%error, "retention purge failed; retrying in an hour");
-        }
     }
 }

@@ -630,7 +630,8 @@ async fn purge_removes_expired_evidence_and_text_and_keeps_open_cases(db: TestDb
         safe_button::config::Config::load(std::path::Path::new("bot.toml"), &defaults.vocabulary())
             .unwrap();
     let expected = PurgeReport {
-        cases: 2,
+        // Server by server, in id order: GUILD's expired case, then OTHER_GUILD's.
+        case_ids: vec![expired.case_id, shorter.case_id],
         evidence_rows: 2,
         report_details: 2,
         statistics_rows: 1,
@@ -1050,4 +1051,54 @@ async fn slow_statistics_are_deferred_then_delivered() {
         app.assert_discord_traffic_valid();
     })
     .await;
+}
+
+/// Purged evidence and text must not live on in the moderators' queue post.
+#[tokio::test]
+async fn the_purge_redraws_the_queue_post_without_the_purged_text() {
+    let mut app = spawn_app().await;
+    app.store
+        .set_guild_setting(
+            ids::GUILD as i64,
+            "queue_channel",
+            &ids::QUEUE_CHANNEL.to_string(),
+            ids::ADMIN as i64,
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+    let filed = crate::protection::report(&app, ids::ALICE, ids::BILAL).await;
+    let posts = format!("/channels/{}/messages", ids::QUEUE_CHANNEL);
+    let post = app.wait_for(Method::POST, &posts).await;
+    assert!(
+        serde_json::to_string(&post.body)
+            .unwrap()
+            .contains("Il m'insulte depuis lundi")
+    );
+    let message_id = app
+        .store
+        .case_by_id(filed.case.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .queue_message_id
+        .unwrap();
+
+    // Resolved 100 days ago: past the 90-day retention. The purge runs when the bot starts.
+    let closed = (Utc::now() - TimeDelta::days(100)).to_rfc3339();
+    sqlite_view(&app)
+        .await
+        .execute_raw(&format!(
+            "UPDATE cases SET status = 'resolved', closed_at = '{closed}' WHERE id = {}",
+            filed.case.id
+        ))
+        .await
+        .unwrap();
+    app.restart().await;
+    let redraw = app
+        .wait_for(Method::PATCH, &format!("{posts}/{message_id}"))
+        .await;
+    let redrawn = serde_json::to_string(&redraw.body).unwrap();
+    assert!(!redrawn.contains("Il m'insulte depuis lundi"), "{redrawn}");
+    app.assert_discord_traffic_valid();
 }

@@ -1,0 +1,40 @@
+//! The hourly retention purge (SPEC §7). The queue posts of purged cases are redrawn: the
+//! evidence and free text removed from the database must not live on in Discord.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use poise::serenity_prelude as serenity;
+
+use super::{BotData, queue};
+
+/// How often the bot purges what expired (also once at start).
+const PURGE_INTERVAL: Duration = Duration::from_secs(3600);
+
+pub async fn purge_every_hour(http: Arc<serenity::Http>, data: BotData) {
+    let mut ticks = tokio::time::interval(PURGE_INTERVAL);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        let purged = data
+            .store
+            .purge_expired(
+                &data.config.server_defaults,
+                &data.vocabulary,
+                Utc::now(),
+                false,
+            )
+            .await;
+        match purged {
+            Ok(report) => {
+                for case_id in report.case_ids {
+                    if let Err(error) = queue::publish(&http, &data, case_id).await {
+                        tracing::warn!(case_id, %error, "purged case's queue post not redrawn");
+                    }
+                }
+            }
+            Err(error) => tracing::error!(%error, "retention purge failed; retrying in an hour"),
+        }
+    }
+}
