@@ -6,6 +6,7 @@ use std::sync::Arc;
 use poise::serenity_prelude as serenity;
 
 use crate::config::Config;
+use crate::discord::in_flight::{InFlight, TrackedFramework};
 use crate::discord::rest_forwarder::RestForwarder;
 use crate::discord::{
     BotData, BotError, commands, error, events, onboarding, registration, retention,
@@ -14,6 +15,9 @@ use crate::domain::helpline::{HelplineDataError, HelplineDirectory};
 use crate::domain::settings::Vocabulary;
 use crate::i18n::{I18nError, Texts};
 use crate::store::{Store, StoreError};
+
+/// How long shutdown waits for events being handled.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(15);
 
 /// What the bot listens to. No privileged intent: MESSAGE_CREATE still carries `mentions`
 /// and `referenced_message` (all the contact shield needs) without the content intent.
@@ -161,6 +165,11 @@ async fn run_client(
         })
         .build();
 
+    let in_flight = Arc::new(InFlight::default());
+    let framework = TrackedFramework {
+        inner: framework,
+        in_flight: Arc::clone(&in_flight),
+    };
     let mut client = serenity::ClientBuilder::new_with_http(http.build(), intents())
         .framework(framework)
         .await?;
@@ -177,6 +186,11 @@ async fn run_client(
     let outcome = client.start_autosharded().await;
     stopper.abort();
     retention.abort();
+    // Events already received finish (a report is stored and answered) before the database
+    // and the REST forwarder close.
+    if !in_flight.wait_idle(SHUTDOWN_GRACE).await {
+        tracing::warn!("shutting down with events still being handled");
+    }
     outcome?;
     tracing::info!("stopped");
     Ok(())

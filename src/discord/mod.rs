@@ -5,6 +5,7 @@ pub mod commands;
 pub mod error;
 pub mod events;
 pub mod help_card;
+pub mod in_flight;
 pub mod onboarding;
 pub mod permissions;
 pub mod protection;

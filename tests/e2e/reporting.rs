@@ -832,3 +832,48 @@ async fn worry_about_someones_safety_leads_the_card_with_3114() {
     assert!(description.contains("**3114**"), "{description}");
     app.assert_discord_traffic_valid();
 }
+
+#[tokio::test]
+async fn a_report_under_way_when_the_bot_stops_is_still_stored_and_answered() {
+    let mut app = spawn_app().await;
+    let database = app.config.database.url.clone();
+    let (locked_tx, locked_rx) = tokio::sync::oneshot::channel::<()>();
+    let (release_tx, release_rx) = tokio::sync::oneshot::channel::<()>();
+    let holder = tokio::spawn(async move {
+        use sqlx::Connection;
+        let mut connection = sqlx::SqliteConnection::connect(&database).await.unwrap();
+        sqlx::query("BEGIN IMMEDIATE")
+            .execute(&mut connection)
+            .await
+            .unwrap();
+        locked_tx.send(()).unwrap();
+        let _ = release_rx.await;
+        sqlx::query("ROLLBACK")
+            .execute(&mut connection)
+            .await
+            .unwrap();
+    });
+    locked_rx.await.unwrap();
+    let sent = slash_report(&app, ids::ALICE, ids::BILAL, "fr", &[]).await;
+    assert_deferred_ephemerally(&app, &sent).await;
+
+    // SIGTERM while the report waits for the database; the database frees up a moment later.
+    let release = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        release_tx.send(()).unwrap();
+    });
+    app.shutdown().await.expect("a clean shutdown");
+    release.await.unwrap();
+    holder.await.unwrap();
+
+    let text = content(&final_answer(&app, &sent).await);
+    assert!(text.contains("Ton signalement est enregistré"), "{text}");
+    assert!(
+        app.store
+            .case_by_reference(ids::GUILD as i64, &reference_in(&text))
+            .await
+            .unwrap()
+            .is_some()
+    );
+    app.assert_discord_traffic_valid();
+}
