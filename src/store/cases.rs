@@ -33,8 +33,9 @@ pub struct NewReport {
     pub reported_pseudonym: Option<String>,
 }
 
-/// A snapshot of the reported message.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A snapshot of the reported message. Serializable: a context-menu report keeps it in
+/// `pending_reports` until its modal is submitted.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NewEvidence {
     pub message_id: i64,
     pub channel_id: i64,

@@ -323,7 +323,7 @@ async fn every_setting_is_set_shown_reset_and_survives_a_restart(db: TestDb) {
         "{shown}"
     );
     assert!(
-        shown.contains("**Queue channel**: not set (not set)"),
+        shown.contains("**Queue channel**: not set (no default: set it for this server)"),
         "{shown}"
     );
     assert!(

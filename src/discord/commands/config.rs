@@ -120,11 +120,16 @@ async fn show(ctx: Context<'_>) -> Result<(), BotError> {
                 Some(row) => {
                     let mut origin_args = FluentArgs::new();
                     let changed_at = row.updated_at.with_timezone(&timezone);
-                    origin_args.set("user", row.updated_by.unwrap_or_default().to_string());
                     origin_args.set("date", format_date(locale, &changed_at));
                     origin_args.set("time", format_time(locale, &changed_at));
-                    data.texts
-                        .format(locale, "config-origin-server", Some(&origin_args))
+                    let id = match row.updated_by {
+                        Some(user) => {
+                            origin_args.set("user", user.to_string());
+                            "config-origin-server"
+                        }
+                        None => "config-origin-server-unattributed",
+                    };
+                    data.texts.format(locale, id, Some(&origin_args))
                 }
                 None => data.texts.text(locale, "config-origin-default"),
             },

@@ -5,7 +5,7 @@
 //! the steps (`pending_reports`), so a restart in the middle loses nothing. Every path ends
 //! in [`reporting::file_report`].
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{TimeDelta, Utc};
 use poise::serenity_prelude as serenity;
 use rand::distr::{Alphanumeric, SampleString};
 use serde::{Deserialize, Serialize};
@@ -15,9 +15,7 @@ use crate::discord::BotData;
 use crate::discord::reporting::{self, Filing, edit_deferred, refusal_text, server_settings};
 use crate::domain::case::ReportSource;
 use crate::domain::reason::Reason;
-use crate::domain::report::{
-    CheckedReport, MAX_DETAILS_CHARS, MessageLink, Person, Refusal, ReportDraft,
-};
+use crate::domain::report::{MAX_DETAILS_CHARS, MessageLink, Person, Refusal, ReportDraft};
 use crate::domain::settings::Settings;
 use crate::store::NewEvidence;
 
@@ -151,7 +149,7 @@ pub async fn report_message(ctx: Context<'_>, message: serenity::Message) -> Res
         },
         None => return Ok(()),
     };
-    let snapshot = Snapshot::of(&message);
+    let snapshot = evidence_of(&message);
     start_menu_report(ctx, reported, ReportSource::MessageMenu, Some(snapshot)).await
 }
 
@@ -173,44 +171,19 @@ pub async fn report_user(ctx: Context<'_>, user: serenity::User) -> Result<(), B
 struct PendingPayload {
     reported: i64,
     source: ReportSource,
-    snapshot: Option<Snapshot>,
+    snapshot: Option<NewEvidence>,
 }
 
 /// The exact reported message, as evidence.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-struct Snapshot {
-    message_id: i64,
-    channel_id: i64,
-    author_id: i64,
-    content: Option<String>,
-    attachment_urls: Vec<String>,
-    created_at: DateTime<Utc>,
-    edited_at: Option<DateTime<Utc>>,
-}
-
-impl Snapshot {
-    fn of(message: &serenity::Message) -> Snapshot {
-        Snapshot {
-            message_id: message.id.get() as i64,
-            channel_id: message.channel_id.get() as i64,
-            author_id: message.author.id.get() as i64,
-            content: Some(message.content.clone()).filter(|content| !content.is_empty()),
-            attachment_urls: message.attachments.iter().map(|a| a.url.clone()).collect(),
-            created_at: *message.timestamp,
-            edited_at: message.edited_timestamp.map(|edited| *edited),
-        }
-    }
-
-    fn into_evidence(self) -> NewEvidence {
-        NewEvidence {
-            message_id: self.message_id,
-            channel_id: self.channel_id,
-            author_id: self.author_id,
-            content: self.content,
-            attachment_urls: self.attachment_urls,
-            message_created_at: self.created_at,
-            message_edited_at: self.edited_at,
-        }
+fn evidence_of(message: &serenity::Message) -> NewEvidence {
+    NewEvidence {
+        message_id: message.id.get() as i64,
+        channel_id: message.channel_id.get() as i64,
+        author_id: message.author.id.get() as i64,
+        content: Some(message.content.clone()).filter(|content| !content.is_empty()),
+        attachment_urls: message.attachments.iter().map(|a| a.url.clone()).collect(),
+        message_created_at: *message.timestamp,
+        message_edited_at: message.edited_timestamp.map(|edited| *edited),
     }
 }
 
@@ -220,7 +193,7 @@ async fn start_menu_report(
     ctx: Context<'_>,
     reported: Person,
     source: ReportSource,
-    snapshot: Option<Snapshot>,
+    snapshot: Option<NewEvidence>,
 ) -> Result<(), BotError> {
     let poise::Context::Application(app) = ctx else {
         return Ok(());
@@ -411,27 +384,33 @@ async fn file_menu_report(
         return Ok(expired());
     };
     let settings = server_settings(data, guild_id.get() as i64).await;
-    let report = CheckedReport {
+    let draft = ReportDraft {
         guild_id: guild_id.get() as i64,
         reporter_id,
-        reported_id: payload.reported,
-        victim_id: reporter_id,
-        is_witness: false,
+        bot_id: ctx.cache.current_user().id.get() as i64,
+        // Who was reported passed these checks when the menu was used.
+        reported: Person {
+            id: payload.reported,
+            is_bot: false,
+            is_member: true,
+        },
+        victim: None,
         reason,
-        details: modal_value(interaction, DETAILS_INPUT)
-            .map(|text| {
-                text.trim()
-                    .chars()
-                    .take(MAX_DETAILS_CHARS)
-                    .collect::<String>()
-            })
-            .filter(|text| !text.is_empty()),
-        linked_message: None,
+        details: modal_value(interaction, DETAILS_INPUT),
+        message_link: None,
+    };
+    let report = match draft.check() {
+        Ok(report) => report,
+        Err(refusal) => {
+            return Ok(reporting::Acknowledgement::text(refusal_text(
+                data, locale, refusal,
+            )));
+        }
     };
     let filing = Filing {
         report,
         source: payload.source,
-        evidence: payload.snapshot.clone().map(Snapshot::into_evidence),
+        evidence: payload.snapshot.clone(),
         locale: locale.to_owned(),
         link_note: None,
     };
@@ -522,7 +501,7 @@ async fn read_linked_message(
             let withheld = message.content.is_empty()
                 && message.attachments.is_empty()
                 && message.embeds.is_empty();
-            let evidence = Snapshot::of(&message).into_evidence();
+            let evidence = evidence_of(&message);
             if withheld {
                 LinkedMessage::ContentWithheld(evidence)
             } else {
