@@ -52,6 +52,11 @@ pub async fn handle(
                 tracing::error!(%error, "contact shield failed on a message");
             }
         }
+        serenity::FullEvent::MessageUpdate { event, .. } => {
+            if let Err(error) = protection::on_message_update(ctx, data, event).await {
+                tracing::error!(%error, "contact shield failed on an edit");
+            }
+        }
         _ => {}
     }
     Ok(())

@@ -1175,22 +1175,70 @@ pub async fn on_message(
     let Some(guild_id) = message.guild_id else {
         return Ok(());
     };
-    let (guild_id, author) = (guild_id.get() as i64, message.author.id.get() as i64);
+    let watched = WatchedMessage {
+        guild_id: guild_id.get() as i64,
+        channel_id: message.channel_id,
+        message_id: message.id,
+        author: message.author.id.get() as i64,
+        mentioned: message
+            .mentions
+            .iter()
+            .map(|user| user.id.get() as i64)
+            .collect(),
+        replied_to: message
+            .referenced_message
+            .as_ref()
+            .map(|referenced| referenced.author.id.get() as i64),
+    };
+    enforce_shield(ctx, data, watched).await
+}
+
+/// An edit can add a mention of the victim to a message posted innocently: edits are held
+/// to the shield too (a reply target cannot change, so only mentions matter).
+pub async fn on_message_update(
+    ctx: &serenity::Context,
+    data: &BotData,
+    update: &serenity::MessageUpdateEvent,
+) -> Result<(), BotError> {
+    let (Some(guild_id), Some(author), Some(mentions)) =
+        (update.guild_id, &update.author, &update.mentions)
+    else {
+        return Ok(());
+    };
+    let watched = WatchedMessage {
+        guild_id: guild_id.get() as i64,
+        channel_id: update.channel_id,
+        message_id: update.id,
+        author: author.id.get() as i64,
+        mentioned: mentions.iter().map(|user| user.id.get() as i64).collect(),
+        replied_to: None,
+    };
+    enforce_shield(ctx, data, watched).await
+}
+
+/// What the shield looks at in a message.
+struct WatchedMessage {
+    guild_id: i64,
+    channel_id: serenity::ChannelId,
+    message_id: serenity::MessageId,
+    author: i64,
+    mentioned: Vec<i64>,
+    replied_to: Option<i64>,
+}
+
+async fn enforce_shield(
+    ctx: &serenity::Context,
+    data: &BotData,
+    message: WatchedMessage,
+) -> Result<(), BotError> {
+    let (guild_id, author) = (message.guild_id, message.author);
     if !data.shields.covers(guild_id, author) {
         return Ok(());
     }
-    let mentioned: Vec<i64> = message
-        .mentions
-        .iter()
-        .map(|user| user.id.get() as i64)
-        .collect();
-    let replied_to = message
-        .referenced_message
-        .as_ref()
-        .map(|referenced| referenced.author.id.get() as i64);
+    let (mentioned, replied_to) = (&message.mentioned, message.replied_to);
     let Some(shield) = data
         .shields
-        .broken_by(guild_id, author, &mentioned, replied_to, Utc::now())
+        .broken_by(guild_id, author, mentioned, replied_to, Utc::now())
     else {
         return Ok(());
     };
@@ -1206,7 +1254,7 @@ pub async fn on_message(
     let reason = protection::audit_log_reason(&reason);
     if let Err(error) = ctx
         .http
-        .delete_message(message.channel_id, message.id, Some(&reason))
+        .delete_message(message.channel_id, message.message_id, Some(&reason))
         .await
     {
         tracing::warn!(case = %case.reference, code = ?discord_error_code(&error), "shield could not delete a message");
@@ -1222,7 +1270,11 @@ pub async fn on_message(
                 .as_str()
                 .to_owned(),
             // Where it was, never what it said.
-            detail: Some(format!("{}/{}", message.channel_id.get(), message.id.get())),
+            detail: Some(format!(
+                "{}/{}",
+                message.channel_id.get(),
+                message.message_id.get()
+            )),
             now: Utc::now(),
         })
         .await?;

@@ -626,3 +626,49 @@ async fn a_discord_error_on_the_reporter_withholds_for_now_but_is_not_kept() {
     );
     app.assert_discord_traffic_valid();
 }
+
+#[tokio::test]
+async fn the_shield_also_catches_a_mention_added_by_an_edit() {
+    let app = spawn_app().await;
+    let alice = app
+        .fake
+        .guild(ids::GUILD)
+        .expect_member(ids::ALICE)
+        .user
+        .clone();
+    let filed = report(&app, ids::ALICE, ids::BILAL).await;
+    let press = click(
+        &app,
+        ids::ALICE,
+        ids::GENERAL_CHANNEL,
+        &format!("sb:p:shield:{}", filed.case.id),
+        app.fake.original_response(&filed.sent).unwrap(),
+    )
+    .await;
+    deferred_answer(&app, &press).await;
+
+    let innocent = say(&app, ids::BILAL, |m| m).await;
+    tokio::time::sleep(SETTLE).await;
+    assert!(
+        app.fake
+            .requests_matching(Method::DELETE, &delete_path(&innocent))
+            .is_empty()
+    );
+    // The same message, edited to mention the victim.
+    app.fake
+        .dispatch(
+            "MESSAGE_UPDATE",
+            json!({
+                "id": innocent["id"],
+                "channel_id": innocent["channel_id"],
+                "guild_id": ids::GUILD.to_string(),
+                "author": innocent["author"],
+                "content": "…",
+                "edited_timestamp": chrono::Utc::now().to_rfc3339(),
+                "mentions": [alice.to_json()]
+            }),
+        )
+        .await;
+    app.wait_for(Method::DELETE, &delete_path(&innocent)).await;
+    app.assert_discord_traffic_valid();
+}
