@@ -636,3 +636,52 @@ async fn the_first_admin_sees_the_setup_checklist_once() {
     app.shutdown().await.expect("a clean shutdown");
     app.assert_discord_traffic_valid();
 }
+
+#[tokio::test]
+async fn timezones_and_countries_are_suggested_while_typing() {
+    let app = spawn_app_with(world(), |_| {}).await;
+    let suggest = |subcommand: &'static str, option: &'static str, typed: &'static str| {
+        let app = &app;
+        async move {
+            let data = json!([{
+                "type": 1, "name": subcommand,
+                "options": [{ "type": 3, "name": option, "value": typed, "focused": true }]
+            }]);
+            let sent = app
+                .fake
+                .send_interaction(
+                    InteractionBuilder::autocomplete("config", data)
+                        .in_guild(
+                            &app.fake.guild(ids::GUILD),
+                            ids::GENERAL_CHANNEL,
+                            ids::ADMIN,
+                        )
+                        .locale("fr"),
+                )
+                .await;
+            let callback = app.wait_for(Method::POST, &sent.callback_path()).await;
+            let body = callback.body.expect("a callback body");
+            assert_eq!(body["type"], 8, "an autocomplete result: {body}");
+            body["data"]["choices"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        }
+    };
+    let zones = suggest("timezone", "timezone", "nouméa").await;
+    assert!(
+        zones
+            .iter()
+            .any(|choice| choice["value"] == "Pacific/Noumea"),
+        "{zones:?}"
+    );
+    let paris = suggest("timezone", "timezone", "Paris").await;
+    assert!(paris.len() <= 25);
+    assert_eq!(paris[0]["value"], "Europe/Paris", "{paris:?}");
+    let countries = suggest("helpline-country", "country", "f").await;
+    assert!(
+        countries.iter().any(|choice| choice["value"] == "fr"),
+        "{countries:?}"
+    );
+    app.assert_discord_traffic_valid();
+}

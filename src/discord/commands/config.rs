@@ -693,10 +693,16 @@ async fn autocomplete_country(
     serenity::CreateAutocompleteResponse::new().set_choices(choices)
 }
 
-/// IANA names containing what was typed (spaces read as `_`), those whose city starts with
-/// it first, at most [`MAX_CHOICES`].
+/// IANA names containing what was typed (spaces read as `_`, accents dropped: "Nouméa"
+/// finds `Pacific/Noumea`), those whose city starts with it first, at most [`MAX_CHOICES`].
 fn matching_timezones(partial: &str) -> Vec<&'static str> {
-    let wanted = partial.trim().to_lowercase().replace(' ', "_");
+    let wanted: String = partial
+        .trim()
+        .to_lowercase()
+        .replace(' ', "_")
+        .chars()
+        .map(without_accent)
+        .collect();
     let mut found: Vec<(bool, &'static str)> = chrono_tz::TZ_VARIANTS
         .iter()
         .map(|tz| tz.name())
@@ -713,6 +719,21 @@ fn matching_timezones(partial: &str) -> Vec<&'static str> {
         .take(MAX_CHOICES)
         .map(|(_, name)| name)
         .collect()
+}
+
+/// The unaccented letter IANA names use for an accented Latin letter.
+fn without_accent(letter: char) -> char {
+    match letter {
+        'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' => 'a',
+        'ç' => 'c',
+        'è' | 'é' | 'ê' | 'ë' => 'e',
+        'ì' | 'í' | 'î' | 'ï' => 'i',
+        'ñ' => 'n',
+        'ò' | 'ó' | 'ô' | 'ö' | 'õ' => 'o',
+        'ù' | 'ú' | 'û' | 'ü' => 'u',
+        'ý' | 'ÿ' => 'y',
+        other => other,
+    }
 }
 
 #[cfg(test)]

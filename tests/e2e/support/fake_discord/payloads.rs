@@ -760,6 +760,8 @@ enum InteractionKind {
     Component { message: Value },
     /// Interaction type 5.
     ModalSubmit,
+    /// Interaction type 4: a command's option being typed.
+    Autocomplete,
 }
 
 /// Where an interaction happens and who triggers it.
@@ -839,6 +841,13 @@ impl InteractionBuilder {
             "resolved": { "messages": { key: target } }
         });
         Self::new(InteractionKind::Command, data)
+    }
+
+    /// An autocomplete request while typing a slash command's option: `options` as for
+    /// [`Self::slash_command`], with `"focused": true` on the option being typed.
+    pub fn autocomplete(name: &str, options: Value) -> Self {
+        let data = json!({ "id": next_snowflake().to_string(), "name": name, "type": 1, "options": options });
+        Self::new(InteractionKind::Autocomplete, data)
     }
 
     /// A click on a button (`component_type` 2) or another component, attached to `message`.
@@ -927,9 +936,12 @@ impl InteractionBuilder {
 
     /// The command name, for commands.
     pub fn command_name(&self) -> Option<&str> {
-        matches!(self.kind, InteractionKind::Command)
-            .then(|| self.data["name"].as_str())
-            .flatten()
+        matches!(
+            self.kind,
+            InteractionKind::Command | InteractionKind::Autocomplete
+        )
+        .then(|| self.data["name"].as_str())
+        .flatten()
     }
 
     /// The INTERACTION_CREATE payload. Panics if neither `in_guild` nor `in_dm` was called.
@@ -942,6 +954,7 @@ impl InteractionBuilder {
             InteractionKind::Command => 2,
             InteractionKind::Component { .. } => 3,
             InteractionKind::ModalSubmit => 5,
+            InteractionKind::Autocomplete => 4,
         };
         let mut interaction = json!({
             "id": self.id.to_string(),
