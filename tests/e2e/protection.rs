@@ -332,16 +332,7 @@ async fn a_rate_limited_or_new_reporter_is_stored_and_queued_without_automatic_p
         config.anti_abuse.reports_per_hour = 1;
     })
     .await;
-    app.store
-        .set_guild_setting(
-            ids::GUILD as i64,
-            "queue_channel",
-            &ids::QUEUE_CHANNEL.to_string(),
-            ids::ADMIN as i64,
-            Utc::now(),
-        )
-        .await
-        .unwrap();
+    app.use_queue_channel().await;
     let first = report(&app, ids::ALICE, ids::BILAL).await;
     assert!(
         !first.custom_ids().is_empty(),

@@ -13,19 +13,6 @@ use crate::support::fake_discord::{
     InteractionBuilder, MessageBuilder, Method, Scripted, SentInteraction, ids,
 };
 
-async fn with_queue_channel(app: &TestApp) {
-    app.store
-        .set_guild_setting(
-            ids::GUILD as i64,
-            "queue_channel",
-            &ids::QUEUE_CHANNEL.to_string(),
-            ids::ADMIN as i64,
-            Utc::now(),
-        )
-        .await
-        .unwrap();
-}
-
 fn queue_posts_path() -> String {
     format!("/channels/{}/messages", ids::QUEUE_CHANNEL)
 }
@@ -134,7 +121,7 @@ async fn wait_for_edits(app: &TestApp, post: &str, count: usize) -> Value {
 #[tokio::test]
 async fn a_case_is_queued_sealed_and_moves_with_each_moderator_action() {
     let app = spawn_app().await;
-    with_queue_channel(&app).await;
+    app.use_queue_channel().await;
     let filed = report(&app, ids::ALICE, ids::BILAL).await;
     let case_id = filed.case.id;
     let (post, body) = queue_post(&app, &filed).await;
@@ -318,7 +305,7 @@ async fn a_case_is_queued_sealed_and_moves_with_each_moderator_action() {
 #[tokio::test]
 async fn a_member_without_permission_is_refused_and_nothing_changes() {
     let app = spawn_app().await;
-    with_queue_channel(&app).await;
+    app.use_queue_channel().await;
     let filed = report(&app, ids::ALICE, ids::BILAL).await;
     let (post, _) = queue_post(&app, &filed).await;
     let message = app
@@ -434,7 +421,7 @@ async fn a_member_without_permission_is_refused_and_nothing_changes() {
 #[tokio::test]
 async fn a_discord_refusal_is_reported_clearly_and_leaves_no_false_mute() {
     let app = spawn_app().await;
-    with_queue_channel(&app).await;
+    app.use_queue_channel().await;
     let filed = report(&app, ids::ALICE, ids::BILAL).await;
     let (post, _) = queue_post(&app, &filed).await;
     app.fake.script(
@@ -843,7 +830,7 @@ mod store {
 #[tokio::test]
 async fn the_queue_post_uses_the_server_language_whatever_the_reporters() {
     let app = spawn_app().await;
-    with_queue_channel(&app).await;
+    app.use_queue_channel().await;
     app.store
         .set_guild_setting(
             ids::GUILD as i64,
@@ -939,7 +926,7 @@ fn is_timed_out(app: &TestApp, user: u64) -> bool {
 #[tokio::test]
 async fn a_timeout_belongs_to_the_member_and_is_never_shortened_by_another_case() {
     let app = spawn_app().await;
-    with_queue_channel(&app).await;
+    app.use_queue_channel().await;
     let first = report(&app, ids::ALICE, ids::BILAL).await;
     let (first_post, _) = queue_post(&app, &first).await;
     let answer =
@@ -1032,7 +1019,7 @@ async fn a_timeout_belongs_to_the_member_and_is_never_shortened_by_another_case(
 #[tokio::test]
 async fn once_a_moderator_claims_the_case_neither_the_victim_nor_the_rule_mutes() {
     let app = spawn_app().await;
-    with_queue_channel(&app).await;
+    app.use_queue_channel().await;
     let filed = report(&app, ids::ALICE, ids::BILAL).await;
     let (post, _) = queue_post(&app, &filed).await;
     let claim = moderator_click(&app, "claim", filed.case.id, &post).await;
@@ -1059,7 +1046,7 @@ async fn once_a_moderator_claims_the_case_neither_the_victim_nor_the_rule_mutes(
 #[tokio::test]
 async fn the_automatic_mute_runs_once_per_case_even_after_a_moderator_lifts_it() {
     let app = spawn_app().await;
-    with_queue_channel(&app).await;
+    app.use_queue_channel().await;
     let first = report(&app, ids::ALICE, ids::BILAL).await;
     let (post, _) = queue_post(&app, &first).await;
     report(&app, ids::CHLOE, ids::BILAL).await;
@@ -1083,7 +1070,7 @@ async fn the_automatic_mute_runs_once_per_case_even_after_a_moderator_lifts_it()
 #[tokio::test]
 async fn dismissed_reports_do_not_count_towards_the_automatic_mute() {
     let app = spawn_app().await;
-    with_queue_channel(&app).await;
+    app.use_queue_channel().await;
     let first = report(&app, ids::ALICE, ids::BILAL).await;
     let (post, _) = queue_post(&app, &first).await;
     report(&app, ids::CHLOE, ids::BILAL).await;
@@ -1136,7 +1123,7 @@ fn dms_to(app: &TestApp, user: u64) -> Vec<Value> {
 /// as the server chose.
 async fn dismiss_lifts_the_victims_mute(notify: bool) {
     let app = spawn_app().await;
-    with_queue_channel(&app).await;
+    app.use_queue_channel().await;
     set_notify_on_close(&app, notify).await;
     let filed = report(&app, ids::ALICE, ids::BILAL).await;
     let (post, _) = queue_post(&app, &filed).await;
@@ -1215,7 +1202,7 @@ async fn dismissing_without_notice_sends_no_dm() {
 #[tokio::test]
 async fn a_failed_undo_shows_as_failed_in_the_history() {
     let app = spawn_app().await;
-    with_queue_channel(&app).await;
+    app.use_queue_channel().await;
     let filed = report(&app, ids::ALICE, ids::BILAL).await;
     let (post, _) = queue_post(&app, &filed).await;
     moderator_choose(&app, "mute", "mute-for", "1h", filed.case.id, &post).await;
@@ -1302,7 +1289,7 @@ async fn a_queue_button_pressed_in_a_dm_is_answered() {
 #[tokio::test]
 async fn a_post_whose_channel_is_gone_is_posted_again() {
     let app = spawn_app().await;
-    with_queue_channel(&app).await;
+    app.use_queue_channel().await;
     let filed = report(&app, ids::ALICE, ids::BILAL).await;
     let (post, _) = queue_post(&app, &filed).await;
     app.fake.script(
@@ -1346,7 +1333,7 @@ async fn a_post_whose_channel_is_gone_is_posted_again() {
 #[tokio::test]
 async fn a_witness_is_named_nowhere_in_the_queue_post() {
     let app = spawn_app().await;
-    with_queue_channel(&app).await;
+    app.use_queue_channel().await;
     app.store
         .set_guild_setting(
             ids::GUILD as i64,

@@ -1057,16 +1057,7 @@ async fn slow_statistics_are_deferred_then_delivered() {
 #[tokio::test]
 async fn the_purge_redraws_the_queue_post_without_the_purged_text() {
     let mut app = spawn_app().await;
-    app.store
-        .set_guild_setting(
-            ids::GUILD as i64,
-            "queue_channel",
-            &ids::QUEUE_CHANNEL.to_string(),
-            ids::ADMIN as i64,
-            Utc::now(),
-        )
-        .await
-        .unwrap();
+    app.use_queue_channel().await;
     let filed = crate::protection::report(&app, ids::ALICE, ids::BILAL).await;
     let posts = format!("/channels/{}/messages", ids::QUEUE_CHANNEL);
     let post = app.wait_for(Method::POST, &posts).await;

@@ -11,7 +11,7 @@ use tempfile::TempDir;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use super::fake_discord::{FakeDiscord, FakeDiscordConfig, Method, RecordedRequest};
+use super::fake_discord::{FakeDiscord, FakeDiscordConfig, Method, RecordedRequest, ids};
 
 /// A token in Discord's format; the fake accepts any.
 pub const TEST_TOKEN: &str =
@@ -156,6 +156,20 @@ impl TestApp {
         put.body
             .and_then(|body| body.as_array().cloned())
             .expect("the PUT body is a JSON array")
+    }
+
+    /// Points the server's queue channel at `#mod-queue`, as an admin's `/config` would.
+    pub async fn use_queue_channel(&self) {
+        self.store
+            .set_guild_setting(
+                ids::GUILD as i64,
+                "queue_channel",
+                &ids::QUEUE_CHANNEL.to_string(),
+                ids::ADMIN as i64,
+                chrono::Utc::now(),
+            )
+            .await
+            .unwrap();
     }
 
     /// Every body the bot sent conformed to Discord's OpenAPI file, and every request had a
