@@ -559,34 +559,21 @@ fn buttons(
     };
     let mut rows = Vec::new();
     if case.status.is_active() {
-        let mut main = Vec::new();
-        if case.claimed_by.is_none() {
-            main.push(button(
-                Verb::Claim,
-                "queue-button-claim",
-                serenity::ButtonStyle::Primary,
-            ));
-        }
-        main.push(button(
-            Verb::AskMute,
-            "queue-button-mute",
-            serenity::ButtonStyle::Secondary,
-        ));
-        main.push(button(
-            Verb::AskBan,
-            "queue-button-ban",
-            serenity::ButtonStyle::Danger,
-        ));
-        main.push(button(
-            Verb::AskDismiss,
-            "queue-button-dismiss",
-            serenity::ButtonStyle::Secondary,
-        ));
-        main.push(button(
-            Verb::AskResolve,
-            "queue-button-resolve",
-            serenity::ButtonStyle::Success,
-        ));
+        use serenity::ButtonStyle::{Danger, Primary, Secondary, Success};
+        let claim =
+            case.claimed_by
+                .is_none()
+                .then_some((Verb::Claim, "queue-button-claim", Primary));
+        let main = claim
+            .into_iter()
+            .chain([
+                (Verb::AskMute, "queue-button-mute", Secondary),
+                (Verb::AskBan, "queue-button-ban", Danger),
+                (Verb::AskDismiss, "queue-button-dismiss", Secondary),
+                (Verb::AskResolve, "queue-button-resolve", Success),
+            ])
+            .map(|(verb, label, style)| button(verb, label, style))
+            .collect();
         rows.push(serenity::CreateActionRow::Buttons(main));
     }
     let mut undo = Vec::new();

@@ -116,6 +116,24 @@ pub async fn click(
         .await
 }
 
+/// `presser` presses the "mute" or "shield" button of a filed report's acknowledgement;
+/// returns the answer's text.
+pub async fn press(app: &TestApp, filed: &Filed, presser: u64, button: &str) -> String {
+    let acknowledgement = app
+        .fake
+        .original_response(&filed.sent)
+        .expect("the acknowledgement");
+    let sent = click(
+        app,
+        presser,
+        ids::GENERAL_CHANNEL,
+        &format!("sb:p:{button}:{}", filed.case.id),
+        acknowledgement,
+    )
+    .await;
+    deferred_answer(app, &sent).await
+}
+
 /// The text a deferred interaction was finally answered with.
 pub async fn deferred_answer(app: &TestApp, sent: &SentInteraction) -> String {
     let edit = app.wait_for(Method::PATCH, &sent.original_path()).await;
@@ -222,16 +240,7 @@ async fn the_victims_mute_times_out_the_member_once_with_the_case_in_the_audit_l
 async fn a_moderator_is_never_muted_and_the_victim_is_told_moderators_were_alerted() {
     let app = spawn_app().await;
     let filed = report(&app, ids::ALICE, ids::MODERATOR).await;
-    let acknowledgement = app.fake.original_response(&filed.sent).unwrap();
-    let press = click(
-        &app,
-        ids::ALICE,
-        ids::GENERAL_CHANNEL,
-        &format!("sb:p:mute:{}", filed.case.id),
-        acknowledgement,
-    )
-    .await;
-    let text = deferred_answer(&app, &press).await;
+    let text = press(&app, &filed, ids::ALICE, "mute").await;
     assert!(text.contains("Les modérateurs ont été alertés"), "{text}");
     assert!(timeouts_of(&app, ids::MODERATOR).is_empty());
     assert!(
@@ -256,16 +265,7 @@ async fn a_moderator_is_never_muted_and_the_victim_is_told_moderators_were_alert
 async fn only_the_victim_can_use_their_buttons() {
     let app = spawn_app().await;
     let filed = report(&app, ids::ALICE, ids::BILAL).await;
-    let acknowledgement = app.fake.original_response(&filed.sent).unwrap();
-    let press = click(
-        &app,
-        ids::CHLOE,
-        ids::GENERAL_CHANNEL,
-        &format!("sb:p:mute:{}", filed.case.id),
-        acknowledgement,
-    )
-    .await;
-    let text = deferred_answer(&app, &press).await;
+    let text = press(&app, &filed, ids::CHLOE, "mute").await;
     assert!(text.contains("Seule la personne"), "{text}");
     assert!(timeouts_of(&app, ids::BILAL).is_empty());
     assert!(
@@ -420,15 +420,7 @@ async fn a_rate_limited_or_new_reporter_is_stored_and_queued_without_automatic_p
         "a verdict on real data is kept"
     );
     // The withheld reporter can still raise the shield.
-    let shield = click(
-        &app,
-        ids::EMMA,
-        ids::GENERAL_CHANNEL,
-        &format!("sb:p:shield:{}", fresh.case.id),
-        app.fake.original_response(&fresh.sent).unwrap(),
-    )
-    .await;
-    let text = deferred_answer(&app, &shield).await;
+    let text = press(&app, &fresh, ids::EMMA, "shield").await;
     assert!(text.contains("Bouclier activé"), "{text}");
     assert_eq!(
         app.store
@@ -490,15 +482,7 @@ async fn the_shield_deletes_mentions_and_replies_to_the_victim_until_the_case_cl
     let chloe = guild.expect_member(ids::CHLOE).user.clone();
     let filed = report(&app, ids::ALICE, ids::BILAL).await;
     let acknowledgement = app.fake.original_response(&filed.sent).unwrap();
-    let press = click(
-        &app,
-        ids::ALICE,
-        ids::GENERAL_CHANNEL,
-        &format!("sb:p:shield:{}", filed.case.id),
-        acknowledgement.clone(),
-    )
-    .await;
-    let text = deferred_answer(&app, &press).await;
+    let text = press(&app, &filed, ids::ALICE, "shield").await;
     assert!(text.contains("Bouclier activé"), "{text}");
 
     let to_chloe = say(&app, ids::BILAL, |m| m.mention(&chloe)).await;
@@ -576,15 +560,7 @@ async fn a_shield_keeps_protecting_after_the_bot_restarts() {
         .user
         .clone();
     let filed = report(&app, ids::ALICE, ids::BILAL).await;
-    let press = click(
-        &app,
-        ids::ALICE,
-        ids::GENERAL_CHANNEL,
-        &format!("sb:p:shield:{}", filed.case.id),
-        app.fake.original_response(&filed.sent).unwrap(),
-    )
-    .await;
-    deferred_answer(&app, &press).await;
+    press(&app, &filed, ids::ALICE, "shield").await;
 
     app.restart().await;
     app.fake.wait_for_live_session(WAIT).await;
@@ -628,15 +604,7 @@ async fn the_shield_also_catches_a_mention_added_by_an_edit() {
         .user
         .clone();
     let filed = report(&app, ids::ALICE, ids::BILAL).await;
-    let press = click(
-        &app,
-        ids::ALICE,
-        ids::GENERAL_CHANNEL,
-        &format!("sb:p:shield:{}", filed.case.id),
-        app.fake.original_response(&filed.sent).unwrap(),
-    )
-    .await;
-    deferred_answer(&app, &press).await;
+    press(&app, &filed, ids::ALICE, "shield").await;
 
     let innocent = say(&app, ids::BILAL, |m| m).await;
     tokio::time::sleep(SETTLE).await;

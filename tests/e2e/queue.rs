@@ -6,7 +6,7 @@ use safe_button::domain::protection::{ActionStatus, ProtectionKind};
 use serde_json::{Value, json};
 
 use crate::protection::{
-    Filed, click, custom_ids, deferred_answer, member_path, report, timeout_end, timeouts_of,
+    Filed, click, custom_ids, deferred_answer, member_path, press, report, timeout_end, timeouts_of,
 };
 use crate::support::app::{TestApp, spawn_app};
 use crate::support::fake_discord::{
@@ -902,19 +902,6 @@ async fn nth_queue_post(app: &TestApp, filed: &Filed, n: usize) -> (String, Valu
     )
 }
 
-/// The victim presses their Mute button on the acknowledgement of `filed`.
-async fn victim_presses_mute(app: &TestApp, victim: u64, filed: &Filed) -> String {
-    let press = click(
-        app,
-        victim,
-        ids::GENERAL_CHANNEL,
-        &format!("sb:p:mute:{}", filed.case.id),
-        app.fake.original_response(&filed.sent).unwrap(),
-    )
-    .await;
-    deferred_answer(app, &press).await
-}
-
 fn is_timed_out(app: &TestApp, user: u64) -> bool {
     app.fake
         .member(ids::GUILD, user)
@@ -966,7 +953,7 @@ async fn a_timeout_belongs_to_the_member_and_is_never_shortened_by_another_case(
         body.to_string().contains(first.case.reference.as_str()),
         "the embed says which case muted the member: {body}"
     );
-    let text = victim_presses_mute(&app, ids::CHLOE, &second).await;
+    let text = press(&app, &second, ids::CHLOE, "mute").await;
     assert!(text.contains("déjà rendue muette"), "{text}");
     tokio::time::sleep(crate::protection::SETTLE).await;
     assert_eq!(
@@ -1025,7 +1012,7 @@ async fn once_a_moderator_claims_the_case_neither_the_victim_nor_the_rule_mutes(
     let claim = moderator_click(&app, "claim", filed.case.id, &post).await;
     deferred_answer(&app, &claim).await;
 
-    let text = victim_presses_mute(&app, ids::ALICE, &filed).await;
+    let text = press(&app, &filed, ids::ALICE, "mute").await;
     assert!(text.contains("Un modérateur examine déjà"), "{text}");
     // Two more reporters reach the threshold, but the case is the moderator's now.
     report(&app, ids::CHLOE, ids::BILAL).await;
@@ -1127,7 +1114,7 @@ async fn dismiss_lifts_the_victims_mute(notify: bool) {
     set_notify_on_close(&app, notify).await;
     let filed = report(&app, ids::ALICE, ids::BILAL).await;
     let (post, _) = queue_post(&app, &filed).await;
-    let text = victim_presses_mute(&app, ids::ALICE, &filed).await;
+    let text = press(&app, &filed, ids::ALICE, "mute").await;
     assert!(text.contains("rendue muette jusqu'au"), "{text}");
     assert!(is_timed_out(&app, ids::BILAL));
     let dms_before = dms_to(&app, ids::ALICE).len();

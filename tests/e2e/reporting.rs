@@ -125,6 +125,41 @@ fn assert_vcard_3018(bytes: &[u8]) {
     assert!(!value("N").is_empty());
 }
 
+/// Another connection holding the write lock of the bot's SQLite database: the bot's writes
+/// wait (up to its busy timeout) until the lock is released.
+struct WriteLock {
+    release: tokio::sync::oneshot::Sender<()>,
+    holder: tokio::task::JoinHandle<()>,
+}
+
+impl WriteLock {
+    /// Returns once the lock is held.
+    async fn take(app: &TestApp) -> WriteLock {
+        use sqlx::Connection;
+        let mut connection = sqlx::SqliteConnection::connect(&app.config.database.url)
+            .await
+            .unwrap();
+        sqlx::query("BEGIN IMMEDIATE")
+            .execute(&mut connection)
+            .await
+            .unwrap();
+        let (release, released) = tokio::sync::oneshot::channel::<()>();
+        let holder = tokio::spawn(async move {
+            let _ = released.await;
+            sqlx::query("ROLLBACK")
+                .execute(&mut connection)
+                .await
+                .unwrap();
+        });
+        WriteLock { release, holder }
+    }
+
+    async fn release(self) {
+        let _ = self.release.send(());
+        self.holder.await.unwrap();
+    }
+}
+
 /// Rows in a table of the bot's SQLite database, read directly.
 async fn count_rows(app: &TestApp, table: &str) -> i64 {
     use sqlx::Connection;
@@ -584,28 +619,7 @@ async fn refused_reports_get_their_own_message_and_store_nothing() {
 async fn the_acknowledgement_arrives_even_when_the_database_is_slow() {
     let app = spawn_app().await;
     // Another connection holds SQLite's write lock: the bot's insert waits for it.
-    let database = app.config.database.url.clone();
-    let (locked, release) = (
-        tokio::sync::oneshot::channel::<()>(),
-        tokio::sync::oneshot::channel::<()>(),
-    );
-    let (locked_tx, locked_rx) = locked;
-    let (release_tx, release_rx) = release;
-    let holder = tokio::spawn(async move {
-        use sqlx::Connection;
-        let mut connection = sqlx::SqliteConnection::connect(&database).await.unwrap();
-        sqlx::query("BEGIN IMMEDIATE")
-            .execute(&mut connection)
-            .await
-            .unwrap();
-        locked_tx.send(()).unwrap();
-        let _ = release_rx.await;
-        sqlx::query("ROLLBACK")
-            .execute(&mut connection)
-            .await
-            .unwrap();
-    });
-    locked_rx.await.unwrap();
+    let lock = WriteLock::take(&app).await;
 
     let sent = slash_report(&app, ids::ALICE, ids::BILAL, "fr", &[]).await;
     // Acknowledged (deferred) while the database is still blocked…
@@ -618,8 +632,7 @@ async fn the_acknowledgement_arrives_even_when_the_database_is_slow() {
         "nothing is said before the report is stored"
     );
     // …and completed once the database answers.
-    release_tx.send(()).unwrap();
-    holder.await.unwrap();
+    lock.release().await;
     let text = content(
         &app.fake
             .wait_for_request(Method::PATCH, &sent.original_path(), WAIT)
@@ -836,35 +849,17 @@ async fn worry_about_someones_safety_leads_the_card_with_3114() {
 #[tokio::test]
 async fn a_report_under_way_when_the_bot_stops_is_still_stored_and_answered() {
     let mut app = spawn_app().await;
-    let database = app.config.database.url.clone();
-    let (locked_tx, locked_rx) = tokio::sync::oneshot::channel::<()>();
-    let (release_tx, release_rx) = tokio::sync::oneshot::channel::<()>();
-    let holder = tokio::spawn(async move {
-        use sqlx::Connection;
-        let mut connection = sqlx::SqliteConnection::connect(&database).await.unwrap();
-        sqlx::query("BEGIN IMMEDIATE")
-            .execute(&mut connection)
-            .await
-            .unwrap();
-        locked_tx.send(()).unwrap();
-        let _ = release_rx.await;
-        sqlx::query("ROLLBACK")
-            .execute(&mut connection)
-            .await
-            .unwrap();
-    });
-    locked_rx.await.unwrap();
+    let lock = WriteLock::take(&app).await;
     let sent = slash_report(&app, ids::ALICE, ids::BILAL, "fr", &[]).await;
     assert_deferred_ephemerally(&app, &sent).await;
 
     // SIGTERM while the report waits for the database; the database frees up a moment later.
     let release = tokio::spawn(async move {
         tokio::time::sleep(Duration::from_millis(800)).await;
-        release_tx.send(()).unwrap();
+        lock.release().await;
     });
     app.shutdown().await.expect("a clean shutdown");
     release.await.unwrap();
-    holder.await.unwrap();
 
     let text = content(&final_answer(&app, &sent).await);
     assert!(text.contains("Ton signalement est enregistré"), "{text}");
