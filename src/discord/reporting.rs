@@ -19,6 +19,7 @@ use crate::domain::case::{HelpCardDelivery, ReportSource};
 use crate::domain::help_card::help_card;
 use crate::domain::report::{CheckedReport, MAX_DETAILS_CHARS, Refusal};
 use crate::domain::settings::{SettingKey, Settings};
+use crate::i18n::tr;
 use crate::store::{NewEvidence, NewReport, RecordedReport};
 
 /// A checked report and what came with it.
@@ -267,9 +268,12 @@ fn acknowledgement_text(
 
 /// The refusal message, with its arguments.
 pub fn refusal_text(data: &BotData, locale: &str, refusal: Refusal) -> String {
-    let mut args = FluentArgs::new();
-    args.set("max", MAX_DETAILS_CHARS);
-    data.texts.format(locale, refusal.fluent_id(), Some(&args))
+    tr!(
+        data.texts,
+        locale,
+        refusal.fluent_id(),
+        max = MAX_DETAILS_CHARS
+    )
 }
 
 /// Discord's JSON error code of a failed REST call, if it was one.

@@ -36,6 +36,21 @@ pub enum I18nError {
     Empty,
 }
 
+/// A text in a locale, with its Fluent variables named inline:
+/// `tr!(texts, locale, "queue-muted", reference = case.reference.as_str(), until = when)`.
+/// Without variables it is [`Texts::text`].
+macro_rules! tr {
+    ($texts:expr, $locale:expr, $id:expr $(,)?) => {
+        $texts.text($locale, $id)
+    };
+    ($texts:expr, $locale:expr, $id:expr, $($name:ident = $value:expr),+ $(,)?) => {{
+        let mut args = fluent_bundle::FluentArgs::new();
+        $(args.set(stringify!($name), $value);)+
+        $texts.format($locale, $id, Some(&args))
+    }};
+}
+pub(crate) use tr;
+
 /// One shipped locale and its messages.
 struct Locale {
     code: String,
@@ -377,6 +392,22 @@ mod tests {
         let shipped = texts().shipped();
         assert!(shipped.contains(&"fr".to_owned()));
         assert!(shipped.contains(&"en-US".to_owned()));
+    }
+
+    #[test]
+    fn tr_names_variables_inline() {
+        let texts = texts();
+        let mut args = FluentArgs::new();
+        args.set("reference", "SB-ABCD");
+        assert_eq!(
+            tr!(texts, "en-US", "report-received", reference = "SB-ABCD"),
+            texts.format("en-US", "report-received", Some(&args))
+        );
+        assert!(tr!(texts, "en-US", "report-received", reference = "SB-ABCD").contains("SB-ABCD"));
+        assert_eq!(
+            tr!(texts, "fr", "report-merged"),
+            texts.text("fr", "report-merged")
+        );
     }
 
     #[test]
