@@ -10,10 +10,17 @@ pub enum BotError {
     /// A refusal the member should read: a Fluent message id.
     #[error("refused with `{0}`")]
     Refused(&'static str),
+    /// Boxed: serenity's error is large, and every flow returns this type.
     #[error(transparent)]
-    Discord(#[from] serenity::Error),
+    Discord(Box<serenity::Error>),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
+}
+
+impl From<serenity::Error> for BotError {
+    fn from(error: serenity::Error) -> Self {
+        BotError::Discord(Box::new(error))
+    }
 }
 
 impl BotError {
@@ -69,10 +76,7 @@ async fn reply_error(ctx: Context<'_>, message_id: &str) {
     let data = ctx.data();
     let locale = match tokio::time::timeout(LANGUAGE_LOOKUP_LIMIT, member_locale(ctx)).await {
         Ok(locale) => locale,
-        Err(_) => data
-            .texts
-            .negotiate(&[ctx.locale(), Some(data.config.server_defaults.language())])
-            .to_owned(),
+        Err(_) => data.locale(ctx.locale(), None),
     };
     let text = data.texts.text(&locale, message_id);
     let reply = CreateReply::default().content(text).ephemeral(true);

@@ -1,11 +1,12 @@
-//! Gateway events: servers joined and left, and the components and modals of multi-step
-//! flows (which poise does not route).
+//! Gateway events: servers joined and left, components and modals (to the
+//! [`components`](super::components) router), and messages held to the contact shield.
 
 use poise::serenity_prelude as serenity;
 
-use super::commands::report;
-use super::{BotData, BotError};
-use super::{protection, queue};
+use super::flows::publish::publish_all;
+use super::flows::shield::{self, WatchedMessage};
+use super::ids::DbId;
+use super::{BotData, BotError, components};
 
 pub async fn handle(
     ctx: &serenity::Context,
@@ -15,49 +16,49 @@ pub async fn handle(
     match event {
         serenity::FullEvent::GuildCreate { guild, .. } => {
             data.store
-                .upsert_guild_joined(guild.id.get() as i64, chrono::Utc::now())
+                .upsert_guild_joined(guild.id.db(), chrono::Utc::now())
                 .await?;
         }
         serenity::FullEvent::GuildDelete { incomplete, .. } if !incomplete.unavailable => {
             data.store
-                .mark_guild_left(incomplete.id.get() as i64, chrono::Utc::now())
+                .mark_guild_left(incomplete.id.db(), chrono::Utc::now())
                 .await?;
         }
         serenity::FullEvent::InteractionCreate { interaction } => {
             let handled = match interaction {
                 serenity::Interaction::Component(component) => {
-                    match report::on_reason_selected(ctx, data, component).await {
-                        Ok(false) => match protection::on_victim_button(ctx, data, component).await
-                        {
-                            Ok(false) => queue::on_component(ctx, data, component).await,
-                            other => other,
-                        },
-                        other => other,
-                    }
+                    components::on_component(ctx, data, component).await
                 }
-                serenity::Interaction::Modal(modal) => {
-                    report::on_details_submitted(ctx, data, modal).await
-                }
-                _ => Ok(true),
+                serenity::Interaction::Modal(modal) => components::on_modal(ctx, data, modal).await,
+                _ => Ok(()),
             };
-            match handled {
-                Ok(true) => {}
-                Ok(false) => tracing::warn!("interaction with an unknown custom id ignored"),
-                Err(error) => tracing::error!(%error, "interaction failed"),
+            if let Err(error) = handled {
+                tracing::error!(%error, "interaction failed");
             }
         }
-        // The contact shield: one in-memory lookup per message (SPEC §4).
         serenity::FullEvent::Message { new_message } => {
-            if let Err(error) = protection::on_message(ctx, data, new_message).await {
-                tracing::error!(%error, "contact shield failed on a message");
+            if let Some(message) = WatchedMessage::created(new_message) {
+                hold_to_shield(ctx, data, message, "a message").await;
             }
         }
         serenity::FullEvent::MessageUpdate { event, .. } => {
-            if let Err(error) = protection::on_message_update(ctx, data, event).await {
-                tracing::error!(%error, "contact shield failed on an edit");
+            if let Some(message) = WatchedMessage::edited(event) {
+                hold_to_shield(ctx, data, message, "an edit").await;
             }
         }
         _ => {}
     }
     Ok(())
+}
+
+async fn hold_to_shield(
+    ctx: &serenity::Context,
+    data: &BotData,
+    message: WatchedMessage,
+    what: &'static str,
+) {
+    match shield::enforce(ctx, data, message).await {
+        Ok(changed) => publish_all(&ctx.http, data, changed).await,
+        Err(error) => tracing::error!(%error, "contact shield failed on {what}"),
+    }
 }

@@ -1,47 +1,39 @@
-//! The Discord adapter: commands, components, modals and events. Thin by design: parse,
-//! check permission, call the domain and the store, render through Fluent, reply.
+//! The Discord adapter (serenity and poise). Its shape, from the edge inwards:
+//!
+//! - `commands/` (poise commands) and `components/` (the router of buttons, selects and
+//!   modals) parse an interaction, check who may act (`checks`), call a flow and reply;
+//! - `events` routes the other gateway events;
+//! - `flows/` do what the bot does (report, protect, moderate, publish the queue post):
+//!   load, call Discord through `rest`, record in the store, and return what changed;
+//! - `render/` turns views into embeds, components and texts, with no I/O;
+//! - `state` is what every handler reaches ([`BotData`]), `custom_id` every id the bot
+//!   issues, `ids` the one conversion between Discord's ids and the store's, `rest` the
+//!   Discord calls and error codes serenity does not wrap as needed, `reply` the answers to
+//!   deferred interactions.
+//! - `registration`, `onboarding`, `retention`, `in_flight` and `rest_forwarder` run
+//!   beside: command registration, the setup checklist, the hourly purge, the shutdown
+//!   grace, and the 429-aware REST forwarder.
 
+pub mod checks;
 pub mod commands;
+pub mod components;
+pub mod custom_id;
 pub mod error;
 pub mod events;
-pub mod help_card;
+pub mod flows;
+pub mod ids;
 pub mod in_flight;
 pub mod onboarding;
-pub mod permissions;
-pub mod protection;
-pub mod queue;
 pub mod registration;
-pub mod reporting;
+pub mod render;
+pub mod reply;
+pub mod rest;
 pub mod rest_forwarder;
 pub mod retention;
-
-use std::sync::Arc;
-
-use crate::config::Config;
-use crate::domain::helpline::HelplineDirectory;
-use crate::domain::pseudonym::Pseudonymizer;
-use crate::domain::settings::Vocabulary;
-use crate::i18n::Texts;
-use crate::store::Store;
+pub mod state;
 
 pub use error::BotError;
-
-/// What every command and event handler can reach.
-/// Cheap to clone: background jobs get their own handle on the same state.
-#[derive(Clone)]
-pub struct BotData {
-    pub config: Arc<Config>,
-    pub texts: Arc<Texts>,
-    pub helplines: Arc<HelplineDirectory>,
-    pub vocabulary: Vocabulary,
-    pub store: Store,
-    /// Keyed pseudonyms of reported members, for statistics.
-    pub pseudonyms: Pseudonymizer,
-    /// The contact shields running now, for the MESSAGE_CREATE hot path.
-    pub shields: Arc<protection::ShieldIndex>,
-    /// Serialises the actions on one case (double clicks, two moderators).
-    pub case_locks: Arc<protection::CaseLocks>,
-}
+pub use state::BotData;
 
 pub type Context<'a> = poise::Context<'a, BotData, BotError>;
 pub type Command = poise::Command<BotData, BotError>;

@@ -7,10 +7,11 @@ use fluent_bundle::FluentArgs;
 use poise::CreateReply;
 use poise::serenity_prelude as serenity;
 
+use super::checks::is_admin;
 use super::commands::config::{command_path, display_value};
 use super::commands::member_locale;
-use super::reporting::server_settings;
-use super::{BotData, Context, permissions};
+use super::ids::DbId;
+use super::{BotData, Context};
 use crate::domain::settings::{SettingKey, Settings};
 
 /// The checklist's items, with the Fluent id of the subcommand that sets each one.
@@ -28,14 +29,12 @@ pub async fn after_command(ctx: Context<'_>) {
     let (Some(guild_id), poise::Context::Application(app)) = (ctx.guild_id(), ctx) else {
         return;
     };
-    let owner = permissions::guild_owner(ctx.serenity_context(), guild_id);
-    let is_admin = permissions::actor(app.interaction.member.as_deref(), owner)
-        .is_some_and(|actor| actor.is_admin());
-    if !is_admin {
+    let member = app.interaction.member.as_deref();
+    if !is_admin(ctx.serenity_context(), member, guild_id) {
         return;
     }
     let data = ctx.data();
-    let guild = guild_id.get() as i64;
+    let guild = guild_id.db();
     match data.store.claim_setup_checklist(guild, Utc::now()).await {
         Ok(true) => {}
         Ok(false) => return,
@@ -45,7 +44,7 @@ pub async fn after_command(ctx: Context<'_>) {
         }
     }
     let locale = member_locale(ctx).await;
-    let settings = server_settings(data, guild).await;
+    let settings = data.settings(guild_id).await;
     let reply = CreateReply::default()
         .content(checklist(data, &locale, &settings))
         .ephemeral(true)

@@ -153,7 +153,7 @@ pub async fn register_with_retries(
             }
             Err(error) => error,
         };
-        if super::reporting::is_refusal(&error) {
+        if super::rest::is_refusal(&error) {
             tracing::error!(%error, "Discord refused the commands; they are not registered");
             return;
         }

@@ -7,7 +7,9 @@ use std::time::Duration;
 use chrono::Utc;
 use poise::serenity_prelude as serenity;
 
-use super::{BotData, queue};
+use super::BotData;
+use super::flows::CaseChanged;
+use super::flows::publish::publish_all;
 
 /// How often the bot purges what expired (also once at start).
 const PURGE_INTERVAL: Duration = Duration::from_secs(3600);
@@ -28,11 +30,8 @@ pub async fn purge_every_hour(http: Arc<serenity::Http>, data: BotData) {
             .await;
         match purged {
             Ok(report) => {
-                for case_id in report.case_ids {
-                    if let Err(error) = queue::publish(&http, &data, case_id).await {
-                        tracing::warn!(case_id, %error, "purged case's queue post not redrawn");
-                    }
-                }
+                let changed = report.case_ids.into_iter().map(CaseChanged);
+                publish_all(&http, &data, changed).await;
             }
             Err(error) => tracing::error!(%error, "retention purge failed; retrying in an hour"),
         }

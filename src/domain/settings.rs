@@ -349,6 +349,14 @@ impl Settings {
         }
     }
 
+    /// The statistics hour of `now` in the server's timezone, `YYYY-MM-DDTHH`: the one
+    /// place statistics events get their local time.
+    pub fn local_hour(&self, now: chrono::DateTime<chrono::Utc>) -> String {
+        now.with_timezone(&self.timezone())
+            .format("%Y-%m-%dT%H")
+            .to_string()
+    }
+
     pub fn helpline_country(&self) -> &str {
         match self.get(SettingKey::HelplineCountry) {
             Some(SettingValue::Country(code)) => code,

@@ -48,6 +48,18 @@ impl ProtectiveActionRecord {
     pub fn is_running(&self, now: DateTime<Utc>) -> bool {
         self.status == ActionStatus::Applied && self.expires_at.is_none_or(|end| end > now)
     }
+
+    /// The running action of `kind` among `actions` at `now`, the newest first.
+    pub fn running_of(
+        actions: &[ProtectiveActionRecord],
+        kind: ProtectionKind,
+        now: DateTime<Utc>,
+    ) -> Option<&ProtectiveActionRecord> {
+        actions
+            .iter()
+            .rev()
+            .find(|action| action.kind == kind && action.is_running(now))
+    }
 }
 
 /// A statistics event (no Discord ID, no free text: SPEC §7).

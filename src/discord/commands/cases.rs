@@ -9,8 +9,9 @@ use poise::serenity_prelude as serenity;
 
 use super::report::ReasonChoice;
 use super::{BotError, Context, member_locale};
-use crate::discord::queue;
-use crate::discord::reporting::server_settings;
+use crate::discord::checks::is_moderator;
+use crate::discord::flows::publish::case_embed;
+use crate::discord::ids::DbId;
 use crate::domain::case::{CaseReference, CaseStatus};
 use crate::domain::queue::{AuditAction, page as page_of};
 use crate::domain::settings::Settings;
@@ -67,15 +68,15 @@ async fn moderator(ctx: Context<'_>) -> Result<Asker, BotError> {
     let (poise::Context::Application(app), Some(guild_id)) = (ctx, ctx.guild_id()) else {
         return Err(BotError::Refused("error-guild-only"));
     };
-    let settings = server_settings(ctx.data(), guild_id.get() as i64).await;
+    let settings = ctx.data().settings(guild_id).await;
     let member = app.interaction.member.as_deref();
-    if !queue::is_moderator(ctx.serenity_context(), member, guild_id, &settings) {
+    if !is_moderator(ctx.serenity_context(), member, guild_id, &settings) {
         tracing::info!(command = %ctx.command().qualified_name, "refused to a non-moderator");
         return Err(BotError::Refused("cases-refused-not-moderator"));
     }
     Ok(Asker {
-        guild_id: guild_id.get() as i64,
-        user_id: ctx.author().id.get() as i64,
+        guild_id: guild_id.db(),
+        user_id: ctx.author().id.db(),
         settings,
         locale: member_locale(ctx).await,
     })
@@ -182,7 +183,7 @@ async fn show(ctx: Context<'_>, #[max_length = 16] reference: String) -> Result<
         Ok(case) => case,
         Err(refusal) => return reply(ctx, CreateReply::default().content(refusal)).await,
     };
-    let (embed, rows) = queue::case_embed(ctx.data(), &asker.settings, &asker.locale, case).await?;
+    let (embed, rows) = case_embed(ctx.data(), &asker.settings, &asker.locale, case).await?;
     reply(ctx, CreateReply::default().embed(embed).components(rows)).await
 }
 
@@ -195,7 +196,7 @@ async fn history(ctx: Context<'_>, member: serenity::User) -> Result<(), BotErro
     let locale = asker.locale.as_str();
     let ids = data
         .store
-        .cases_against(asker.guild_id, member.id.get() as i64, HISTORY_SHOWN)
+        .cases_against(asker.guild_id, member.id.db(), HISTORY_SHOWN)
         .await?;
     let mut lines = Vec::new();
     for id in ids {

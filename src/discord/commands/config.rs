@@ -11,7 +11,7 @@ use poise::CreateReply;
 use poise::serenity_prelude as serenity;
 
 use super::{BotError, Context, member_locale};
-use crate::discord::{BotData, permissions};
+use crate::discord::{BotData, checks};
 use crate::domain::settings::{
     InvalidValue, Origin, SettingKey, SettingValue, Settings, missing_queue_permissions,
 };
@@ -394,8 +394,7 @@ impl Admin {
             poise::Context::Application(app) => app.interaction.member.as_deref(),
             poise::Context::Prefix(_) => None,
         };
-        let owner = permissions::guild_owner(ctx.serenity_context(), guild_id);
-        let is_admin = permissions::actor(member, owner).is_some_and(|actor| actor.is_admin());
+        let is_admin = checks::is_admin(ctx.serenity_context(), member, guild_id);
         if !is_admin {
             return Err(BotError::Refused("config-not-admin"));
         }

@@ -26,22 +26,11 @@ pub fn all() -> Vec<Command> {
 /// language`), else the bot default.
 pub async fn member_locale(ctx: Context<'_>) -> String {
     let data = ctx.data();
-    let server_language = match ctx.guild_id() {
-        Some(guild_id) => Some(
-            super::reporting::server_settings(data, guild_id.get() as i64)
-                .await
-                .language()
-                .to_owned(),
-        ),
+    let settings = match ctx.guild_id() {
+        Some(guild_id) => Some(data.settings(guild_id).await),
         None => None,
     };
-    data.texts
-        .negotiate(&[
-            ctx.locale(),
-            server_language.as_deref(),
-            Some(data.config.server_defaults.language()),
-        ])
-        .to_owned()
+    data.locale(ctx.locale(), settings.as_ref())
 }
 
 /// Answers a command: its first response, or, once the command deferred, the edit of the

@@ -9,7 +9,9 @@ use fluent_bundle::FluentArgs;
 use poise::CreateReply;
 
 use super::{BotError, Context, member_locale};
-use crate::discord::queue;
+use crate::discord::flows::CaseChanged;
+use crate::discord::flows::publish::publish_all;
+use crate::discord::ids::DbId;
 
 #[poise::command(
     slash_command,
@@ -29,11 +31,7 @@ async fn delete_my_data(ctx: Context<'_>) -> Result<(), BotError> {
     let erased = ctx
         .data()
         .store
-        .erase_reporter(
-            guild_id.get() as i64,
-            ctx.author().id.get() as i64,
-            Utc::now(),
-        )
+        .erase_reporter(guild_id.db(), ctx.author().id.db(), Utc::now())
         .await?;
     tracing::info!(
         guild_id = guild_id.get(),
@@ -43,11 +41,8 @@ async fn delete_my_data(ctx: Context<'_>) -> Result<(), BotError> {
     );
     // The queue posts showed the reporter: redraw them as "reporter erased". A failure is
     // logged and does not undo the erasure, which the member is told about all the same.
-    for case_id in &erased.case_ids {
-        if let Err(error) = queue::publish(ctx.http(), ctx.data(), *case_id).await {
-            tracing::warn!(case_id, %error, "queue post not redrawn after an erasure");
-        }
-    }
+    let changed = erased.case_ids.iter().copied().map(CaseChanged);
+    publish_all(ctx.http(), ctx.data(), changed).await;
     let locale = member_locale(ctx).await;
     let texts = &ctx.data().texts;
     let mut args = FluentArgs::new();

@@ -12,7 +12,7 @@ use poise::serenity_prelude as serenity;
 
 use super::config::command_path;
 use super::{BotError, Context, answer, member_locale};
-use crate::discord::{BotData, permissions, protection, reporting};
+use crate::discord::{BotData, checks};
 use crate::domain::reason::Reason;
 use crate::domain::statistics::{self, Figure, Period, Published, Statistics};
 use crate::i18n::{Texts, format_date, format_integer};
@@ -155,11 +155,14 @@ async fn moderator_statistics(
         return Err(BotError::Refused("error-guild-only"));
     };
     let data = ctx.data();
-    let settings = reporting::server_settings(data, guild_id.get() as i64).await;
+    let settings = data.settings(guild_id).await;
     let member = ctx.author_member().await;
-    let owner = permissions::guild_owner(ctx.serenity_context(), guild_id);
-    let is_moderator = permissions::actor(member.as_deref(), owner)
-        .is_some_and(|actor| actor.is_moderator(protection::moderator_role(&settings)));
+    let is_moderator = checks::is_moderator(
+        ctx.serenity_context(),
+        member.as_deref(),
+        guild_id,
+        &settings,
+    );
     if !is_moderator {
         let text = data
             .texts

@@ -1,0 +1,142 @@
+//! The queue post of a case: posted in the server's queue channel, edited in place as the
+//! case moves, posted again if it was deleted or the server moved its queue.
+
+use chrono::Utc;
+use poise::serenity_prelude as serenity;
+use serenity::Http;
+
+use super::CaseChanged;
+use crate::discord::ids::{self, DbId};
+use crate::discord::render::queue_post::{CaseView, Frame, queue_post};
+use crate::discord::rest::ErrorCode;
+use crate::discord::{BotData, BotError};
+use crate::domain::settings::{SettingKey, SettingValue, Settings};
+use crate::store::CaseRecord;
+
+/// Publishes each changed case, logging (not returning) failures: what changed is recorded
+/// already, and the next change redraws the post.
+pub async fn publish_all(
+    http: &Http,
+    data: &BotData,
+    changed: impl IntoIterator<Item = CaseChanged>,
+) {
+    for CaseChanged(case_id) in changed {
+        if let Err(error) = publish(http, data, CaseChanged(case_id)).await {
+            tracing::error!(case_id, %error, "queue post not updated");
+        }
+    }
+}
+
+/// Posts the case's embed in the queue channel, or edits the one already posted. Without a
+/// configured queue channel nothing is posted (the report stands all the same).
+pub async fn publish(http: &Http, data: &BotData, changed: CaseChanged) -> Result<(), BotError> {
+    let CaseChanged(case_id) = changed;
+    let _guard = data.case_locks.lock(case_id).await;
+    let Some(case) = data.store.case_by_id(case_id).await? else {
+        return Ok(());
+    };
+    let settings = data.settings_of(case.guild_id).await;
+    let view = load_view(data, case).await?;
+    let frame = Frame {
+        texts: &data.texts,
+        settings: &settings,
+        locale: settings.language(),
+        now: Utc::now(),
+    };
+    let (embed, rows) = queue_post(&frame, &view);
+    let configured = queue_channel(&settings);
+    let case = &view.case;
+    if let (Some(channel), Some(message)) = (case.queue_channel_id, case.queue_message_id)
+        && (configured == Some(channel) || configured.is_none())
+    {
+        let edit = serenity::EditMessage::new()
+            .embed(embed.clone())
+            .components(rows.clone());
+        let edited = http
+            .edit_message(
+                ids::channel(channel),
+                ids::message(message),
+                &edit,
+                Vec::new(),
+            )
+            .await;
+        match edited {
+            Ok(_) => return Ok(()),
+            // The post or its channel was deleted: post it again below.
+            Err(error)
+                if matches!(
+                    ErrorCode::of(&error),
+                    Some(ErrorCode::UnknownMessage | ErrorCode::UnknownChannel)
+                ) => {}
+            Err(error) => return Err(error.into()),
+        }
+    }
+    // Not posted yet, gone, or the server moved its queue: post in the configured channel.
+    let Some(channel) = configured else {
+        return Ok(());
+    };
+    let post = serenity::CreateMessage::new()
+        .embed(embed)
+        .components(rows)
+        .allowed_mentions(serenity::CreateAllowedMentions::new());
+    let posted = ids::channel(channel).send_message(http, post).await?;
+    data.store
+        .set_queue_message(case.id, channel, posted.id.db())
+        .await?;
+    Ok(())
+}
+
+fn queue_channel(settings: &Settings) -> Option<i64> {
+    match settings.get(SettingKey::QueueChannel) {
+        Some(SettingValue::Channel(channel)) => Some(channel.cast_signed()),
+        _ => None,
+    }
+}
+
+/// The case's embed for `/cases show`, in the asking moderator's language, with the queue's
+/// buttons (they work anywhere: every click is checked).
+pub async fn case_embed(
+    data: &BotData,
+    settings: &Settings,
+    locale: &str,
+    case: CaseRecord,
+) -> Result<(serenity::CreateEmbed, Vec<serenity::CreateActionRow>), BotError> {
+    let view = load_view(data, case).await?;
+    let frame = Frame {
+        texts: &data.texts,
+        settings,
+        locale,
+        now: Utc::now(),
+    };
+    Ok(queue_post(&frame, &view))
+}
+
+async fn load_view(data: &BotData, case: CaseRecord) -> Result<CaseView, BotError> {
+    let store = &data.store;
+    let member_mutes = store
+        .running_mutes_of_member(case.guild_id, case.reported_user_id, Utc::now())
+        .await?;
+    // The other cases the member's running mutes come from, each once.
+    let (mut seen, mut references) = (Vec::new(), Vec::new());
+    for mute in &member_mutes {
+        if mute.case_id == case.id || seen.contains(&mute.case_id) {
+            continue;
+        }
+        seen.push(mute.case_id);
+        if let Some(other) = store.case_by_id(mute.case_id).await? {
+            references.push(other.reference.as_str().to_owned());
+        }
+    }
+    Ok(CaseView {
+        reports: store.reports_of_case(case.id).await?,
+        evidence: store.evidence_of_case(case.id).await?,
+        actions: store.protective_actions_of_case(case.id).await?,
+        audit: store.audit_of_case(case.id).await?,
+        prior_cases: store
+            .prior_cases_against(case.guild_id, case.reported_user_id, case.id)
+            .await?,
+        member_mutes,
+        mute_cases: references,
+        case,
+    })
+}

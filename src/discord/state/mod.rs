@@ -1,0 +1,102 @@
+//! What every command, flow and event handler can reach: [`BotData`], the server settings
+//! and the member's language read through it, and the in-process state it holds.
+
+mod case_locks;
+mod shield_index;
+
+use std::sync::Arc;
+
+use poise::serenity_prelude as serenity;
+
+pub use case_locks::CaseLocks;
+pub use shield_index::ShieldIndex;
+
+use super::ids::DbId;
+use crate::config::Config;
+use crate::domain::helpline::HelplineDirectory;
+use crate::domain::pseudonym::Pseudonymizer;
+use crate::domain::settings::{Settings, Vocabulary};
+use crate::i18n::Texts;
+use crate::store::Store;
+
+/// Cheap to clone: background jobs get their own handle on the same state.
+#[derive(Clone)]
+pub struct BotData {
+    pub config: Arc<Config>,
+    pub texts: Arc<Texts>,
+    pub helplines: Arc<HelplineDirectory>,
+    pub vocabulary: Vocabulary,
+    pub store: Store,
+    /// Keyed pseudonyms of reported members, for statistics.
+    pub pseudonyms: Pseudonymizer,
+    /// The contact shields running now, for the MESSAGE_CREATE hot path.
+    pub shields: Arc<ShieldIndex>,
+    /// Serialises the actions on one case (double clicks, two moderators).
+    pub case_locks: Arc<CaseLocks>,
+}
+
+impl BotData {
+    /// The settings of a server: its own values over the bot defaults. A database problem
+    /// here must not stop a report, so it falls back to the defaults.
+    pub async fn settings(&self, guild_id: serenity::GuildId) -> Settings {
+        self.settings_of(guild_id.db()).await
+    }
+
+    /// [`Self::settings`] for a server id read from the store.
+    pub async fn settings_of(&self, guild_id: i64) -> Settings {
+        let stored = match self.store.guild_settings(guild_id).await {
+            Ok(stored) => stored,
+            Err(error) => {
+                tracing::error!(guild_id, %error, "cannot read server settings; defaults used");
+                return self.config.server_defaults.clone();
+            }
+        };
+        let (settings, _, ignored) = self.config.server_defaults.with_overrides(
+            stored
+                .iter()
+                .map(|setting| (setting.key.as_str(), setting.value.as_str())),
+            &self.vocabulary,
+        );
+        if !ignored.is_empty() {
+            tracing::warn!(
+                guild_id,
+                ?ignored,
+                "stored settings no longer valid; defaults used"
+            );
+        }
+        settings
+    }
+
+    /// The settings of the server an interaction came from; the defaults outside a server.
+    pub async fn settings_or_default(&self, guild_id: Option<serenity::GuildId>) -> Settings {
+        match guild_id {
+            Some(guild_id) => self.settings(guild_id).await,
+            None => self.config.server_defaults.clone(),
+        }
+    }
+
+    /// The member's language: their Discord client's if shipped, else their server's (when
+    /// known), else the bot default.
+    pub fn locale(&self, client_locale: Option<&str>, server: Option<&Settings>) -> String {
+        self.texts
+            .negotiate(&[
+                client_locale,
+                server.map(Settings::language),
+                Some(self.config.server_defaults.language()),
+            ])
+            .to_owned()
+    }
+
+    /// The server's name for a DM, from the cache; "this server" otherwise.
+    pub fn guild_name(
+        &self,
+        ctx: &serenity::Context,
+        guild_id: serenity::GuildId,
+        locale: &str,
+    ) -> String {
+        ctx.cache
+            .guild(guild_id)
+            .map(|guild| guild.name.clone())
+            .unwrap_or_else(|| self.texts.text(locale, "this-server"))
+    }
+}
