@@ -831,16 +831,7 @@ mod store {
 async fn the_queue_post_uses_the_server_language_whatever_the_reporters() {
     let app = spawn_app().await;
     app.use_queue_channel().await;
-    app.store
-        .set_guild_setting(
-            ids::GUILD as i64,
-            "language",
-            "en-US",
-            ids::ADMIN as i64,
-            Utc::now(),
-        )
-        .await
-        .unwrap();
+    app.set_settings(&[("language", "en-US")]).await;
     // The reporter's client is in French: their answer is French, the moderators' post is
     // in the server's English.
     let filed = report(&app, ids::ALICE, ids::BILAL).await;
@@ -1081,19 +1072,6 @@ async fn dismissed_reports_do_not_count_towards_the_automatic_mute() {
     app.assert_discord_traffic_valid();
 }
 
-async fn set_notify_on_close(app: &TestApp, notify: bool) {
-    app.store
-        .set_guild_setting(
-            ids::GUILD as i64,
-            "notify_reporter_on_close",
-            if notify { "true" } else { "false" },
-            ids::ADMIN as i64,
-            Utc::now(),
-        )
-        .await
-        .unwrap();
-}
-
 fn dms_to(app: &TestApp, user: u64) -> Vec<Value> {
     app.fake
         .dm_channel_of(user)
@@ -1111,7 +1089,8 @@ fn dms_to(app: &TestApp, user: u64) -> Vec<Value> {
 async fn dismiss_lifts_the_victims_mute(notify: bool) {
     let app = spawn_app().await;
     app.use_queue_channel().await;
-    set_notify_on_close(&app, notify).await;
+    app.set_settings(&[("notify_reporter_on_close", &notify.to_string())])
+        .await;
     let filed = report(&app, ids::ALICE, ids::BILAL).await;
     let (post, _) = queue_post(&app, &filed).await;
     let text = press(&app, &filed, ids::ALICE, "mute").await;
@@ -1321,16 +1300,7 @@ async fn a_post_whose_channel_is_gone_is_posted_again() {
 async fn a_witness_is_named_nowhere_in_the_queue_post() {
     let app = spawn_app().await;
     app.use_queue_channel().await;
-    app.store
-        .set_guild_setting(
-            ids::GUILD as i64,
-            "reporter_sealed",
-            "true",
-            ids::ADMIN as i64,
-            Utc::now(),
-        )
-        .await
-        .unwrap();
+    app.set_settings(&[("reporter_sealed", "true")]).await;
     let filed = crate::protection::report_with(
         &app,
         ids::EMMA,

@@ -278,16 +278,7 @@ async fn replies_follow_the_client_language_then_the_server_language() {
         assert!(text.contains(expected), "{locale}: {text}");
     }
     // Once the server's language is English, an unshipped client language gets English.
-    app.store
-        .set_guild_setting(
-            ids::GUILD as i64,
-            "language",
-            "en-US",
-            ids::ADMIN as i64,
-            chrono::Utc::now(),
-        )
-        .await
-        .unwrap();
+    app.set_settings(&[("language", "en-US")]).await;
     let sent = slash_report(&app, ids::CHLOE, ids::DIMITRI, "ja", &[]).await;
     let text = content(&final_answer(&app, &sent).await);
     assert!(

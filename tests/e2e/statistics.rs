@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use tempfile::TempDir;
 
 use crate::support::app::{TestApp, spawn_app};
-use crate::support::db::{Backend, TestDb, both_backends};
+use crate::support::db::{Backend, TestDb, both_backends, setting};
 use crate::support::fake_discord::{
     InteractionBuilder, MessageBuilder, Method, RecordedRequest, SentInteraction, ids,
 };
@@ -417,21 +417,11 @@ async fn the_csv_export_round_trips_through_a_csv_parser_with_suppression() {
 async fn delete_my_data_erases_the_reporter_and_keeps_cases_and_statistics() {
     let app = spawn_app().await;
     // A queue whose posts name the reporters (sealed by default).
-    for (key, value) in [
-        ("queue_channel", ids::QUEUE_CHANNEL.to_string()),
-        ("reporter_sealed", "false".to_owned()),
-    ] {
-        app.store
-            .set_guild_setting(
-                ids::GUILD as i64,
-                key,
-                &value,
-                ids::ADMIN as i64,
-                Utc::now(),
-            )
-            .await
-            .unwrap();
-    }
+    app.set_settings(&[
+        ("queue_channel", &ids::QUEUE_CHANNEL.to_string()),
+        ("reporter_sealed", "false"),
+    ])
+    .await;
     report(&app, ids::ALICE, ids::DIMITRI, Some(DETAILS[0]), None).await;
     let queue_posts = format!("/channels/{}/messages", ids::QUEUE_CHANNEL);
     let posted = app.wait_for(Method::POST, &queue_posts).await;
@@ -602,7 +592,12 @@ async fn purge_removes_expired_evidence_and_text_and_keeps_open_cases(db: TestDb
         .await
         .unwrap();
     store
-        .set_guild_setting(OTHER_GUILD, "evidence_retention_days", "10", 1, Utc::now())
+        .change_guild_settings(
+            OTHER_GUILD,
+            &[setting("evidence_retention_days", "10")],
+            1,
+            Utc::now(),
+        )
         .await
         .unwrap();
     let at = |days: i64| (Utc::now() - TimeDelta::days(days)).to_rfc3339();

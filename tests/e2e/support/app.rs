@@ -11,6 +11,7 @@ use tempfile::TempDir;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use super::db::{TestDb, setting};
 use super::fake_discord::{FakeDiscord, FakeDiscordConfig, Method, RecordedRequest, ids};
 
 /// A token in Discord's format; the fake accepts any.
@@ -160,16 +161,30 @@ impl TestApp {
 
     /// Points the server's queue channel at `#mod-queue`, as an admin's `/config` would.
     pub async fn use_queue_channel(&self) {
+        self.set_settings(&[("queue_channel", &ids::QUEUE_CHANNEL.to_string())])
+            .await;
+    }
+
+    /// Sets the server's settings as the admin, through the audited path `/config` takes.
+    pub async fn set_settings(&self, settings: &[(&str, &str)]) {
+        let changes: Vec<_> = settings
+            .iter()
+            .map(|(key, value)| setting(key, value))
+            .collect();
         self.store
-            .set_guild_setting(
+            .change_guild_settings(
                 ids::GUILD as i64,
-                "queue_channel",
-                &ids::QUEUE_CHANNEL.to_string(),
+                &changes,
                 ids::ADMIN as i64,
                 chrono::Utc::now(),
             )
             .await
             .unwrap();
+    }
+
+    /// Raw SQL on the bot's own SQLite database, for what the store cannot read.
+    pub fn db(&self) -> TestDb {
+        TestDb::attach(&self.config.database.url, self.store.clone())
     }
 
     /// Every body the bot sent conformed to Discord's OpenAPI file, and every request had a
