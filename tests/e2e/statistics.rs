@@ -1053,7 +1053,7 @@ async fn slow_statistics_are_deferred_then_delivered() {
 async fn the_purge_redraws_the_queue_post_without_the_purged_text() {
     let mut app = spawn_app().await;
     app.use_queue_channel().await;
-    let filed = crate::protection::report(&app, ids::ALICE, ids::BILAL).await;
+    let filed = crate::support::reports::report(&app, ids::ALICE, ids::BILAL).await;
     let posts = format!("/channels/{}/messages", ids::QUEUE_CHANNEL);
     let post = app.wait_for(Method::POST, &posts).await;
     assert!(
