@@ -47,13 +47,7 @@ async fn config(
     options: Value,
 ) -> SentInteraction {
     let data = json!([{ "type": 1, "name": subcommand, "options": options }]);
-    app.fake
-        .send_interaction(
-            InteractionBuilder::slash_command("config", data)
-                .in_guild(&app.fake.guild(ids::GUILD), ids::GENERAL_CHANNEL, user)
-                .locale(locale),
-        )
-        .await
+    app.slash(user, locale, "config", data).await
 }
 
 /// The immediate ephemeral answer's `data`.
@@ -513,18 +507,7 @@ async fn report_answer(app: &TestApp, locale: &str) -> String {
         { "name": "user", "type": 6, "value": ids::BILAL.to_string() },
         { "name": "reason", "type": 4, "value": 0 }
     ]);
-    let sent = app
-        .fake
-        .send_interaction(
-            InteractionBuilder::slash_command("report", options)
-                .in_guild(
-                    &app.fake.guild(ids::GUILD),
-                    ids::GENERAL_CHANNEL,
-                    ids::ALICE,
-                )
-                .locale(locale),
-        )
-        .await;
+    let sent = app.slash(ids::ALICE, locale, "report", options).await;
     let edited = app.wait_for(Method::PATCH, &sent.original_path()).await;
     edited.body.expect("a body")["content"]
         .as_str()

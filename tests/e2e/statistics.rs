@@ -14,9 +14,7 @@ use tempfile::TempDir;
 
 use crate::support::app::{TestApp, spawn_app};
 use crate::support::db::{Backend, TestDb, both_backends, setting};
-use crate::support::fake_discord::{
-    InteractionBuilder, MessageBuilder, Method, RecordedRequest, SentInteraction, ids,
-};
+use crate::support::fake_discord::{MessageBuilder, Method, RecordedRequest, SentInteraction, ids};
 
 const DETAILS: [&str; 3] = [
     "He keeps sending me insults in DMs since Monday",
@@ -64,12 +62,7 @@ async fn report(
         options.push(json!({ "name": "victim", "type": 6, "value": victim.to_string() }));
     }
     let sent = app
-        .fake
-        .send_interaction(
-            InteractionBuilder::slash_command("report", Value::Array(options))
-                .in_guild(&app.fake.guild(ids::GUILD), ids::GENERAL_CHANNEL, reporter)
-                .locale("en-US"),
-        )
+        .slash(reporter, "en-US", "report", Value::Array(options))
         .await;
     app.wait_for(Method::PATCH, &sent.original_path()).await;
     sent
@@ -84,14 +77,11 @@ async fn subcommand(
     options: Value,
 ) -> RecordedRequest {
     let sent = app
-        .fake
-        .send_interaction(
-            InteractionBuilder::slash_command(
-                command,
-                json!([{ "type": 1, "name": subcommand, "options": options }]),
-            )
-            .in_guild(&app.fake.guild(ids::GUILD), ids::GENERAL_CHANNEL, user)
-            .locale("en-US"),
+        .slash(
+            user,
+            "en-US",
+            command,
+            json!([{ "type": 1, "name": subcommand, "options": options }]),
         )
         .await;
     app.wait_for(Method::POST, &sent.callback_path()).await
@@ -211,23 +201,16 @@ async fn a_full_scenario_leaves_no_id_and_no_text_in_statistics_or_exports() {
         message["id"].as_str().unwrap()
     );
     let sent = app
-        .fake
-        .send_interaction(
-            InteractionBuilder::slash_command(
-                "report",
-                json!([
-                    { "name": "user", "type": 6, "value": ids::DIMITRI.to_string() },
-                    { "name": "reason", "type": 4, "value": 0 },
-                    { "name": "details", "type": 3, "value": DETAILS[0] },
-                    { "name": "message", "type": 3, "value": link },
-                ]),
-            )
-            .in_guild(
-                &app.fake.guild(ids::GUILD),
-                ids::GENERAL_CHANNEL,
-                ids::ALICE,
-            )
-            .locale("en-US"),
+        .slash(
+            ids::ALICE,
+            "en-US",
+            "report",
+            json!([
+                { "name": "user", "type": 6, "value": ids::DIMITRI.to_string() },
+                { "name": "reason", "type": 4, "value": 0 },
+                { "name": "details", "type": 3, "value": DETAILS[0] },
+                { "name": "message", "type": 3, "value": link },
+            ]),
         )
         .await;
     app.wait_for(Method::PATCH, &sent.original_path()).await;
@@ -1018,18 +1001,11 @@ async fn slow_statistics_are_deferred_then_delivered() {
         });
         locked_rx.await.unwrap();
         let sent = app
-            .fake
-            .send_interaction(
-                InteractionBuilder::slash_command(
-                    "stats",
-                    json!([{ "type": 1, "name": "show", "options": [] }]),
-                )
-                .in_guild(
-                    &app.fake.guild(ids::GUILD),
-                    ids::GENERAL_CHANNEL,
-                    ids::MODERATOR,
-                )
-                .locale("en-US"),
+            .slash(
+                ids::MODERATOR,
+                "en-US",
+                "stats",
+                json!([{ "type": 1, "name": "show", "options": [] }]),
             )
             .await;
         let callback = app.wait_for(Method::POST, &sent.callback_path()).await;

@@ -60,14 +60,7 @@ pub async fn report_with(app: &TestApp, reporter: u64, reported: u64, extra: &[V
     ];
     options.extend_from_slice(extra);
     let options = Value::Array(options);
-    let sent = app
-        .fake
-        .send_interaction(
-            InteractionBuilder::slash_command("report", options)
-                .in_guild(&app.fake.guild(ids::GUILD), ids::GENERAL_CHANNEL, reporter)
-                .locale("fr"),
-        )
-        .await;
+    let sent = app.slash(reporter, "fr", "report", options).await;
     let answer = app
         .fake
         .wait_for_requests(
