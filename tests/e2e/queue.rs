@@ -363,13 +363,8 @@ mod store {
         NewReport, NewStatsEvent, StepOutcome,
     };
 
+    use crate::support::db::store_ids::{ALICE, BOB, GUILD, MODERATOR, REPORTED};
     use crate::support::db::{TestDb, both_backends};
-
-    const GUILD: i64 = 1_187_000_000_000_000_001;
-    const REPORTED: i64 = 1_290_000_000_000_000_010;
-    const ALICE: i64 = 1_290_000_000_000_000_011;
-    const BOB: i64 = 1_290_000_000_000_000_012;
-    const MODERATOR: i64 = 1_290_000_000_000_000_099;
 
     fn at(minutes: i64) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339("2025-03-14T10:00:00Z")

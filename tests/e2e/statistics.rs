@@ -1,6 +1,5 @@
 //! Anonymized statistics, retention and erasure (SPEC §7), end to end and at store level.
 
-use std::process::Command;
 use std::time::Duration;
 
 use chrono::{TimeDelta, Utc};
@@ -8,11 +7,12 @@ use safe_button::domain::case::ReportSource;
 use safe_button::domain::pseudonym::Pseudonymizer;
 use safe_button::domain::reason::Reason;
 use safe_button::domain::statistics::Period;
-use safe_button::store::{NewEvidence, NewReport, PurgeReport};
+use safe_button::store::{NewEvidence, NewReport, PurgeReport, RecordedReport};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
 use crate::support::app::{TestApp, spawn_app};
+use crate::support::cli::safe_button;
 use crate::support::db::{Backend, TestDb, both_backends, setting};
 use crate::support::fake_discord::{MessageBuilder, Method, RecordedRequest, SentInteraction, ids};
 
@@ -523,6 +523,20 @@ fn new_report(guild_id: i64, reporter: i64, reported: i64, details: &str) -> New
     }
 }
 
+/// Stores [`new_report`]'s report.
+async fn record(
+    db: &TestDb,
+    guild_id: i64,
+    reporter: i64,
+    reported: i64,
+    details: &str,
+) -> RecordedReport {
+    db.store
+        .record_report(new_report(guild_id, reporter, reported, details))
+        .await
+        .unwrap()
+}
+
 async fn close_case(db: &TestDb, case_id: i64, closed_at: &str) {
     db.execute_raw(&format!(
         "UPDATE cases SET status = 'resolved', closed_at = '{closed_at}' WHERE id = {case_id}"
@@ -535,10 +549,7 @@ async fn the_statistics_store_holds_no_id_and_no_text(db: TestDb) {
     let reporters = [1_356_208_535_406_510_090_i64, 1_356_570_923_272_110_091];
     let reported = 1_357_295_699_003_310_093_i64;
     for (reporter, details) in reporters.iter().zip(DETAILS) {
-        db.store
-            .record_report(new_report(GUILD, *reporter, reported, details))
-            .await
-            .unwrap();
+        record(&db, GUILD, *reporter, reported, details).await;
     }
     assert_statistics_columns_known(&db).await;
     let dump = statistics_store_dump(&db).await.join("\n");
@@ -557,23 +568,11 @@ async fn the_statistics_store_holds_no_id_and_no_text(db: TestDb) {
 
 async fn purge_removes_expired_evidence_and_text_and_keeps_open_cases(db: TestDb) {
     let store = &db.store;
-    let expired = store
-        .record_report(new_report(GUILD, 11, 21, "closed long ago"))
-        .await
-        .unwrap();
-    let recent = store
-        .record_report(new_report(GUILD, 12, 22, "closed yesterday"))
-        .await
-        .unwrap();
-    let open = store
-        .record_report(new_report(GUILD, 13, 23, "still open"))
-        .await
-        .unwrap();
+    let expired = record(&db, GUILD, 11, 21, "closed long ago").await;
+    let recent = record(&db, GUILD, 12, 22, "closed yesterday").await;
+    let open = record(&db, GUILD, 13, 23, "still open").await;
     // This server keeps evidence 10 days only: its case closed 20 days ago expires.
-    let shorter = store
-        .record_report(new_report(OTHER_GUILD, 14, 24, "closed 20 days ago"))
-        .await
-        .unwrap();
+    let shorter = record(&db, OTHER_GUILD, 14, 24, "closed 20 days ago").await;
     store
         .change_guild_settings(
             OTHER_GUILD,
@@ -603,10 +602,7 @@ async fn purge_removes_expired_evidence_and_text_and_keeps_open_cases(db: TestDb
     .await
     .unwrap();
 
-    let defaults = safe_button::app::Embedded::load().unwrap();
-    let config =
-        safe_button::config::Config::load(std::path::Path::new("bot.toml"), &defaults.vocabulary())
-            .unwrap();
+    let (defaults, vocabulary) = retention_defaults();
     let expected = PurgeReport {
         // Server by server, in id order: GUILD's expired case, then OTHER_GUILD's.
         case_ids: vec![expired.case_id, shorter.case_id],
@@ -628,24 +624,14 @@ async fn purge_removes_expired_evidence_and_text_and_keeps_open_cases(db: TestDb
     };
     let before = snapshot().await;
     let dry = store
-        .purge_expired(
-            &config.server_defaults,
-            &defaults.vocabulary(),
-            Utc::now(),
-            true,
-        )
+        .purge_expired(&defaults, &vocabulary, Utc::now(), true)
         .await
         .unwrap();
     assert_eq!(dry, expected);
     assert_eq!(snapshot().await, before, "a dry run changes nothing");
 
     let done = store
-        .purge_expired(
-            &config.server_defaults,
-            &defaults.vocabulary(),
-            Utc::now(),
-            false,
-        )
+        .purge_expired(&defaults, &vocabulary, Utc::now(), false)
         .await
         .unwrap();
     assert_eq!(done, expected);
@@ -675,12 +661,7 @@ async fn purge_removes_expired_evidence_and_text_and_keeps_open_cases(db: TestDb
     }
     // Nothing left: a second purge removes nothing.
     let again = store
-        .purge_expired(
-            &config.server_defaults,
-            &defaults.vocabulary(),
-            Utc::now(),
-            false,
-        )
+        .purge_expired(&defaults, &vocabulary, Utc::now(), false)
         .await
         .unwrap();
     assert_eq!(again, PurgeReport::default());
@@ -688,18 +669,9 @@ async fn purge_removes_expired_evidence_and_text_and_keeps_open_cases(db: TestDb
 
 async fn erasure_touches_only_the_member_s_reports(db: TestDb) {
     let store = &db.store;
-    let first = store
-        .record_report(new_report(GUILD, 31, 41, "mine"))
-        .await
-        .unwrap();
-    store
-        .record_report(new_report(GUILD, 32, 41, "someone else's"))
-        .await
-        .unwrap();
-    store
-        .record_report(new_report(OTHER_GUILD, 31, 42, "other server"))
-        .await
-        .unwrap();
+    let first = record(&db, GUILD, 31, 41, "mine").await;
+    record(&db, GUILD, 32, 41, "someone else's").await;
+    record(&db, OTHER_GUILD, 31, 42, "other server").await;
     let statistics = db.integer_raw("SELECT COUNT(*) FROM stats_events").await;
     let erased = store.erase_reporter(GUILD, 31, Utc::now()).await.unwrap();
     assert_eq!(erased.reports, 1);
@@ -724,10 +696,7 @@ async fn erasure_touches_only_the_member_s_reports(db: TestDb) {
 async fn aggregates_count_cases_repeats_and_help_cards(db: TestDb) {
     let store = &db.store;
     for (reporter, reported) in [(51, 61), (52, 61), (53, 62)] {
-        let recorded = store
-            .record_report(new_report(GUILD, reporter, reported, "x"))
-            .await
-            .unwrap();
+        let recorded = record(&db, GUILD, reporter, reported, "x").await;
         store
             .set_help_card_delivery(
                 recorded.report_id,
@@ -759,14 +728,8 @@ async fn aggregates_count_cases_repeats_and_help_cards(db: TestDb) {
 
 async fn statistics_rows_cannot_be_joined_to_reports(db: TestDb) {
     let store = &db.store;
-    let delivered = store
-        .record_report(new_report(GUILD, 91, 95, "delivered"))
-        .await
-        .unwrap();
-    let forgotten = store
-        .record_report(new_report(GUILD, 92, 96, "no outcome ever"))
-        .await
-        .unwrap();
+    let delivered = record(&db, GUILD, 91, 95, "delivered").await;
+    let forgotten = record(&db, GUILD, 92, 96, "no outcome ever").await;
     let linked = |report_id: i64| {
         let db = db.clone();
         async move {
@@ -905,17 +868,6 @@ both_backends!(
 
 // --- The command line ---
 
-fn safe_button(args: &[&str], folder: &std::path::Path) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_safe-button"))
-        .args(args)
-        .current_dir(folder)
-        .env_remove("DISCORD_TOKEN")
-        .env_remove("SAFE_BUTTON_CONFIG")
-        .env_remove("RUST_LOG")
-        .output()
-        .expect("run the safe-button binary")
-}
-
 #[tokio::test]
 async fn purge_dry_run_prints_and_changes_nothing_then_purge_removes() {
     let folder = TempDir::new().unwrap();
@@ -929,11 +881,7 @@ async fn purge_dry_run_prints_and_changes_nothing_then_purge_removes() {
     let url = format!("sqlite://{}", database.display());
 
     on_sqlite_at(&url, |db| async move {
-        let recorded = db
-            .store
-            .record_report(new_report(GUILD, 71, 81, "to be purged"))
-            .await
-            .unwrap();
+        let recorded = record(&db, GUILD, 71, 81, "to be purged").await;
         close_case(
             &db,
             recorded.case_id,

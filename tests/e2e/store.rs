@@ -9,15 +9,8 @@ use safe_button::store::{
     Store, StoreError, StoredSetting,
 };
 
+use crate::support::db::store_ids::{ALICE, BOB, CAROL, GUILD, MODERATOR, OTHER_GUILD, REPORTED};
 use crate::support::db::{AuditRow, Backend, TestDb, back_to_default, both_backends, setting};
-
-const GUILD: i64 = 1_187_000_000_000_000_001;
-const OTHER_GUILD: i64 = 1_187_000_000_000_000_002;
-const REPORTED: i64 = 1_290_000_000_000_000_010;
-const ALICE: i64 = 1_290_000_000_000_000_011;
-const BOB: i64 = 1_290_000_000_000_000_012;
-const CAROL: i64 = 1_290_000_000_000_000_013;
-const MODERATOR: i64 = 1_290_000_000_000_000_099;
 
 /// A fixed instant with nanoseconds, which the store must keep to the microsecond.
 fn at(seconds_later: i64) -> DateTime<Utc> {

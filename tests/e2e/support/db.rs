@@ -16,6 +16,17 @@ use safe_button::store::{SettingChange, Store};
 use sqlx::{AssertSqlSafe, Connection, PgConnection, SqliteConnection};
 use tempfile::TempDir;
 
+/// Discord ids for store-level tests, which need no fake Discord: one server and its people.
+pub mod store_ids {
+    pub const GUILD: i64 = 1_187_000_000_000_000_001;
+    pub const OTHER_GUILD: i64 = 1_187_000_000_000_000_002;
+    pub const REPORTED: i64 = 1_290_000_000_000_000_010;
+    pub const ALICE: i64 = 1_290_000_000_000_000_011;
+    pub const BOB: i64 = 1_290_000_000_000_000_012;
+    pub const CAROL: i64 = 1_290_000_000_000_000_013;
+    pub const MODERATOR: i64 = 1_290_000_000_000_000_099;
+}
+
 /// Enough for the concurrency tests, few enough for many tests at once on one server.
 const TEST_POOL_SIZE: u32 = 5;
 
