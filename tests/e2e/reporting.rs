@@ -229,14 +229,9 @@ impl WriteLock {
 
 /// Rows in a table of the bot's SQLite database, read directly.
 async fn count_rows(app: &TestApp, table: &str) -> i64 {
-    use sqlx::Connection;
-    let mut connection = sqlx::SqliteConnection::connect(&app.config.database.url)
+    app.db()
+        .integer_raw(&format!("SELECT COUNT(*) FROM {table}"))
         .await
-        .unwrap();
-    sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
-        .fetch_one(&mut connection)
-        .await
-        .unwrap()
 }
 
 #[tokio::test]

@@ -226,7 +226,7 @@ async fn a_full_scenario_leaves_no_id_and_no_text_in_statistics_or_exports() {
     .await;
     tokio::time::sleep(Duration::from_millis(300)).await;
 
-    let db = sqlite_view(&app).await;
+    let db = app.db();
     let rows = db.integer_raw("SELECT COUNT(*) FROM stats_events").await;
     assert!(
         rows >= 4,
@@ -274,11 +274,6 @@ async fn move_statistics_to_last_week(db: &TestDb) {
     db.execute_raw(&format!("UPDATE stats_events SET occurred_hour = '{hour}'"))
         .await
         .unwrap();
-}
-
-/// The bot's SQLite database, opened for raw reads.
-async fn sqlite_view(app: &TestApp) -> TestDb {
-    TestDb::attach(&app.config.database.url, app.store.clone())
 }
 
 #[tokio::test]
@@ -343,7 +338,7 @@ async fn the_csv_export_round_trips_through_a_csv_parser_with_suppression() {
     for reported in [ids::OWNER, ids::ADMIN, ids::CHLOE, ids::EMMA, ids::BILAL] {
         report(&app, ids::ALICE, reported, None, None).await;
     }
-    move_statistics_to_last_week(&sqlite_view(&app).await).await;
+    move_statistics_to_last_week(&app.db()).await;
     let callback = subcommand(
         &app,
         "stats",
@@ -412,7 +407,7 @@ async fn delete_my_data_erases_the_reporter_and_keeps_cases_and_statistics() {
     assert!(posted.contains(&format!("<@{}>", ids::ALICE)));
     assert!(!posted.contains("(effacé)"));
     report(&app, ids::BILAL, ids::DIMITRI, Some(DETAILS[1]), None).await;
-    let db = sqlite_view(&app).await;
+    let db = app.db();
     let message_id = db.integer_raw("SELECT queue_message_id FROM cases").await;
     let queue_post = format!("{queue_posts}/{message_id}");
     let redrawn = || {
@@ -996,8 +991,7 @@ async fn the_purge_redraws_the_queue_post_without_the_purged_text() {
 
     // Resolved 100 days ago: past the 90-day retention. The purge runs when the bot starts.
     let closed = (Utc::now() - TimeDelta::days(100)).to_rfc3339();
-    sqlite_view(&app)
-        .await
+    app.db()
         .execute_raw(&format!(
             "UPDATE cases SET status = 'resolved', closed_at = '{closed}' WHERE id = {}",
             filed.case.id
