@@ -100,47 +100,6 @@ impl Store {
         })
     }
 
-    pub async fn set_guild_setting(
-        &self,
-        guild_id: i64,
-        key: &str,
-        value: &str,
-        actor_user_id: i64,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        on_backend!(self, pool => {
-            sqlx::query(
-                "INSERT INTO guild_settings (guild_id, key, value, updated_by, updated_at)
-                 VALUES ($1, $2, $3, $4, $5)
-                 ON CONFLICT (guild_id, key) DO UPDATE SET
-                     value = excluded.value,
-                     updated_by = excluded.updated_by,
-                     updated_at = excluded.updated_at",
-            )
-            .bind(guild_id)
-            .bind(key)
-            .bind(value)
-            .bind(actor_user_id)
-            .bind(stored(now))
-            .execute(pool)
-            .await?;
-        });
-        Ok(())
-    }
-
-    /// Goes back to the bot.toml default. Returns whether the server had its own value.
-    pub async fn reset_guild_setting(&self, guild_id: i64, key: &str) -> Result<bool, StoreError> {
-        let deleted = on_backend!(self, pool => {
-            sqlx::query("DELETE FROM guild_settings WHERE guild_id = $1 AND key = $2")
-                .bind(guild_id)
-                .bind(key)
-                .execute(pool)
-                .await?
-                .rows_affected()
-        });
-        Ok(deleted > 0)
-    }
-
     /// Applies an admin's changes and appends one audit entry per change, in one
     /// transaction: either every change and its audit entry is stored, or nothing.
     pub async fn change_guild_settings(
@@ -221,24 +180,5 @@ impl Store {
             .rows_affected()
         });
         Ok(claimed > 0)
-    }
-
-    /// The audit entries of one server with this action, oldest first.
-    pub async fn audit_of_guild(
-        &self,
-        guild_id: i64,
-        action: &str,
-    ) -> Result<Vec<super::AuditEntry>, StoreError> {
-        on_backend!(self, pool => {
-            sqlx::query_as::<_, super::AuditEntry>(
-                "SELECT id, guild_id, case_id, actor_user_id, action, detail, created_at
-                 FROM audit_log WHERE guild_id = $1 AND action = $2 ORDER BY id",
-            )
-            .bind(guild_id)
-            .bind(action)
-            .fetch_all(pool)
-            .await
-            .map_err(decode_error("audit_log"))
-        })
     }
 }

@@ -1,22 +1,13 @@
 //! The binary's command line: `check-config`, `run` refusing bad configuration, `migrate`.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::PathBuf;
+use std::process::Command;
 
 use tempfile::TempDir;
 
-const REPOSITORY_BOT_TOML: &str = include_str!("../../bot.toml");
+use crate::support::cli::safe_button;
 
-fn safe_button(args: &[&str], folder: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_safe-button"))
-        .args(args)
-        .current_dir(folder)
-        .env_remove("DISCORD_TOKEN")
-        .env_remove("SAFE_BUTTON_CONFIG")
-        .env_remove("RUST_LOG")
-        .output()
-        .expect("run the safe-button binary")
-}
+const REPOSITORY_BOT_TOML: &str = include_str!("../../bot.toml");
 
 /// Writes `text` as a configuration file in a fresh folder.
 fn config_file(text: &str) -> (TempDir, PathBuf) {

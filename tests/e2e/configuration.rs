@@ -47,13 +47,7 @@ async fn config(
     options: Value,
 ) -> SentInteraction {
     let data = json!([{ "type": 1, "name": subcommand, "options": options }]);
-    app.fake
-        .send_interaction(
-            InteractionBuilder::slash_command("config", data)
-                .in_guild(&app.fake.guild(ids::GUILD), ids::GENERAL_CHANNEL, user)
-                .locale(locale),
-        )
-        .await
+    app.slash(user, locale, "config", data).await
 }
 
 /// The immediate ephemeral answer's `data`.
@@ -227,11 +221,9 @@ async fn every_setting_is_set_shown_reset_and_survives_a_restart(db: TestDb) {
         assert!(answer.starts_with(expected), "{answer:?} vs {expected:?}");
     }
     assert_eq!(stored(&app).await, pairs(&EXPECTED));
-    let audit = app
-        .store
+    let audit = db
         .audit_of_guild(ids::GUILD as i64, AUDIT_SETTING_SET)
-        .await
-        .unwrap();
+        .await;
     assert_eq!(audit.len(), 14, "one audit entry per change: {audit:#?}");
     assert!(
         audit
@@ -305,11 +297,9 @@ async fn every_setting_is_set_shown_reset_and_survives_a_restart(db: TestDb) {
         );
     }
     assert!(stored(&app).await.is_empty(), "every setting reset");
-    let resets = app
-        .store
+    let resets = db
         .audit_of_guild(ids::GUILD as i64, AUDIT_SETTING_RESET)
-        .await
-        .unwrap();
+        .await;
     assert_eq!(resets.len(), 14);
 
     // Back to bot.toml (language fr): the admin's English client still gets English.
@@ -342,10 +332,8 @@ async fn every_setting_is_set_shown_reset_and_survives_a_restart(db: TestDb) {
         "**Timezone** already used the bot default: Europe/Paris."
     );
     assert_eq!(
-        app.store
-            .audit_of_guild(ids::GUILD as i64, AUDIT_SETTING_RESET)
+        db.audit_of_guild(ids::GUILD as i64, AUDIT_SETTING_RESET)
             .await
-            .unwrap()
             .len(),
         14
     );
@@ -461,10 +449,9 @@ async fn bad_values_are_refused_with_their_range_and_nothing_is_stored() {
 
     assert!(stored(&app).await.is_empty(), "nothing stored");
     assert!(
-        app.store
+        app.db()
             .audit_of_guild(ids::GUILD as i64, AUDIT_SETTING_SET)
             .await
-            .unwrap()
             .is_empty(),
         "nothing audited"
     );
@@ -520,18 +507,7 @@ async fn report_answer(app: &TestApp, locale: &str) -> String {
         { "name": "user", "type": 6, "value": ids::BILAL.to_string() },
         { "name": "reason", "type": 4, "value": 0 }
     ]);
-    let sent = app
-        .fake
-        .send_interaction(
-            InteractionBuilder::slash_command("report", options)
-                .in_guild(
-                    &app.fake.guild(ids::GUILD),
-                    ids::GENERAL_CHANNEL,
-                    ids::ALICE,
-                )
-                .locale(locale),
-        )
-        .await;
+    let sent = app.slash(ids::ALICE, locale, "report", options).await;
     let edited = app.wait_for(Method::PATCH, &sent.original_path()).await;
     edited.body.expect("a body")["content"]
         .as_str()

@@ -31,6 +31,18 @@ fn http_for(fake: &FakeDiscord) -> Http {
         .build()
 }
 
+/// The fake recorded a schema violation at `instance_path` of a body; forgets its violations.
+fn assert_schema_violation_at(fake: &FakeDiscord, instance_path: &str) {
+    let violations = fake.violations();
+    assert!(
+        violations.iter().any(
+            |v| matches!(&v.kind, ViolationKind::Schema(e) if e.instance_path == instance_path)
+        ),
+        "{violations:?}"
+    );
+    fake.clear_violations();
+}
+
 /// The spec is required in CI; elsewhere validation tests are skipped without it.
 fn spec_available() -> bool {
     let present = spec_path().exists();
@@ -419,14 +431,7 @@ async fn openapi_validation_flags_nonconforming_bodies_and_accepts_conforming_on
     http.send_message(channel, vec![], &json!({ "embeds": "x" }))
         .await
         .expect("the fake answers");
-    let violations = fake.violations();
-    assert!(
-        violations
-            .iter()
-            .any(|v| matches!(&v.kind, ViolationKind::Schema(e) if e.instance_path == "/embeds")),
-        "{violations:?}"
-    );
-    fake.clear_violations();
+    assert_schema_violation_at(&fake, "/embeds");
 
     let sent = http
         .send_message(
@@ -482,14 +487,7 @@ async fn multipart_message_with_a_file_validates_and_is_recorded() {
     http.send_message(ChannelId::new(ids::GENERAL_CHANNEL), vec![file], &bad)
         .await
         .expect("the fake answers");
-    let violations = fake.violations();
-    assert!(
-        violations
-            .iter()
-            .any(|v| matches!(&v.kind, ViolationKind::Schema(e) if e.instance_path == "/attachments/0/id")),
-        "{violations:?}"
-    );
-    fake.clear_violations();
+    assert_schema_violation_at(&fake, "/attachments/0/id");
     fake.finish();
 }
 

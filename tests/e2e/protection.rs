@@ -1,166 +1,19 @@
 //! Protective actions (SPEC §4), end to end against the fake Discord: the victim's mute and
 //! shield buttons, the automatic mute, and the anti-abuse limits.
 
-use std::time::Duration;
-
-use chrono::{DateTime, TimeDelta, Utc};
-use safe_button::domain::case::CaseReference;
+use chrono::{TimeDelta, Utc};
 use safe_button::domain::protection::{ActionStatus, ProtectionKind, RequestedBy};
-use safe_button::store::CaseRecord;
 use serde_json::{Value, json};
 
 use crate::support::app::{TestApp, WAIT, spawn_app, spawn_app_with};
 use crate::support::fake_discord::{
-    FakeDiscordConfig, InteractionBuilder, MessageBuilder, Method, RecordedRequest,
-    SentInteraction, ids,
+    FakeDiscordConfig, InteractionBuilder, MessageBuilder, Method, ids,
 };
-
-/// Long enough for the bot to have handled an event it should ignore.
-pub const SETTLE: Duration = Duration::from_millis(700);
-
-/// A filed `/report` and what the reporter was answered.
-pub struct Filed {
-    pub sent: SentInteraction,
-    pub answer: Value,
-    pub case: CaseRecord,
-}
-
-impl Filed {
-    pub fn text(&self) -> &str {
-        self.answer["content"].as_str().unwrap_or_default()
-    }
-
-    /// Custom ids of every component of the answer.
-    pub fn custom_ids(&self) -> Vec<String> {
-        custom_ids(&self.answer)
-    }
-}
-
-pub fn custom_ids(message: &Value) -> Vec<String> {
-    message["components"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
-        .filter_map(|component| component["custom_id"].as_str().map(str::to_owned))
-        .collect()
-}
-
-/// `/report` by `reporter` against `reported` (harassment), answered.
-pub async fn report(app: &TestApp, reporter: u64, reported: u64) -> Filed {
-    report_with(app, reporter, reported, &[]).await
-}
-
-/// `/report` with `extra` options (e.g. a `victim` for a witness report), answered.
-pub async fn report_with(app: &TestApp, reporter: u64, reported: u64, extra: &[Value]) -> Filed {
-    let before = app
-        .fake
-        .requests_matching(Method::PATCH, "/webhooks/*/*/messages/@original")
-        .len();
-    let mut options = vec![
-        json!({ "name": "user", "type": 6, "value": reported.to_string() }),
-        json!({ "name": "reason", "type": 4, "value": 0 }),
-        json!({ "name": "details", "type": 3, "value": "Il m'insulte depuis lundi" }),
-    ];
-    options.extend_from_slice(extra);
-    let options = Value::Array(options);
-    let sent = app
-        .fake
-        .send_interaction(
-            InteractionBuilder::slash_command("report", options)
-                .in_guild(&app.fake.guild(ids::GUILD), ids::GENERAL_CHANNEL, reporter)
-                .locale("fr"),
-        )
-        .await;
-    let answer = app
-        .fake
-        .wait_for_requests(
-            Method::PATCH,
-            "/webhooks/*/*/messages/@original",
-            before + 1,
-            WAIT,
-        )
-        .await
-        .into_iter()
-        .find(|request| request.path == sent.original_path())
-        .expect("the report is answered")
-        .body
-        .expect("a JSON answer");
-    let text = answer["content"].as_str().unwrap_or_default();
-    let start = text.find("**").expect("a bold reference") + 2;
-    let end = start + text[start..].find("**").expect("closing **");
-    let reference = CaseReference::parse(&text[start..end]).expect("a reference");
-    let case = app
-        .store
-        .case_by_reference(ids::GUILD as i64, &reference)
-        .await
-        .unwrap()
-        .expect("the case is stored");
-    Filed { sent, answer, case }
-}
-
-/// A click by `user` on a component of `message`, in `channel`.
-pub async fn click(
-    app: &TestApp,
-    user: u64,
-    channel: u64,
-    custom_id: &str,
-    message: Value,
-) -> SentInteraction {
-    app.fake
-        .send_interaction(
-            InteractionBuilder::component(custom_id, 2, message)
-                .in_guild(&app.fake.guild(ids::GUILD), channel, user)
-                .locale("fr"),
-        )
-        .await
-}
-
-/// `presser` presses the "mute" or "shield" button of a filed report's acknowledgement;
-/// returns the answer's text.
-pub async fn press(app: &TestApp, filed: &Filed, presser: u64, button: &str) -> String {
-    let acknowledgement = app
-        .fake
-        .original_response(&filed.sent)
-        .expect("the acknowledgement");
-    let sent = click(
-        app,
-        presser,
-        ids::GENERAL_CHANNEL,
-        &format!("sb:p:{button}:{}", filed.case.id),
-        acknowledgement,
-    )
-    .await;
-    deferred_answer(app, &sent).await
-}
-
-/// The text a deferred interaction was finally answered with.
-pub async fn deferred_answer(app: &TestApp, sent: &SentInteraction) -> String {
-    let edit = app.wait_for(Method::PATCH, &sent.original_path()).await;
-    edit.body.expect("a JSON answer")["content"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned()
-}
-
-pub fn timeout_end(request: &RecordedRequest) -> Option<DateTime<Utc>> {
-    request.body.as_ref()?["communication_disabled_until"]
-        .as_str()
-        .map(|end| {
-            DateTime::parse_from_rfc3339(end)
-                .expect("RFC 3339")
-                .to_utc()
-        })
-}
-
-pub fn member_path(user: u64) -> String {
-    format!("/guilds/{}/members/{user}", ids::GUILD)
-}
-
-pub fn timeouts_of(app: &TestApp, user: u64) -> Vec<RecordedRequest> {
-    app.fake
-        .requests_matching(Method::PATCH, &member_path(user))
-}
+use crate::support::queue::queue_posts_path;
+use crate::support::reports::{
+    SETTLE, click, deferred_answer, is_timed_out, member_path, press, report, timeout_end,
+    timeouts_of,
+};
 
 #[tokio::test]
 async fn the_victims_mute_times_out_the_member_once_with_the_case_in_the_audit_log() {
@@ -224,11 +77,7 @@ async fn the_victims_mute_times_out_the_member_once_with_the_case_in_the_audit_l
     assert!(text.contains("déjà rendue muette"), "{text}");
     assert_eq!(timeouts_of(&app, ids::BILAL).len(), 1);
 
-    let actions = app
-        .store
-        .protective_actions_of_case(filed.case.id)
-        .await
-        .unwrap();
+    let actions = app.actions_of(filed.case.id).await;
     assert_eq!(actions.len(), 1, "{actions:?}");
     assert_eq!(actions[0].kind, ProtectionKind::Mute);
     assert_eq!(actions[0].status, ActionStatus::Applied);
@@ -243,18 +92,8 @@ async fn a_moderator_is_never_muted_and_the_victim_is_told_moderators_were_alert
     let text = press(&app, &filed, ids::ALICE, "mute").await;
     assert!(text.contains("Les modérateurs ont été alertés"), "{text}");
     assert!(timeouts_of(&app, ids::MODERATOR).is_empty());
-    assert!(
-        app.fake
-            .member(ids::GUILD, ids::MODERATOR)
-            .unwrap()
-            .communication_disabled_until
-            .is_none()
-    );
-    let actions = app
-        .store
-        .protective_actions_of_case(filed.case.id)
-        .await
-        .unwrap();
+    assert!(!is_timed_out(&app, ids::MODERATOR));
+    let actions = app.actions_of(filed.case.id).await;
     assert_eq!(actions.len(), 1);
     assert_eq!(actions[0].status, ActionStatus::Refused);
     assert_eq!(actions[0].detail.as_deref(), Some("moderator"));
@@ -268,13 +107,7 @@ async fn only_the_victim_can_use_their_buttons() {
     let text = press(&app, &filed, ids::CHLOE, "mute").await;
     assert!(text.contains("Seule la personne"), "{text}");
     assert!(timeouts_of(&app, ids::BILAL).is_empty());
-    assert!(
-        app.store
-            .protective_actions_of_case(filed.case.id)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(app.actions_of(filed.case.id).await.is_empty());
     app.assert_discord_traffic_valid();
 }
 
@@ -304,11 +137,7 @@ async fn three_distinct_reporters_mute_automatically_once() {
     // A fourth reporter while the mute runs changes nothing.
     report(&app, ids::EMMA, ids::BILAL).await;
     assert_eq!(timeouts_of(&app, ids::BILAL).len(), 1);
-    let actions = app
-        .store
-        .protective_actions_of_case(third.case.id)
-        .await
-        .unwrap();
+    let actions = app.actions_of(third.case.id).await;
     assert_eq!(actions.len(), 1);
     assert_eq!(actions[0].requested_by, RequestedBy::Automatic);
     assert_eq!(actions[0].status, ActionStatus::Applied);
@@ -338,11 +167,7 @@ async fn a_rate_limited_or_new_reporter_is_stored_and_queued_without_automatic_p
         !first.custom_ids().is_empty(),
         "the first report gets the buttons"
     );
-    app.wait_for(
-        Method::POST,
-        &format!("/channels/{}/messages", ids::QUEUE_CHANNEL),
-    )
-    .await;
+    app.wait_for(Method::POST, &queue_posts_path()).await;
 
     let limited = report(&app, ids::ALICE, ids::BILAL).await;
     assert_eq!(limited.case.id, first.case.id, "merged into the same case");
@@ -368,11 +193,8 @@ async fn a_rate_limited_or_new_reporter_is_stored_and_queued_without_automatic_p
     );
     // Queued: the existing embed is edited (not a second post) and counts both reports.
     let message = app
-        .store
-        .case_by_id(first.case.id)
+        .case(first.case.id)
         .await
-        .unwrap()
-        .unwrap()
         .queue_message_id
         .expect("posted in the queue");
     let edit = app
@@ -389,10 +211,7 @@ async fn a_rate_limited_or_new_reporter_is_stored_and_queued_without_automatic_p
     );
     assert_eq!(
         app.fake
-            .requests_matching(
-                Method::POST,
-                &format!("/channels/{}/messages", ids::QUEUE_CHANNEL)
-            )
+            .requests_matching(Method::POST, &queue_posts_path())
             .len(),
         1
     );
@@ -430,17 +249,10 @@ async fn a_rate_limited_or_new_reporter_is_stored_and_queued_without_automatic_p
             .len(),
         1
     );
-    app.wait_for(
-        Method::POST,
-        &format!("/channels/{}/messages", ids::QUEUE_CHANNEL),
-    )
-    .await;
+    app.wait_for(Method::POST, &queue_posts_path()).await;
     assert_eq!(
         app.fake
-            .requests_matching(
-                Method::POST,
-                &format!("/channels/{}/messages", ids::QUEUE_CHANNEL)
-            )
+            .requests_matching(Method::POST, &queue_posts_path())
             .len(),
         2,
         "the new member's case is queued"
@@ -508,10 +320,8 @@ async fn the_shield_deletes_mentions_and_replies_to_the_victim_until_the_case_cl
         );
     }
     let noted = app
-        .store
-        .audit_of_case(filed.case.id)
+        .audit_of(filed.case.id)
         .await
-        .unwrap()
         .into_iter()
         .filter(|entry| entry.action == "shield_deletion")
         .count();

@@ -5,90 +5,31 @@ use safe_button::domain::case::CaseStatus;
 use safe_button::domain::protection::{ActionStatus, ProtectionKind};
 use serde_json::{Value, json};
 
-use crate::protection::{
-    Filed, click, custom_ids, deferred_answer, member_path, press, report, timeout_end, timeouts_of,
-};
-use crate::support::app::{TestApp, spawn_app};
+use crate::support::app::{TestApp, WAIT, spawn_app, spawn_app_with_queue};
 use crate::support::fake_discord::{
     InteractionBuilder, MessageBuilder, Method, Scripted, SentInteraction, ids,
 };
+use crate::support::queue::{
+    edits_of, moderator_audit, moderator_choose, moderator_presses, nth_queue_post, queue_post,
+    report_queued, wait_for_edits, wait_for_queue_posts,
+};
+use crate::support::reports::{
+    SETTLE, click, custom_ids, deferred_answer, is_timed_out, member_path, press, report,
+    report_with, timeout_end, timeouts_of, wait_for_timeouts,
+};
 
-fn queue_posts_path() -> String {
-    format!("/channels/{}/messages", ids::QUEUE_CHANNEL)
+/// What only moderators may do is refused with an ephemeral answer; its `data`.
+async fn assert_refused_to_members(app: &TestApp, sent: &SentInteraction) -> Value {
+    let data = app.ephemeral_reply(sent).await;
+    let text = data["content"].as_str().unwrap();
+    assert!(text.contains("Seuls les modérateurs"), "{data}");
+    data
 }
 
-/// The queue post of a filed case, once posted: (its path, its body as posted).
-async fn queue_post(app: &TestApp, filed: &Filed) -> (String, Value) {
-    let post = app.wait_for(Method::POST, &queue_posts_path()).await;
-    let case = app.store.case_by_id(filed.case.id).await.unwrap().unwrap();
-    let message = case.queue_message_id.expect("the post is remembered");
-    assert_eq!(case.queue_channel_id, Some(ids::QUEUE_CHANNEL as i64));
-    (
-        format!("/channels/{}/messages/{message}", ids::QUEUE_CHANNEL),
-        post.body.unwrap(),
-    )
-}
-
-async fn audit_actions(app: &TestApp, case_id: i64) -> Vec<String> {
-    app.store
-        .audit_of_case(case_id)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|entry| {
-            assert_eq!(entry.actor_user_id, ids::MODERATOR as i64);
-            entry.action
-        })
-        .collect()
-}
-
-/// A moderator clicks `verb` on the queue post; returns the interaction.
-async fn moderator_click(app: &TestApp, verb: &str, case_id: i64, post: &str) -> SentInteraction {
-    let message = app
-        .fake
-        .message(post.rsplit('/').next().unwrap().parse().unwrap())
-        .expect("the queue post exists");
-    click(
-        app,
-        ids::MODERATOR,
-        ids::QUEUE_CHANNEL,
-        &format!("sb:q:{verb}:{case_id}"),
-        message,
-    )
-    .await
-}
-
-/// A moderator clicks `verb`, then picks `choice` in the prompt; returns their answer.
-async fn moderator_choose(
-    app: &TestApp,
-    verb: &str,
-    select: &str,
-    choice: &str,
-    case_id: i64,
-    post: &str,
-) -> String {
-    let button = moderator_click(app, verb, case_id, post).await;
-    let callback = app.wait_for(Method::POST, &button.callback_path()).await;
-    let body = callback.body.unwrap();
-    assert_eq!(body["type"], 4, "{body}");
-    assert_eq!(body["data"]["flags"], 64, "the prompt is ephemeral");
-    assert_eq!(
-        custom_ids(&body["data"]),
-        [format!("sb:q:{select}:{case_id}")]
-    );
-    let prompt = app.fake.original_response(&button).unwrap();
-    let chosen = app
-        .fake
-        .send_interaction(
-            InteractionBuilder::select(&format!("sb:q:{select}:{case_id}"), &[choice], prompt)
-                .in_guild(
-                    &app.fake.guild(ids::GUILD),
-                    ids::QUEUE_CHANNEL,
-                    ids::MODERATOR,
-                ),
-        )
-        .await;
-    deferred_answer(app, &chosen).await
+/// The first follow-up message of an interaction, once sent: its body.
+async fn followup(app: &TestApp, sent: &SentInteraction) -> Value {
+    let message = app.wait_for(Method::POST, &sent.webhook_path()).await;
+    message.body.unwrap()
 }
 
 /// The value of the embed's reporters field.
@@ -104,24 +45,9 @@ fn reporters_field(embed: &Value) -> String {
         .to_owned()
 }
 
-fn edits_of(app: &TestApp, post: &str) -> usize {
-    app.fake.requests_matching(Method::PATCH, post).len()
-}
-
-async fn wait_for_edits(app: &TestApp, post: &str, count: usize) -> Value {
-    app.fake
-        .wait_for_requests(Method::PATCH, post, count, crate::support::app::WAIT)
-        .await
-        .pop()
-        .unwrap()
-        .body
-        .unwrap()
-}
-
 #[tokio::test]
 async fn a_case_is_queued_sealed_and_moves_with_each_moderator_action() {
-    let app = spawn_app().await;
-    app.use_queue_channel().await;
+    let app = spawn_app_with_queue().await;
     let filed = report(&app, ids::ALICE, ids::BILAL).await;
     let case_id = filed.case.id;
     let (post, body) = queue_post(&app, &filed).await;
@@ -153,35 +79,23 @@ async fn a_case_is_queued_sealed_and_moves_with_each_moderator_action() {
     );
 
     // Claim.
-    let claim = moderator_click(&app, "claim", case_id, &post).await;
     assert!(
-        deferred_answer(&app, &claim)
+        moderator_presses(&app, "claim", case_id, &post)
             .await
             .contains("Tu as pris le dossier")
     );
     let edited = wait_for_edits(&app, &post, 1).await;
     assert!(edited.to_string().contains("Pris en charge"), "{edited}");
-    let case = app.store.case_by_id(case_id).await.unwrap().unwrap();
+    let case = app.case(case_id).await;
     assert_eq!(case.status, CaseStatus::Claimed);
     assert_eq!(case.claimed_by, Some(ids::MODERATOR as i64));
-    assert_eq!(audit_actions(&app, case_id).await, ["claim"]);
+    assert_eq!(moderator_audit(&app, case_id).await, ["claim"]);
 
     // Mute for one hour, then undo.
-    let answer = moderator_choose(&app, "mute", "mute-for", "1h", case_id, &post).await;
+    let answer = moderator_choose(&app, "mute", "1h", case_id, &post).await;
     assert!(answer.contains("est rendu muet jusqu'au"), "{answer}");
-    let patch = app
-        .wait_for(
-            Method::PATCH,
-            &format!("/guilds/{}/members/{}", ids::GUILD, ids::BILAL),
-        )
-        .await;
-    let end = chrono::DateTime::parse_from_rfc3339(
-        patch.body.as_ref().unwrap()["communication_disabled_until"]
-            .as_str()
-            .unwrap(),
-    )
-    .unwrap()
-    .to_utc();
+    let patch = app.wait_for(Method::PATCH, &member_path(ids::BILAL)).await;
+    let end = timeout_end(&patch).unwrap();
     assert!((end - Utc::now() - TimeDelta::hours(1)).num_seconds().abs() < 60);
     assert!(
         patch
@@ -194,38 +108,23 @@ async fn a_case_is_queued_sealed_and_moves_with_each_moderator_action() {
         custom_ids(&edited).contains(&format!("sb:q:unmute:{case_id}")),
         "the undo is offered"
     );
-    assert_eq!(audit_actions(&app, case_id).await, ["claim", "mute"]);
+    assert_eq!(moderator_audit(&app, case_id).await, ["claim", "mute"]);
 
-    let unmute = moderator_click(&app, "unmute", case_id, &post).await;
     assert!(
-        deferred_answer(&app, &unmute)
+        moderator_presses(&app, "unmute", case_id, &post)
             .await
             .contains("peut de nouveau parler")
     );
-    let lifted = app
-        .fake
-        .wait_for_requests(
-            Method::PATCH,
-            &format!("/guilds/{}/members/{}", ids::GUILD, ids::BILAL),
-            2,
-            crate::support::app::WAIT,
-        )
-        .await;
+    let lifted = wait_for_timeouts(&app, ids::BILAL, 2).await;
     assert_eq!(
         lifted[1].body.as_ref().unwrap()["communication_disabled_until"],
         Value::Null
     );
-    assert!(
-        app.fake
-            .member(ids::GUILD, ids::BILAL)
-            .unwrap()
-            .communication_disabled_until
-            .is_none()
-    );
+    assert!(!is_timed_out(&app, ids::BILAL));
     wait_for_edits(&app, &post, 3).await;
 
     // Ban, deleting the last hour of messages, then undo.
-    let answer = moderator_choose(&app, "ban", "ban-with", "1h", case_id, &post).await;
+    let answer = moderator_choose(&app, "ban", "1h", case_id, &post).await;
     assert!(answer.contains("est banni"), "{answer}");
     let ban = app
         .wait_for(
@@ -241,9 +140,8 @@ async fn a_case_is_queued_sealed_and_moves_with_each_moderator_action() {
     );
     assert_eq!(app.fake.bans(ids::GUILD).len(), 1);
     wait_for_edits(&app, &post, 4).await;
-    let unban = moderator_click(&app, "unban", case_id, &post).await;
     assert!(
-        deferred_answer(&app, &unban)
+        moderator_presses(&app, "unban", case_id, &post)
             .await
             .contains("n'est plus banni")
     );
@@ -251,26 +149,18 @@ async fn a_case_is_queued_sealed_and_moves_with_each_moderator_action() {
     wait_for_edits(&app, &post, 5).await;
 
     // Resolve: the case closes and the reporter is told, without sanction details.
-    let answer = moderator_choose(
-        &app,
-        "resolve",
-        "resolve-as",
-        "action_taken",
-        case_id,
-        &post,
-    )
-    .await;
+    let answer = moderator_choose(&app, "resolve", "action_taken", case_id, &post).await;
     assert!(answer.contains("est résolu"), "{answer}");
     let edited = wait_for_edits(&app, &post, 6).await;
     assert!(
         edited.to_string().contains("Résolu : mesure prise"),
         "{edited}"
     );
-    let case = app.store.case_by_id(case_id).await.unwrap().unwrap();
+    let case = app.case(case_id).await;
     assert_eq!(case.status, CaseStatus::Resolved);
     assert!(case.closed_at.is_some());
     assert_eq!(
-        audit_actions(&app, case_id).await,
+        moderator_audit(&app, case_id).await,
         ["claim", "mute", "unmute", "ban", "unban", "resolve"]
     );
     let alice_dm = app.fake.dm_channel_of(ids::ALICE).expect("a DM channel");
@@ -280,7 +170,7 @@ async fn a_case_is_queued_sealed_and_moves_with_each_moderator_action() {
             Method::POST,
             &format!("/channels/{alice_dm}/messages"),
             2,
-            crate::support::app::WAIT,
+            WAIT,
         )
         .await;
     let notice = notices[1].body.as_ref().unwrap()["content"]
@@ -292,7 +182,7 @@ async fn a_case_is_queued_sealed_and_moves_with_each_moderator_action() {
         !notice.contains("banni") && !notice.contains("muet"),
         "{notice}"
     );
-    let actions = app.store.protective_actions_of_case(case_id).await.unwrap();
+    let actions = app.actions_of(case_id).await;
     assert!(
         actions
             .iter()
@@ -304,10 +194,8 @@ async fn a_case_is_queued_sealed_and_moves_with_each_moderator_action() {
 
 #[tokio::test]
 async fn a_member_without_permission_is_refused_and_nothing_changes() {
-    let app = spawn_app().await;
-    app.use_queue_channel().await;
-    let filed = report(&app, ids::ALICE, ids::BILAL).await;
-    let (post, _) = queue_post(&app, &filed).await;
+    let app = spawn_app_with_queue().await;
+    let (filed, post) = report_queued(&app, ids::ALICE, ids::BILAL).await;
     let message = app
         .fake
         .message(post.rsplit('/').next().unwrap().parse().unwrap())
@@ -321,21 +209,8 @@ async fn a_member_without_permission_is_refused_and_nothing_changes() {
             message.clone(),
         )
         .await;
-        let callback = app.wait_for(Method::POST, &press.callback_path()).await;
-        let body = callback.body.unwrap();
-        assert_eq!(body["data"]["flags"], 64);
-        assert!(
-            body["data"]["content"]
-                .as_str()
-                .unwrap()
-                .contains("Seuls les modérateurs"),
-            "{body}"
-        );
-        assert!(
-            body["data"]["components"]
-                .as_array()
-                .is_none_or(Vec::is_empty)
-        );
+        let refusal = assert_refused_to_members(&app, &press).await;
+        assert!(refusal["components"].as_array().is_none_or(Vec::is_empty));
     }
     // A forged choice is refused too.
     let forged = app
@@ -353,62 +228,23 @@ async fn a_member_without_permission_is_refused_and_nothing_changes() {
             ),
         )
         .await;
-    let refused = app
-        .wait_for(Method::POST, &forged.callback_path())
-        .await
-        .body
-        .unwrap();
-    assert!(
-        refused["data"]["content"]
-            .as_str()
-            .unwrap()
-            .contains("Seuls les modérateurs"),
-        "{refused}"
-    );
+    assert_refused_to_members(&app, &forged).await;
 
     let slash = app
-        .fake
-        .send_interaction(
-            InteractionBuilder::slash_command(
-                "cases",
-                json!([{ "name": "open", "type": 1, "options": [] }]),
-            )
-            .in_guild(
-                &app.fake.guild(ids::GUILD),
-                ids::GENERAL_CHANNEL,
-                ids::CHLOE,
-            ),
+        .slash(
+            ids::CHLOE,
+            "fr",
+            "cases",
+            json!([{ "name": "open", "type": 1, "options": [] }]),
         )
         .await;
-    let callback = app.wait_for(Method::POST, &slash.callback_path()).await;
-    let body = callback.body.unwrap();
-    assert_eq!(body["data"]["flags"], 64);
-    assert!(
-        body["data"]["content"]
-            .as_str()
-            .unwrap()
-            .contains("Seuls les modérateurs"),
-        "{body}"
-    );
+    assert_refused_to_members(&app, &slash).await;
 
-    tokio::time::sleep(crate::protection::SETTLE).await;
-    let case = app.store.case_by_id(filed.case.id).await.unwrap().unwrap();
+    tokio::time::sleep(SETTLE).await;
+    let case = app.case(filed.case.id).await;
     assert_eq!(case.status, CaseStatus::Open);
     assert_eq!(case.claimed_by, None);
-    assert!(
-        app.store
-            .audit_of_case(filed.case.id)
-            .await
-            .unwrap()
-            .is_empty()
-    );
-    assert!(
-        app.store
-            .protective_actions_of_case(filed.case.id)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    app.assert_no_action_on(filed.case.id).await;
     assert_eq!(edits_of(&app, &post), 0);
     assert!(
         app.fake
@@ -420,30 +256,18 @@ async fn a_member_without_permission_is_refused_and_nothing_changes() {
 
 #[tokio::test]
 async fn a_discord_refusal_is_reported_clearly_and_leaves_no_false_mute() {
-    let app = spawn_app().await;
-    app.use_queue_channel().await;
-    let filed = report(&app, ids::ALICE, ids::BILAL).await;
-    let (post, _) = queue_post(&app, &filed).await;
+    let app = spawn_app_with_queue().await;
+    let (filed, post) = report_queued(&app, ids::ALICE, ids::BILAL).await;
     app.fake.script(
         Method::PATCH,
         "/guilds/*/members/*",
         Scripted::missing_permissions(),
         1,
     );
-    let answer = moderator_choose(&app, "mute", "mute-for", "1d", filed.case.id, &post).await;
+    let answer = moderator_choose(&app, "mute", "1d", filed.case.id, &post).await;
     assert!(answer.contains("Discord a refusé"), "{answer}");
-    assert!(
-        app.fake
-            .member(ids::GUILD, ids::BILAL)
-            .unwrap()
-            .communication_disabled_until
-            .is_none()
-    );
-    let actions = app
-        .store
-        .protective_actions_of_case(filed.case.id)
-        .await
-        .unwrap();
+    assert!(!is_timed_out(&app, ids::BILAL));
+    let actions = app.actions_of(filed.case.id).await;
     assert_eq!(actions.len(), 1);
     assert_eq!(actions[0].kind, ProtectionKind::Mute);
     assert_eq!(actions[0].status, ActionStatus::Failed);
@@ -457,7 +281,7 @@ async fn a_discord_refusal_is_reported_clearly_and_leaves_no_false_mute() {
         !custom_ids(&edited).contains(&format!("sb:q:unmute:{}", filed.case.id)),
         "nothing to undo"
     );
-    let audit = app.store.audit_of_case(filed.case.id).await.unwrap();
+    let audit = app.audit_of(filed.case.id).await;
     assert_eq!(audit.len(), 1);
     assert_eq!(audit[0].action, "mute");
     assert!(audit[0].detail.as_deref().unwrap().starts_with("failed"));
@@ -469,50 +293,26 @@ async fn cases_lists_shows_and_reveals_only_to_the_asking_moderator() {
     let app = spawn_app().await;
     let filed = report(&app, ids::ALICE, ids::BILAL).await;
     let other = report(&app, ids::CHLOE, ids::DIMITRI).await;
-    let guild = app.fake.guild(ids::GUILD);
-    let cases = |options: Value| {
-        InteractionBuilder::slash_command("cases", options).in_guild(
-            &guild,
-            ids::GENERAL_CHANNEL,
-            ids::MODERATOR,
-        )
-    };
+    let cases = |options: Value| app.slash(ids::MODERATOR, "fr", "cases", options);
 
-    let open = app
-        .fake
-        .send_interaction(cases(json!([{ "name": "open", "type": 1, "options": [] }])))
-        .await;
-    let listed = app.wait_for(Method::POST, &open.webhook_path()).await;
-    let listed = listed.body.unwrap().to_string();
+    let open = cases(json!([{ "name": "open", "type": 1, "options": [] }])).await;
+    let listed = followup(&app, &open).await.to_string();
     assert!(listed.contains(filed.case.reference.as_str()), "{listed}");
     assert!(listed.contains(other.case.reference.as_str()), "{listed}");
 
-    let history = app
-        .fake
-        .send_interaction(cases(json!([{ "name": "history", "type": 1, "options": [
+    let history = cases(json!([{ "name": "history", "type": 1, "options": [
             { "name": "member", "type": 6, "value": ids::BILAL.to_string() }
-        ] }])))
-        .await;
-    let body = app
-        .wait_for(Method::POST, &history.webhook_path())
-        .await
-        .body
-        .unwrap()
-        .to_string();
+        ] }]))
+    .await;
+    let body = followup(&app, &history).await.to_string();
     assert!(body.contains(filed.case.reference.as_str()));
     assert!(!body.contains(other.case.reference.as_str()), "{body}");
 
-    let show = app
-        .fake
-        .send_interaction(cases(json!([{ "name": "show", "type": 1, "options": [
+    let show = cases(json!([{ "name": "show", "type": 1, "options": [
             { "name": "reference", "type": 3, "value": filed.case.reference.as_str() }
-        ] }])))
-        .await;
-    let body = app
-        .wait_for(Method::POST, &show.webhook_path())
-        .await
-        .body
-        .unwrap();
+        ] }]))
+    .await;
+    let body = followup(&app, &show).await;
     assert!(body.to_string().contains("Il m'insulte depuis lundi"));
     let reporters = reporters_field(&body["embeds"][0]);
     assert!(
@@ -520,22 +320,18 @@ async fn cases_lists_shows_and_reveals_only_to_the_asking_moderator() {
         "sealed: {reporters}"
     );
 
-    let reveal = app
-        .fake
-        .send_interaction(cases(json!([{ "name": "reveal", "type": 1, "options": [
+    let reveal = cases(json!([{ "name": "reveal", "type": 1, "options": [
             { "name": "reference", "type": 3, "value": filed.case.reference.as_str() },
             { "name": "reason", "type": 3, "value": "menaces graves, besoin de contacter" }
-        ] }])))
-        .await;
-    let callback = app.wait_for(Method::POST, &reveal.callback_path()).await;
-    assert_eq!(callback.body.unwrap()["data"]["flags"], 64, "ephemeral");
-    let revealed = app.wait_for(Method::POST, &reveal.webhook_path()).await;
-    let text = revealed.body.unwrap()["content"]
+        ] }]))
+    .await;
+    app.ephemeral_reply(&reveal).await;
+    let text = followup(&app, &reveal).await["content"]
         .as_str()
         .unwrap()
         .to_owned();
     assert!(text.contains(&format!("<@{}>", ids::ALICE)), "{text}");
-    let audit = app.store.audit_of_case(filed.case.id).await.unwrap();
+    let audit = app.audit_of(filed.case.id).await;
     assert_eq!(audit.len(), 1);
     assert_eq!(audit[0].action, "reveal");
     assert_eq!(audit[0].actor_user_id, ids::MODERATOR as i64);
@@ -567,13 +363,8 @@ mod store {
         NewReport, NewStatsEvent, StepOutcome,
     };
 
+    use crate::support::db::store_ids::{ALICE, BOB, GUILD, MODERATOR, REPORTED};
     use crate::support::db::{TestDb, both_backends};
-
-    const GUILD: i64 = 1_187_000_000_000_000_001;
-    const REPORTED: i64 = 1_290_000_000_000_000_010;
-    const ALICE: i64 = 1_290_000_000_000_000_011;
-    const BOB: i64 = 1_290_000_000_000_000_012;
-    const MODERATOR: i64 = 1_290_000_000_000_000_099;
 
     fn at(minutes: i64) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339("2025-03-14T10:00:00Z")
@@ -829,18 +620,8 @@ mod store {
 
 #[tokio::test]
 async fn the_queue_post_uses_the_server_language_whatever_the_reporters() {
-    let app = spawn_app().await;
-    app.use_queue_channel().await;
-    app.store
-        .set_guild_setting(
-            ids::GUILD as i64,
-            "language",
-            "en-US",
-            ids::ADMIN as i64,
-            Utc::now(),
-        )
-        .await
-        .unwrap();
+    let app = spawn_app_with_queue().await;
+    app.set_settings(&[("language", "en-US")]).await;
     // The reporter's client is in French: their answer is French, the moderators' post is
     // in the server's English.
     let filed = report(&app, ids::ALICE, ids::BILAL).await;
@@ -851,29 +632,18 @@ async fn the_queue_post_uses_the_server_language_whatever_the_reporters() {
     );
     let (_, post) = queue_post(&app, &filed).await;
     let english = app
-        .fake
-        .send_interaction(
-            InteractionBuilder::slash_command(
-                "report",
-                json!([
-                    { "name": "user", "type": 6, "value": ids::DIMITRI.to_string() },
-                    { "name": "reason", "type": 4, "value": 0 }
-                ]),
-            )
-            .in_guild(&app.fake.guild(ids::GUILD), ids::GENERAL_CHANNEL, ids::EMMA)
-            .locale("en-US"),
+        .slash(
+            ids::EMMA,
+            "en-US",
+            "report",
+            json!([
+                { "name": "user", "type": 6, "value": ids::DIMITRI.to_string() },
+                { "name": "reason", "type": 4, "value": 0 }
+            ]),
         )
         .await;
     deferred_answer(&app, &english).await;
-    let posts = app
-        .fake
-        .wait_for_requests(
-            Method::POST,
-            &queue_posts_path(),
-            2,
-            crate::support::app::WAIT,
-        )
-        .await;
+    let posts = wait_for_queue_posts(&app, 2).await;
     let french_reporter_post = serde_json::to_string(&post).unwrap();
     let english_reporter_post = serde_json::to_string(posts[1].body.as_ref().unwrap()).unwrap();
     for post in [&french_reporter_post, &english_reporter_post] {
@@ -883,41 +653,11 @@ async fn the_queue_post_uses_the_server_language_whatever_the_reporters() {
     app.assert_discord_traffic_valid();
 }
 
-/// The `n`th post in the queue channel (0 = first): its path and body.
-async fn nth_queue_post(app: &TestApp, filed: &Filed, n: usize) -> (String, Value) {
-    let posts = app
-        .fake
-        .wait_for_requests(
-            Method::POST,
-            &queue_posts_path(),
-            n + 1,
-            crate::support::app::WAIT,
-        )
-        .await;
-    let case = app.store.case_by_id(filed.case.id).await.unwrap().unwrap();
-    let message = case.queue_message_id.expect("the post is remembered");
-    (
-        format!("/channels/{}/messages/{message}", ids::QUEUE_CHANNEL),
-        posts[n].body.clone().unwrap(),
-    )
-}
-
-fn is_timed_out(app: &TestApp, user: u64) -> bool {
-    app.fake
-        .member(ids::GUILD, user)
-        .unwrap()
-        .communication_disabled_until
-        .is_some()
-}
-
 #[tokio::test]
 async fn a_timeout_belongs_to_the_member_and_is_never_shortened_by_another_case() {
-    let app = spawn_app().await;
-    app.use_queue_channel().await;
-    let first = report(&app, ids::ALICE, ids::BILAL).await;
-    let (first_post, _) = queue_post(&app, &first).await;
-    let answer =
-        moderator_choose(&app, "mute", "mute-for", "28d", first.case.id, &first_post).await;
+    let app = spawn_app_with_queue().await;
+    let (first, first_post) = report_queued(&app, ids::ALICE, ids::BILAL).await;
+    let answer = moderator_choose(&app, "mute", "28d", first.case.id, &first_post).await;
     assert!(answer.contains("est rendu muet jusqu'au"), "{answer}");
     let patch = app.wait_for(Method::PATCH, &member_path(ids::BILAL)).await;
     let end = timeout_end(&patch).unwrap();
@@ -925,15 +665,8 @@ async fn a_timeout_belongs_to_the_member_and_is_never_shortened_by_another_case(
         end <= Utc::now() + TimeDelta::days(28) - TimeDelta::seconds(59),
         "a minute short of Discord's 28 days, for clock skew: {end}"
     );
-    let answer = moderator_choose(
-        &app,
-        "resolve",
-        "resolve-as",
-        "action_taken",
-        first.case.id,
-        &first_post,
-    )
-    .await;
+    let answer =
+        moderator_choose(&app, "resolve", "action_taken", first.case.id, &first_post).await;
     assert!(answer.contains("est résolu"), "{answer}");
     assert!(
         is_timed_out(&app, ids::BILAL),
@@ -955,30 +688,19 @@ async fn a_timeout_belongs_to_the_member_and_is_never_shortened_by_another_case(
     );
     let text = press(&app, &second, ids::CHLOE, "mute").await;
     assert!(text.contains("déjà rendue muette"), "{text}");
-    tokio::time::sleep(crate::protection::SETTLE).await;
+    tokio::time::sleep(SETTLE).await;
     assert_eq!(
         timeouts_of(&app, ids::BILAL).len(),
         1,
         "no PATCH shortening the timeout"
     );
-    assert!(
-        app.store
-            .protective_actions_of_case(second.case.id)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(app.actions_of(second.case.id).await.is_empty());
 
     // Unmuting from the new case lifts the member's timeout and the first case's mute.
-    let unmute = moderator_click(&app, "unmute", second.case.id, &second_post).await;
-    let text = deferred_answer(&app, &unmute).await;
+    let text = moderator_presses(&app, "unmute", second.case.id, &second_post).await;
     assert!(text.contains("peut de nouveau parler"), "{text}");
     assert!(!is_timed_out(&app, ids::BILAL));
-    let first_actions = app
-        .store
-        .protective_actions_of_case(first.case.id)
-        .await
-        .unwrap();
+    let first_actions = app.actions_of(first.case.id).await;
     assert_eq!(first_actions[0].status, ActionStatus::Reverted);
 
     // The moderator's mute counts as a moderator action in the statistics.
@@ -1005,12 +727,9 @@ async fn a_timeout_belongs_to_the_member_and_is_never_shortened_by_another_case(
 
 #[tokio::test]
 async fn once_a_moderator_claims_the_case_neither_the_victim_nor_the_rule_mutes() {
-    let app = spawn_app().await;
-    app.use_queue_channel().await;
-    let filed = report(&app, ids::ALICE, ids::BILAL).await;
-    let (post, _) = queue_post(&app, &filed).await;
-    let claim = moderator_click(&app, "claim", filed.case.id, &post).await;
-    deferred_answer(&app, &claim).await;
+    let app = spawn_app_with_queue().await;
+    let (filed, post) = report_queued(&app, ids::ALICE, ids::BILAL).await;
+    moderator_presses(&app, "claim", filed.case.id, &post).await;
 
     let text = press(&app, &filed, ids::ALICE, "mute").await;
     assert!(text.contains("Un modérateur examine déjà"), "{text}");
@@ -1018,37 +737,28 @@ async fn once_a_moderator_claims_the_case_neither_the_victim_nor_the_rule_mutes(
     report(&app, ids::CHLOE, ids::BILAL).await;
     let third = report(&app, ids::DIMITRI, ids::BILAL).await;
     assert_eq!(third.case.id, filed.case.id, "merged");
-    tokio::time::sleep(crate::protection::SETTLE).await;
+    tokio::time::sleep(SETTLE).await;
     assert!(timeouts_of(&app, ids::BILAL).is_empty());
-    assert!(
-        app.store
-            .protective_actions_of_case(filed.case.id)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(app.actions_of(filed.case.id).await.is_empty());
     app.assert_discord_traffic_valid();
 }
 
 #[tokio::test]
 async fn the_automatic_mute_runs_once_per_case_even_after_a_moderator_lifts_it() {
-    let app = spawn_app().await;
-    app.use_queue_channel().await;
-    let first = report(&app, ids::ALICE, ids::BILAL).await;
-    let (post, _) = queue_post(&app, &first).await;
+    let app = spawn_app_with_queue().await;
+    let (first, post) = report_queued(&app, ids::ALICE, ids::BILAL).await;
     report(&app, ids::CHLOE, ids::BILAL).await;
     report(&app, ids::DIMITRI, ids::BILAL).await;
     app.wait_for(Method::PATCH, &member_path(ids::BILAL)).await;
-    let unmute = moderator_click(&app, "unmute", first.case.id, &post).await;
     assert!(
-        deferred_answer(&app, &unmute)
+        moderator_presses(&app, "unmute", first.case.id, &post)
             .await
             .contains("peut de nouveau parler")
     );
     assert_eq!(timeouts_of(&app, ids::BILAL).len(), 2, "mute, then unmute");
     // A fourth reporter does not bring the mute back over the moderator's decision.
     report(&app, ids::EMMA, ids::BILAL).await;
-    tokio::time::sleep(crate::protection::SETTLE).await;
+    tokio::time::sleep(SETTLE).await;
     assert_eq!(timeouts_of(&app, ids::BILAL).len(), 2);
     assert!(!is_timed_out(&app, ids::BILAL));
     app.assert_discord_traffic_valid();
@@ -1056,42 +766,19 @@ async fn the_automatic_mute_runs_once_per_case_even_after_a_moderator_lifts_it()
 
 #[tokio::test]
 async fn dismissed_reports_do_not_count_towards_the_automatic_mute() {
-    let app = spawn_app().await;
-    app.use_queue_channel().await;
-    let first = report(&app, ids::ALICE, ids::BILAL).await;
-    let (post, _) = queue_post(&app, &first).await;
+    let app = spawn_app_with_queue().await;
+    let (first, post) = report_queued(&app, ids::ALICE, ids::BILAL).await;
     report(&app, ids::CHLOE, ids::BILAL).await;
-    let answer = moderator_choose(
-        &app,
-        "dismiss",
-        "dismiss-as",
-        "unfounded",
-        first.case.id,
-        &post,
-    )
-    .await;
+    let answer = moderator_choose(&app, "dismiss", "unfounded", first.case.id, &post).await;
     assert!(answer.contains("est classé"), "{answer}");
     let next = report(&app, ids::DIMITRI, ids::BILAL).await;
     assert_ne!(next.case.id, first.case.id);
-    tokio::time::sleep(crate::protection::SETTLE).await;
+    tokio::time::sleep(SETTLE).await;
     assert!(
         timeouts_of(&app, ids::BILAL).is_empty(),
         "two dismissed reporters and one new are not three"
     );
     app.assert_discord_traffic_valid();
-}
-
-async fn set_notify_on_close(app: &TestApp, notify: bool) {
-    app.store
-        .set_guild_setting(
-            ids::GUILD as i64,
-            "notify_reporter_on_close",
-            if notify { "true" } else { "false" },
-            ids::ADMIN as i64,
-            Utc::now(),
-        )
-        .await
-        .unwrap();
 }
 
 fn dms_to(app: &TestApp, user: u64) -> Vec<Value> {
@@ -1109,35 +796,18 @@ fn dms_to(app: &TestApp, user: u64) -> Vec<Value> {
 /// Dismissing a case lifts the mute its victim asked for, and tells the reporter (or not)
 /// as the server chose.
 async fn dismiss_lifts_the_victims_mute(notify: bool) {
-    let app = spawn_app().await;
-    app.use_queue_channel().await;
-    set_notify_on_close(&app, notify).await;
-    let filed = report(&app, ids::ALICE, ids::BILAL).await;
-    let (post, _) = queue_post(&app, &filed).await;
+    let app = spawn_app_with_queue().await;
+    app.set_settings(&[("notify_reporter_on_close", &notify.to_string())])
+        .await;
+    let (filed, post) = report_queued(&app, ids::ALICE, ids::BILAL).await;
     let text = press(&app, &filed, ids::ALICE, "mute").await;
     assert!(text.contains("rendue muette jusqu'au"), "{text}");
     assert!(is_timed_out(&app, ids::BILAL));
     let dms_before = dms_to(&app, ids::ALICE).len();
 
-    let answer = moderator_choose(
-        &app,
-        "dismiss",
-        "dismiss-as",
-        "unfounded",
-        filed.case.id,
-        &post,
-    )
-    .await;
+    let answer = moderator_choose(&app, "dismiss", "unfounded", filed.case.id, &post).await;
     assert!(answer.contains("est classé"), "{answer}");
-    let lifted = app
-        .fake
-        .wait_for_requests(
-            Method::PATCH,
-            &member_path(ids::BILAL),
-            2,
-            crate::support::app::WAIT,
-        )
-        .await;
+    let lifted = wait_for_timeouts(&app, ids::BILAL, 2).await;
     assert_eq!(
         lifted[1].body.as_ref().unwrap()["communication_disabled_until"],
         Value::Null
@@ -1149,19 +819,15 @@ async fn dismiss_lifts_the_victims_mute(notify: bool) {
             .contains(filed.case.reference.as_str())
     );
     assert!(!is_timed_out(&app, ids::BILAL));
-    let actions = app
-        .store
-        .protective_actions_of_case(filed.case.id)
-        .await
-        .unwrap();
+    let actions = app.actions_of(filed.case.id).await;
     assert_eq!(actions[0].status, ActionStatus::Reverted);
     assert_eq!(actions[0].actor_user_id, Some(ids::ALICE as i64));
     assert_eq!(
-        audit_actions(&app, filed.case.id).await,
+        moderator_audit(&app, filed.case.id).await,
         ["dismiss", "unmute"]
     );
 
-    tokio::time::sleep(crate::protection::SETTLE).await;
+    tokio::time::sleep(SETTLE).await;
     let dms = dms_to(&app, ids::ALICE);
     if notify {
         assert_eq!(dms.len(), dms_before + 1, "{dms:?}");
@@ -1188,11 +854,9 @@ async fn dismissing_without_notice_sends_no_dm() {
 
 #[tokio::test]
 async fn a_failed_undo_shows_as_failed_in_the_history() {
-    let app = spawn_app().await;
-    app.use_queue_channel().await;
-    let filed = report(&app, ids::ALICE, ids::BILAL).await;
-    let (post, _) = queue_post(&app, &filed).await;
-    moderator_choose(&app, "mute", "mute-for", "1h", filed.case.id, &post).await;
+    let app = spawn_app_with_queue().await;
+    let (filed, post) = report_queued(&app, ids::ALICE, ids::BILAL).await;
+    moderator_choose(&app, "mute", "1h", filed.case.id, &post).await;
     wait_for_edits(&app, &post, 1).await;
     app.fake.script(
         Method::PATCH,
@@ -1200,8 +864,7 @@ async fn a_failed_undo_shows_as_failed_in_the_history() {
         Scripted::missing_permissions(),
         1,
     );
-    let unmute = moderator_click(&app, "unmute", filed.case.id, &post).await;
-    let text = deferred_answer(&app, &unmute).await;
+    let text = moderator_presses(&app, "unmute", filed.case.id, &post).await;
     assert!(text.contains("Discord a refusé"), "{text}");
     assert!(is_timed_out(&app, ids::BILAL));
     let edited = wait_for_edits(&app, &post, 2).await;
@@ -1268,34 +931,23 @@ async fn a_queue_button_pressed_in_a_dm_is_answered() {
             .contains("ne fonctionne que dans un serveur"),
         "{body}"
     );
-    let case = app.store.case_by_id(filed.case.id).await.unwrap().unwrap();
+    let case = app.case(filed.case.id).await;
     assert_eq!(case.status, CaseStatus::Open);
     app.assert_discord_traffic_valid();
 }
 
 #[tokio::test]
 async fn a_post_whose_channel_is_gone_is_posted_again() {
-    let app = spawn_app().await;
-    app.use_queue_channel().await;
-    let filed = report(&app, ids::ALICE, ids::BILAL).await;
-    let (post, _) = queue_post(&app, &filed).await;
+    let app = spawn_app_with_queue().await;
+    let (filed, post) = report_queued(&app, ids::ALICE, ids::BILAL).await;
     app.fake.script(
         Method::PATCH,
         "/channels/*/messages/*",
         Scripted::error(404, 10003, "Unknown Channel"),
         1,
     );
-    let claim = moderator_click(&app, "claim", filed.case.id, &post).await;
-    deferred_answer(&app, &claim).await;
-    let posts = app
-        .fake
-        .wait_for_requests(
-            Method::POST,
-            &queue_posts_path(),
-            2,
-            crate::support::app::WAIT,
-        )
-        .await;
+    moderator_presses(&app, "claim", filed.case.id, &post).await;
+    let posts = wait_for_queue_posts(&app, 2).await;
     assert!(
         posts[1]
             .body
@@ -1304,7 +956,7 @@ async fn a_post_whose_channel_is_gone_is_posted_again() {
             .to_string()
             .contains("Pris en charge")
     );
-    let case = app.store.case_by_id(filed.case.id).await.unwrap().unwrap();
+    let case = app.case(filed.case.id).await;
     assert_ne!(
         format!(
             "/channels/{}/messages/{}",
@@ -1319,19 +971,9 @@ async fn a_post_whose_channel_is_gone_is_posted_again() {
 
 #[tokio::test]
 async fn a_witness_is_named_nowhere_in_the_queue_post() {
-    let app = spawn_app().await;
-    app.use_queue_channel().await;
-    app.store
-        .set_guild_setting(
-            ids::GUILD as i64,
-            "reporter_sealed",
-            "true",
-            ids::ADMIN as i64,
-            Utc::now(),
-        )
-        .await
-        .unwrap();
-    let filed = crate::protection::report_with(
+    let app = spawn_app_with_queue().await;
+    app.set_settings(&[("reporter_sealed", "true")]).await;
+    let filed = report_with(
         &app,
         ids::EMMA,
         ids::BILAL,
@@ -1348,8 +990,7 @@ async fn a_witness_is_named_nowhere_in_the_queue_post() {
         !whole.contains(&ids::EMMA.to_string()),
         "the witness is sealed, in the body and the components: {whole}"
     );
-    let claim = moderator_click(&app, "claim", filed.case.id, &post).await;
-    deferred_answer(&app, &claim).await;
+    moderator_presses(&app, "claim", filed.case.id, &post).await;
     let edited = wait_for_edits(&app, &post, 1).await;
     assert!(!edited.to_string().contains(&ids::EMMA.to_string()));
     app.assert_discord_traffic_valid();
@@ -1359,7 +1000,6 @@ async fn a_witness_is_named_nowhere_in_the_queue_post() {
 async fn reveal_show_and_history_are_refused_to_non_moderators_without_a_trace() {
     let app = spawn_app().await;
     let filed = report(&app, ids::ALICE, ids::BILAL).await;
-    let guild = app.fake.guild(ids::GUILD);
     let reference = filed.case.reference.as_str().to_owned();
     for options in [
         json!([{ "name": "reveal", "type": 1, "options": [
@@ -1373,33 +1013,14 @@ async fn reveal_show_and_history_are_refused_to_non_moderators_without_a_trace()
             { "name": "member", "type": 6, "value": ids::BILAL.to_string() }
         ] }]),
     ] {
-        let sent = app
-            .fake
-            .send_interaction(
-                InteractionBuilder::slash_command("cases", options).in_guild(
-                    &guild,
-                    ids::GENERAL_CHANNEL,
-                    ids::CHLOE,
-                ),
-            )
-            .await;
-        let callback = app.wait_for(Method::POST, &sent.callback_path()).await;
-        let body = callback.body.unwrap();
-        assert_eq!(body["data"]["flags"], 64);
-        let text = body["data"]["content"].as_str().unwrap();
-        assert!(text.contains("Seuls les modérateurs"), "{body}");
-        assert!(!text.contains(&ids::ALICE.to_string()), "{body}");
-        assert!(!text.contains(&reference), "{body}");
+        let sent = app.slash(ids::CHLOE, "fr", "cases", options).await;
+        let refusal = assert_refused_to_members(&app, &sent).await;
+        let text = refusal["content"].as_str().unwrap();
+        assert!(!text.contains(&ids::ALICE.to_string()), "{refusal}");
+        assert!(!text.contains(&reference), "{refusal}");
     }
-    tokio::time::sleep(crate::protection::SETTLE).await;
-    assert!(
-        app.store
-            .audit_of_case(filed.case.id)
-            .await
-            .unwrap()
-            .is_empty(),
-        "no audit row"
-    );
+    tokio::time::sleep(SETTLE).await;
+    assert!(app.audit_of(filed.case.id).await.is_empty(), "no audit row");
     app.assert_discord_traffic_valid();
 }
 
@@ -1466,28 +1087,11 @@ async fn a_case_of_another_server_is_refused_to_every_button() {
         let text = deferred_answer(&app, &press).await;
         assert!(text.contains("Seule la personne"), "{custom_id}: {text}");
     }
-    tokio::time::sleep(crate::protection::SETTLE).await;
-    let case = app
-        .store
-        .case_by_id(elsewhere.case_id)
-        .await
-        .unwrap()
-        .unwrap();
+    tokio::time::sleep(SETTLE).await;
+    let case = app.case(elsewhere.case_id).await;
     assert_eq!(case.status, CaseStatus::Open);
-    assert!(
-        app.store
-            .protective_actions_of_case(elsewhere.case_id)
-            .await
-            .unwrap()
-            .is_empty()
-    );
-    assert!(
-        app.store
-            .audit_of_case(elsewhere.case_id)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(app.actions_of(elsewhere.case_id).await.is_empty());
+    assert!(app.audit_of(elsewhere.case_id).await.is_empty());
     assert!(timeouts_of(&app, ids::BILAL).is_empty());
     app.assert_discord_traffic_valid();
 }

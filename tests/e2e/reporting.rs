@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use safe_button::domain::case::{CaseReference, HelpCardDelivery, ReportSource};
 use safe_button::domain::reason::Reason;
+use safe_button::store::CaseRecord;
 use serde_json::{Value, json};
 
 use crate::support::app::{TestApp, WAIT, spawn_app};
@@ -25,13 +26,20 @@ async fn slash_report(
         json!({ "name": "reason", "type": 4, "value": 0 }),
     ];
     options.extend_from_slice(extra);
-    app.fake
-        .send_interaction(
-            InteractionBuilder::slash_command("report", Value::Array(options))
-                .in_guild(&app.fake.guild(ids::GUILD), ids::GENERAL_CHANNEL, reporter)
-                .locale(locale),
-        )
+    app.slash(reporter, locale, "report", Value::Array(options))
         .await
+}
+
+/// `/report` (see [`slash_report`]), once answered: the answer's text.
+async fn report_answered(
+    app: &TestApp,
+    reporter: u64,
+    reported: u64,
+    locale: &str,
+    extra: &[Value],
+) -> String {
+    let sent = slash_report(app, reporter, reported, locale, extra).await;
+    answer_text(app, &sent).await
 }
 
 /// The deferred callback: ephemeral "thinking".
@@ -42,9 +50,68 @@ async fn assert_deferred_ephemerally(app: &TestApp, sent: &SentInteraction) {
     assert_eq!(body["data"]["flags"], 64, "ephemeral: {body}");
 }
 
+/// A member answers a report menu's prompt: picks `reason` in its select, then sends
+/// `details` in the form that opens. Returns the form's submission and the form's id.
+async fn pick_reason_and_submit(
+    app: &TestApp,
+    menu: &SentInteraction,
+    member: u64,
+    locale: &str,
+    reason: &str,
+    details: &str,
+) -> (SentInteraction, String) {
+    let guild = app.fake.guild(ids::GUILD);
+    assert_deferred_ephemerally(app, menu).await;
+    let prompt = final_answer(app, menu).await;
+    let select = &prompt.body.as_ref().unwrap()["components"][0]["components"][0];
+    assert_eq!(select["type"], 3, "a string select");
+    assert_eq!(select["options"].as_array().unwrap().len(), 8);
+    let select_id = select["custom_id"].as_str().unwrap();
+    let prompt_message = app
+        .fake
+        .original_response(menu)
+        .expect("the prompt message");
+    let picked = app
+        .fake
+        .send_interaction(
+            InteractionBuilder::select(select_id, &[reason], prompt_message)
+                .in_guild(&guild, ids::GENERAL_CHANNEL, member)
+                .locale(locale),
+        )
+        .await;
+    let modal = app.wait_for(Method::POST, &picked.callback_path()).await;
+    let modal = modal.body.unwrap();
+    assert_eq!(modal["type"], 9, "a modal");
+    let modal_id = modal["data"]["custom_id"].as_str().unwrap().to_owned();
+    let submitted = app
+        .fake
+        .send_interaction(
+            InteractionBuilder::modal_submit(&modal_id, &[("details", details)])
+                .in_guild(&guild, ids::GENERAL_CHANNEL, member)
+                .locale(locale),
+        )
+        .await;
+    assert_deferred_ephemerally(app, &submitted).await;
+    (submitted, modal_id)
+}
+
 /// The final answer, edited into the deferred response.
 async fn final_answer(app: &TestApp, sent: &SentInteraction) -> RecordedRequest {
     app.wait_for(Method::PATCH, &sent.original_path()).await
+}
+
+/// The final answer's text.
+async fn answer_text(app: &TestApp, sent: &SentInteraction) -> String {
+    content(&final_answer(app, sent).await)
+}
+
+/// The case an acknowledgement names, as stored.
+async fn case_in(app: &TestApp, text: &str) -> CaseRecord {
+    app.store
+        .case_by_reference(ids::GUILD as i64, &reference_in(text))
+        .await
+        .unwrap()
+        .expect("the acknowledged case is stored")
 }
 
 fn content(request: &RecordedRequest) -> String {
@@ -162,14 +229,9 @@ impl WriteLock {
 
 /// Rows in a table of the bot's SQLite database, read directly.
 async fn count_rows(app: &TestApp, table: &str) -> i64 {
-    use sqlx::Connection;
-    let mut connection = sqlx::SqliteConnection::connect(&app.config.database.url)
+    app.db()
+        .integer_raw(&format!("SELECT COUNT(*) FROM {table}"))
         .await
-        .unwrap();
-    sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
-        .fetch_one(&mut connection)
-        .await
-        .unwrap()
 }
 
 #[tokio::test]
@@ -199,12 +261,7 @@ async fn a_slash_report_is_stored_acknowledged_and_the_help_card_sent_by_dm() {
             .is_none_or(Vec::is_empty)
     );
 
-    let case = app
-        .store
-        .case_by_reference(ids::GUILD as i64, &reference_in(&text))
-        .await
-        .unwrap()
-        .expect("the acknowledged case is stored");
+    let case = case_in(&app, &text).await;
     assert_eq!(case.reported_user_id, ids::BILAL as i64);
     assert_eq!(case.victim_user_id, ids::ALICE as i64);
     assert_eq!(case.reason, Reason::Harassment);
@@ -251,12 +308,7 @@ async fn closed_dms_put_the_card_in_the_ephemeral_answer() {
     );
     assert_help_card(&answer, "3018: help against online harassment");
 
-    let case = app
-        .store
-        .case_by_reference(ids::GUILD as i64, &reference_in(&text))
-        .await
-        .unwrap()
-        .unwrap();
+    let case = case_in(&app, &text).await;
     let reports = app.store.reports_of_case(case.id).await.unwrap();
     assert_eq!(reports[0].help_card, HelpCardDelivery::DmFailed);
     assert_nothing_posted_publicly(&app);
@@ -273,23 +325,12 @@ async fn replies_follow_the_client_language_then_the_server_language() {
         // Not shipped: the server's language (the bot.toml default, fr).
         ("ja", "Ton signalement est enregistré"),
     ] {
-        let sent = slash_report(&app, ids::CHLOE, ids::DIMITRI, locale, &[]).await;
-        let text = content(&final_answer(&app, &sent).await);
+        let text = report_answered(&app, ids::CHLOE, ids::DIMITRI, locale, &[]).await;
         assert!(text.contains(expected), "{locale}: {text}");
     }
     // Once the server's language is English, an unshipped client language gets English.
-    app.store
-        .set_guild_setting(
-            ids::GUILD as i64,
-            "language",
-            "en-US",
-            ids::ADMIN as i64,
-            chrono::Utc::now(),
-        )
-        .await
-        .unwrap();
-    let sent = slash_report(&app, ids::CHLOE, ids::DIMITRI, "ja", &[]).await;
-    let text = content(&final_answer(&app, &sent).await);
+    app.set_settings(&[("language", "en-US")]).await;
+    let text = report_answered(&app, ids::CHLOE, ids::DIMITRI, "ja", &[]).await;
     assert!(
         text.contains("Your report is recorded"),
         "ja after /config language: {text}"
@@ -323,14 +364,9 @@ async fn a_witness_report_helps_the_victim_without_naming_the_reporter() {
         "the witness gets no DM"
     );
 
-    let text = content(&final_answer(&app, &sent).await);
+    let text = answer_text(&app, &sent).await;
     assert!(text.contains("à la personne que tu protèges"), "{text}");
-    let case = app
-        .store
-        .case_by_reference(ids::GUILD as i64, &reference_in(&text))
-        .await
-        .unwrap()
-        .unwrap();
+    let case = case_in(&app, &text).await;
     assert_eq!(case.victim_user_id, ids::CHLOE as i64);
     let reports = app.store.reports_of_case(case.id).await.unwrap();
     assert!(reports[0].is_witness);
@@ -369,52 +405,18 @@ async fn the_message_menu_snapshots_the_message_then_asks_reason_and_details() {
                 .locale("fr"),
         )
         .await;
-    assert_deferred_ephemerally(&app, &menu).await;
-    let prompt = final_answer(&app, &menu).await;
-    let select = &prompt.body.as_ref().unwrap()["components"][0]["components"][0];
-    assert_eq!(select["type"], 3, "a string select");
-    assert_eq!(select["options"].as_array().unwrap().len(), 8);
-    let select_id = select["custom_id"].as_str().unwrap().to_owned();
-
-    let picked = app
-        .fake
-        .send_interaction(
-            InteractionBuilder::select(
-                &select_id,
-                &["insults-hate"],
-                app.fake
-                    .original_response(&menu)
-                    .expect("the prompt message"),
-            )
-            .in_guild(&guild, ids::GENERAL_CHANNEL, ids::ALICE)
-            .locale("fr"),
-        )
-        .await;
-    let modal = app.wait_for(Method::POST, &picked.callback_path()).await;
-    let modal = modal.body.unwrap();
-    assert_eq!(modal["type"], 9, "a modal");
-    let modal_id = modal["data"]["custom_id"].as_str().unwrap().to_owned();
-
-    let submitted = app
-        .fake
-        .send_interaction(
-            InteractionBuilder::modal_submit(
-                &modal_id,
-                &[("details", "Ça dure depuis une semaine")],
-            )
-            .in_guild(&guild, ids::GENERAL_CHANNEL, ids::ALICE)
-            .locale("fr"),
-        )
-        .await;
-    assert_deferred_ephemerally(&app, &submitted).await;
+    let (submitted, modal_id) = pick_reason_and_submit(
+        &app,
+        &menu,
+        ids::ALICE,
+        "fr",
+        "insults-hate",
+        "Ça dure depuis une semaine",
+    )
+    .await;
     help_card_dm(&app, ids::ALICE).await;
-    let text = content(&final_answer(&app, &submitted).await);
-    let case = app
-        .store
-        .case_by_reference(ids::GUILD as i64, &reference_in(&text))
-        .await
-        .unwrap()
-        .unwrap();
+    let text = answer_text(&app, &submitted).await;
+    let case = case_in(&app, &text).await;
     assert_eq!(case.reason, Reason::InsultsOrHate);
     assert_eq!(case.reported_user_id, ids::BILAL as i64);
     let reports = app.store.reports_of_case(case.id).await.unwrap();
@@ -446,7 +448,7 @@ async fn the_message_menu_snapshots_the_message_then_asks_reason_and_details() {
                 .locale("fr"),
         )
         .await;
-    let text = content(&final_answer(&app, &again).await);
+    let text = answer_text(&app, &again).await;
     assert!(text.contains("a expiré ou a déjà été envoyé"), "{text}");
     app.assert_discord_traffic_valid();
 }
@@ -464,50 +466,13 @@ async fn the_user_menu_asks_reason_and_details_then_files_the_report() {
                 .locale("en-US"),
         )
         .await;
-    assert_deferred_ephemerally(&app, &menu).await;
-    let prompt = final_answer(&app, &menu).await;
-    let select_id = prompt.body.unwrap()["components"][0]["components"][0]["custom_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let picked = app
-        .fake
-        .send_interaction(
-            InteractionBuilder::select(
-                &select_id,
-                &["threats"],
-                app.fake
-                    .original_response(&menu)
-                    .expect("the prompt message"),
-            )
-            .in_guild(&guild, ids::GENERAL_CHANNEL, ids::EMMA)
-            .locale("en-US"),
-        )
-        .await;
-    let modal = app.wait_for(Method::POST, &picked.callback_path()).await;
-    let modal_id = modal.body.unwrap()["data"]["custom_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let submitted = app
-        .fake
-        .send_interaction(
-            InteractionBuilder::modal_submit(&modal_id, &[("details", "")])
-                .in_guild(&guild, ids::GENERAL_CHANNEL, ids::EMMA)
-                .locale("en-US"),
-        )
-        .await;
-    assert_deferred_ephemerally(&app, &submitted).await;
+    let (submitted, _) =
+        pick_reason_and_submit(&app, &menu, ids::EMMA, "en-US", "threats", "").await;
     let dm = help_card_dm(&app, ids::EMMA).await;
     assert_help_card(&dm, "3018: help against online harassment");
-    let text = content(&final_answer(&app, &submitted).await);
+    let text = answer_text(&app, &submitted).await;
     assert!(text.contains("Your report is recorded"), "{text}");
-    let case = app
-        .store
-        .case_by_reference(ids::GUILD as i64, &reference_in(&text))
-        .await
-        .unwrap()
-        .unwrap();
+    let case = case_in(&app, &text).await;
     assert_eq!(case.reason, Reason::Threats);
     let reports = app.store.reports_of_case(case.id).await.unwrap();
     assert_eq!(reports[0].source, ReportSource::UserMenu);
@@ -545,8 +510,7 @@ async fn refused_reports_get_their_own_message_and_store_nothing() {
         ),
     ];
     for (reported, extra, expected) in cases {
-        let sent = slash_report(&app, ids::ALICE, reported, "fr", &extra).await;
-        let text = content(&final_answer(&app, &sent).await);
+        let text = report_answered(&app, ids::ALICE, reported, "fr", &extra).await;
         assert!(text.contains(expected), "{expected}: {text}");
         assert!(!text.contains("enregistré"), "{text}");
     }
@@ -576,7 +540,7 @@ async fn refused_reports_get_their_own_message_and_store_nothing() {
                     .locale("fr"),
             )
             .await;
-        let text = content(&final_answer(&app, &sent).await);
+        let text = answer_text(&app, &sent).await;
         assert!(text.contains(expected), "{expected}: {text}");
     }
 
@@ -592,7 +556,7 @@ async fn refused_reports_get_their_own_message_and_store_nothing() {
                 .locale("fr"),
         )
         .await;
-    let text = content(&final_answer(&app, &menu).await);
+    let text = answer_text(&app, &menu).await;
     assert!(text.contains("n'est pas (ou plus) membre"), "{text}");
 
     for table in [
@@ -639,13 +603,7 @@ async fn the_acknowledgement_arrives_even_when_the_database_is_slow() {
             .await,
     );
     assert!(text.contains("Ton signalement est enregistré"), "{text}");
-    assert!(
-        app.store
-            .case_by_reference(ids::GUILD as i64, &reference_in(&text))
-            .await
-            .unwrap()
-            .is_some()
-    );
+    case_in(&app, &text).await;
     app.assert_discord_traffic_valid();
 }
 
@@ -712,7 +670,7 @@ async fn linked_messages_are_read_only_from_this_server() {
     )
     .build();
     app.fake.insert_message(here.clone());
-    let sent = slash_report(
+    let text = report_answered(
         &app,
         ids::ALICE,
         ids::BILAL,
@@ -720,13 +678,7 @@ async fn linked_messages_are_read_only_from_this_server() {
         &[link(ids::GENERAL_CHANNEL, here["id"].as_str().unwrap())],
     )
     .await;
-    let text = content(&final_answer(&app, &sent).await);
-    let case = app
-        .store
-        .case_by_reference(ids::GUILD as i64, &reference_in(&text))
-        .await
-        .unwrap()
-        .unwrap();
+    let case = case_in(&app, &text).await;
     let evidence = app.store.evidence_of_case(case.id).await.unwrap();
     assert_eq!(
         evidence[0].content.as_deref(),
@@ -736,7 +688,7 @@ async fn linked_messages_are_read_only_from_this_server() {
     // Discord hides a message's text from bots without the content intent: said plainly.
     let hidden = MessageBuilder::in_guild(&guild, ids::GENERAL_CHANNEL, ids::BILAL, "").build();
     app.fake.insert_message(hidden.clone());
-    let sent = slash_report(
+    let text = report_answered(
         &app,
         ids::CHLOE,
         ids::BILAL,
@@ -744,11 +696,10 @@ async fn linked_messages_are_read_only_from_this_server() {
         &[link(ids::GENERAL_CHANNEL, hidden["id"].as_str().unwrap())],
     )
     .await;
-    let text = content(&final_answer(&app, &sent).await);
     assert!(text.contains("use \"Report message\""), "{text}");
 
     // A message the bot cannot find: the report is stored without it, and the reporter told.
-    let sent = slash_report(
+    let text = report_answered(
         &app,
         ids::EMMA,
         ids::BILAL,
@@ -756,7 +707,6 @@ async fn linked_messages_are_read_only_from_this_server() {
         &[link(ids::GENERAL_CHANNEL, "1573641254766510777")],
     )
     .await;
-    let text = content(&final_answer(&app, &sent).await);
     assert!(text.contains("could not read the linked message"), "{text}");
     assert!(text.contains("Your report is recorded"), "{text}");
 
@@ -770,7 +720,7 @@ async fn linked_messages_are_read_only_from_this_server() {
     .build();
     app.fake.insert_message(elsewhere.clone());
     let cases_before = count_rows(&app, "cases").await;
-    let sent = slash_report(
+    let text = report_answered(
         &app,
         ids::DIMITRI,
         ids::BILAL,
@@ -778,7 +728,6 @@ async fn linked_messages_are_read_only_from_this_server() {
         &[link(ELSEWHERE_CHANNEL, elsewhere["id"].as_str().unwrap())],
     )
     .await;
-    let text = content(&final_answer(&app, &sent).await);
     assert!(text.contains("pointe vers un autre serveur"), "{text}");
     assert!(
         app.fake
@@ -820,17 +769,7 @@ async fn worry_about_someones_safety_leads_the_card_with_3114() {
         { "name": "user", "type": 6, "value": ids::BILAL.to_string() },
         { "name": "reason", "type": 4, "value": 6 }
     ]);
-    app.fake
-        .send_interaction(
-            InteractionBuilder::slash_command("report", options)
-                .in_guild(
-                    &app.fake.guild(ids::GUILD),
-                    ids::GENERAL_CHANNEL,
-                    ids::ALICE,
-                )
-                .locale("en-US"),
-        )
-        .await;
+    app.slash(ids::ALICE, "en-US", "report", options).await;
     let dm = help_card_dm(&app, ids::ALICE).await;
     let body = dm.body.as_ref().unwrap();
     assert_eq!(
@@ -861,14 +800,8 @@ async fn a_report_under_way_when_the_bot_stops_is_still_stored_and_answered() {
     app.shutdown().await.expect("a clean shutdown");
     release.await.unwrap();
 
-    let text = content(&final_answer(&app, &sent).await);
+    let text = answer_text(&app, &sent).await;
     assert!(text.contains("Ton signalement est enregistré"), "{text}");
-    assert!(
-        app.store
-            .case_by_reference(ids::GUILD as i64, &reference_in(&text))
-            .await
-            .unwrap()
-            .is_some()
-    );
+    case_in(&app, &text).await;
     app.assert_discord_traffic_valid();
 }

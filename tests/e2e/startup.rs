@@ -116,20 +116,13 @@ async fn the_bot_keeps_answering_after_the_gateway_drops() {
     app.fake.wait_for_live_session(WAIT).await;
 
     let sent = app
-        .fake
-        .send_interaction(
-            InteractionBuilder::slash_command(
-                "stats",
-                serde_json::json!([
-                    { "type": 1, "name": "show", "options": [] }
-                ]),
-            )
-            .in_guild(
-                &app.fake.guild(ids::GUILD),
-                ids::GENERAL_CHANNEL,
-                ids::MODERATOR,
-            )
-            .locale("en-US"),
+        .slash(
+            ids::MODERATOR,
+            "en-US",
+            "stats",
+            serde_json::json!([
+                { "type": 1, "name": "show", "options": [] }
+            ]),
         )
         .await;
     let callback = app.wait_for(Method::POST, &sent.callback_path()).await;

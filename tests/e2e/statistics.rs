@@ -1,6 +1,5 @@
 //! Anonymized statistics, retention and erasure (SPEC §7), end to end and at store level.
 
-use std::process::Command;
 use std::time::Duration;
 
 use chrono::{TimeDelta, Utc};
@@ -8,15 +7,14 @@ use safe_button::domain::case::ReportSource;
 use safe_button::domain::pseudonym::Pseudonymizer;
 use safe_button::domain::reason::Reason;
 use safe_button::domain::statistics::Period;
-use safe_button::store::{NewEvidence, NewReport, PurgeReport};
+use safe_button::store::{NewEvidence, NewReport, PurgeReport, RecordedReport};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
 use crate::support::app::{TestApp, spawn_app};
-use crate::support::db::{Backend, TestDb, both_backends};
-use crate::support::fake_discord::{
-    InteractionBuilder, MessageBuilder, Method, RecordedRequest, SentInteraction, ids,
-};
+use crate::support::cli::safe_button;
+use crate::support::db::{Backend, TestDb, both_backends, setting};
+use crate::support::fake_discord::{MessageBuilder, Method, RecordedRequest, SentInteraction, ids};
 
 const DETAILS: [&str; 3] = [
     "He keeps sending me insults in DMs since Monday",
@@ -64,12 +62,7 @@ async fn report(
         options.push(json!({ "name": "victim", "type": 6, "value": victim.to_string() }));
     }
     let sent = app
-        .fake
-        .send_interaction(
-            InteractionBuilder::slash_command("report", Value::Array(options))
-                .in_guild(&app.fake.guild(ids::GUILD), ids::GENERAL_CHANNEL, reporter)
-                .locale("en-US"),
-        )
+        .slash(reporter, "en-US", "report", Value::Array(options))
         .await;
     app.wait_for(Method::PATCH, &sent.original_path()).await;
     sent
@@ -84,14 +77,11 @@ async fn subcommand(
     options: Value,
 ) -> RecordedRequest {
     let sent = app
-        .fake
-        .send_interaction(
-            InteractionBuilder::slash_command(
-                command,
-                json!([{ "type": 1, "name": subcommand, "options": options }]),
-            )
-            .in_guild(&app.fake.guild(ids::GUILD), ids::GENERAL_CHANNEL, user)
-            .locale("en-US"),
+        .slash(
+            user,
+            "en-US",
+            command,
+            json!([{ "type": 1, "name": subcommand, "options": options }]),
         )
         .await;
     app.wait_for(Method::POST, &sent.callback_path()).await
@@ -211,23 +201,16 @@ async fn a_full_scenario_leaves_no_id_and_no_text_in_statistics_or_exports() {
         message["id"].as_str().unwrap()
     );
     let sent = app
-        .fake
-        .send_interaction(
-            InteractionBuilder::slash_command(
-                "report",
-                json!([
-                    { "name": "user", "type": 6, "value": ids::DIMITRI.to_string() },
-                    { "name": "reason", "type": 4, "value": 0 },
-                    { "name": "details", "type": 3, "value": DETAILS[0] },
-                    { "name": "message", "type": 3, "value": link },
-                ]),
-            )
-            .in_guild(
-                &app.fake.guild(ids::GUILD),
-                ids::GENERAL_CHANNEL,
-                ids::ALICE,
-            )
-            .locale("en-US"),
+        .slash(
+            ids::ALICE,
+            "en-US",
+            "report",
+            json!([
+                { "name": "user", "type": 6, "value": ids::DIMITRI.to_string() },
+                { "name": "reason", "type": 4, "value": 0 },
+                { "name": "details", "type": 3, "value": DETAILS[0] },
+                { "name": "message", "type": 3, "value": link },
+            ]),
         )
         .await;
     app.wait_for(Method::PATCH, &sent.original_path()).await;
@@ -243,7 +226,7 @@ async fn a_full_scenario_leaves_no_id_and_no_text_in_statistics_or_exports() {
     .await;
     tokio::time::sleep(Duration::from_millis(300)).await;
 
-    let db = sqlite_view(&app).await;
+    let db = app.db();
     let rows = db.integer_raw("SELECT COUNT(*) FROM stats_events").await;
     assert!(
         rows >= 4,
@@ -291,11 +274,6 @@ async fn move_statistics_to_last_week(db: &TestDb) {
     db.execute_raw(&format!("UPDATE stats_events SET occurred_hour = '{hour}'"))
         .await
         .unwrap();
-}
-
-/// The bot's SQLite database, opened for raw reads.
-async fn sqlite_view(app: &TestApp) -> TestDb {
-    TestDb::attach(&app.config.database.url, app.store.clone())
 }
 
 #[tokio::test]
@@ -360,7 +338,7 @@ async fn the_csv_export_round_trips_through_a_csv_parser_with_suppression() {
     for reported in [ids::OWNER, ids::ADMIN, ids::CHLOE, ids::EMMA, ids::BILAL] {
         report(&app, ids::ALICE, reported, None, None).await;
     }
-    move_statistics_to_last_week(&sqlite_view(&app).await).await;
+    move_statistics_to_last_week(&app.db()).await;
     let callback = subcommand(
         &app,
         "stats",
@@ -417,21 +395,11 @@ async fn the_csv_export_round_trips_through_a_csv_parser_with_suppression() {
 async fn delete_my_data_erases_the_reporter_and_keeps_cases_and_statistics() {
     let app = spawn_app().await;
     // A queue whose posts name the reporters (sealed by default).
-    for (key, value) in [
-        ("queue_channel", ids::QUEUE_CHANNEL.to_string()),
-        ("reporter_sealed", "false".to_owned()),
-    ] {
-        app.store
-            .set_guild_setting(
-                ids::GUILD as i64,
-                key,
-                &value,
-                ids::ADMIN as i64,
-                Utc::now(),
-            )
-            .await
-            .unwrap();
-    }
+    app.set_settings(&[
+        ("queue_channel", &ids::QUEUE_CHANNEL.to_string()),
+        ("reporter_sealed", "false"),
+    ])
+    .await;
     report(&app, ids::ALICE, ids::DIMITRI, Some(DETAILS[0]), None).await;
     let queue_posts = format!("/channels/{}/messages", ids::QUEUE_CHANNEL);
     let posted = app.wait_for(Method::POST, &queue_posts).await;
@@ -439,7 +407,7 @@ async fn delete_my_data_erases_the_reporter_and_keeps_cases_and_statistics() {
     assert!(posted.contains(&format!("<@{}>", ids::ALICE)));
     assert!(!posted.contains("(effacé)"));
     report(&app, ids::BILAL, ids::DIMITRI, Some(DETAILS[1]), None).await;
-    let db = sqlite_view(&app).await;
+    let db = app.db();
     let message_id = db.integer_raw("SELECT queue_message_id FROM cases").await;
     let queue_post = format!("{queue_posts}/{message_id}");
     let redrawn = || {
@@ -550,6 +518,20 @@ fn new_report(guild_id: i64, reporter: i64, reported: i64, details: &str) -> New
     }
 }
 
+/// Stores [`new_report`]'s report.
+async fn record(
+    db: &TestDb,
+    guild_id: i64,
+    reporter: i64,
+    reported: i64,
+    details: &str,
+) -> RecordedReport {
+    db.store
+        .record_report(new_report(guild_id, reporter, reported, details))
+        .await
+        .unwrap()
+}
+
 async fn close_case(db: &TestDb, case_id: i64, closed_at: &str) {
     db.execute_raw(&format!(
         "UPDATE cases SET status = 'resolved', closed_at = '{closed_at}' WHERE id = {case_id}"
@@ -562,10 +544,7 @@ async fn the_statistics_store_holds_no_id_and_no_text(db: TestDb) {
     let reporters = [1_356_208_535_406_510_090_i64, 1_356_570_923_272_110_091];
     let reported = 1_357_295_699_003_310_093_i64;
     for (reporter, details) in reporters.iter().zip(DETAILS) {
-        db.store
-            .record_report(new_report(GUILD, *reporter, reported, details))
-            .await
-            .unwrap();
+        record(&db, GUILD, *reporter, reported, details).await;
     }
     assert_statistics_columns_known(&db).await;
     let dump = statistics_store_dump(&db).await.join("\n");
@@ -584,25 +563,18 @@ async fn the_statistics_store_holds_no_id_and_no_text(db: TestDb) {
 
 async fn purge_removes_expired_evidence_and_text_and_keeps_open_cases(db: TestDb) {
     let store = &db.store;
-    let expired = store
-        .record_report(new_report(GUILD, 11, 21, "closed long ago"))
-        .await
-        .unwrap();
-    let recent = store
-        .record_report(new_report(GUILD, 12, 22, "closed yesterday"))
-        .await
-        .unwrap();
-    let open = store
-        .record_report(new_report(GUILD, 13, 23, "still open"))
-        .await
-        .unwrap();
+    let expired = record(&db, GUILD, 11, 21, "closed long ago").await;
+    let recent = record(&db, GUILD, 12, 22, "closed yesterday").await;
+    let open = record(&db, GUILD, 13, 23, "still open").await;
     // This server keeps evidence 10 days only: its case closed 20 days ago expires.
-    let shorter = store
-        .record_report(new_report(OTHER_GUILD, 14, 24, "closed 20 days ago"))
-        .await
-        .unwrap();
+    let shorter = record(&db, OTHER_GUILD, 14, 24, "closed 20 days ago").await;
     store
-        .set_guild_setting(OTHER_GUILD, "evidence_retention_days", "10", 1, Utc::now())
+        .change_guild_settings(
+            OTHER_GUILD,
+            &[setting("evidence_retention_days", "10")],
+            1,
+            Utc::now(),
+        )
         .await
         .unwrap();
     let at = |days: i64| (Utc::now() - TimeDelta::days(days)).to_rfc3339();
@@ -625,10 +597,7 @@ async fn purge_removes_expired_evidence_and_text_and_keeps_open_cases(db: TestDb
     .await
     .unwrap();
 
-    let defaults = safe_button::app::Embedded::load().unwrap();
-    let config =
-        safe_button::config::Config::load(std::path::Path::new("bot.toml"), &defaults.vocabulary())
-            .unwrap();
+    let (defaults, vocabulary) = retention_defaults();
     let expected = PurgeReport {
         // Server by server, in id order: GUILD's expired case, then OTHER_GUILD's.
         case_ids: vec![expired.case_id, shorter.case_id],
@@ -650,24 +619,14 @@ async fn purge_removes_expired_evidence_and_text_and_keeps_open_cases(db: TestDb
     };
     let before = snapshot().await;
     let dry = store
-        .purge_expired(
-            &config.server_defaults,
-            &defaults.vocabulary(),
-            Utc::now(),
-            true,
-        )
+        .purge_expired(&defaults, &vocabulary, Utc::now(), true)
         .await
         .unwrap();
     assert_eq!(dry, expected);
     assert_eq!(snapshot().await, before, "a dry run changes nothing");
 
     let done = store
-        .purge_expired(
-            &config.server_defaults,
-            &defaults.vocabulary(),
-            Utc::now(),
-            false,
-        )
+        .purge_expired(&defaults, &vocabulary, Utc::now(), false)
         .await
         .unwrap();
     assert_eq!(done, expected);
@@ -697,12 +656,7 @@ async fn purge_removes_expired_evidence_and_text_and_keeps_open_cases(db: TestDb
     }
     // Nothing left: a second purge removes nothing.
     let again = store
-        .purge_expired(
-            &config.server_defaults,
-            &defaults.vocabulary(),
-            Utc::now(),
-            false,
-        )
+        .purge_expired(&defaults, &vocabulary, Utc::now(), false)
         .await
         .unwrap();
     assert_eq!(again, PurgeReport::default());
@@ -710,18 +664,9 @@ async fn purge_removes_expired_evidence_and_text_and_keeps_open_cases(db: TestDb
 
 async fn erasure_touches_only_the_member_s_reports(db: TestDb) {
     let store = &db.store;
-    let first = store
-        .record_report(new_report(GUILD, 31, 41, "mine"))
-        .await
-        .unwrap();
-    store
-        .record_report(new_report(GUILD, 32, 41, "someone else's"))
-        .await
-        .unwrap();
-    store
-        .record_report(new_report(OTHER_GUILD, 31, 42, "other server"))
-        .await
-        .unwrap();
+    let first = record(&db, GUILD, 31, 41, "mine").await;
+    record(&db, GUILD, 32, 41, "someone else's").await;
+    record(&db, OTHER_GUILD, 31, 42, "other server").await;
     let statistics = db.integer_raw("SELECT COUNT(*) FROM stats_events").await;
     let erased = store.erase_reporter(GUILD, 31, Utc::now()).await.unwrap();
     assert_eq!(erased.reports, 1);
@@ -746,10 +691,7 @@ async fn erasure_touches_only_the_member_s_reports(db: TestDb) {
 async fn aggregates_count_cases_repeats_and_help_cards(db: TestDb) {
     let store = &db.store;
     for (reporter, reported) in [(51, 61), (52, 61), (53, 62)] {
-        let recorded = store
-            .record_report(new_report(GUILD, reporter, reported, "x"))
-            .await
-            .unwrap();
+        let recorded = record(&db, GUILD, reporter, reported, "x").await;
         store
             .set_help_card_delivery(
                 recorded.report_id,
@@ -781,14 +723,8 @@ async fn aggregates_count_cases_repeats_and_help_cards(db: TestDb) {
 
 async fn statistics_rows_cannot_be_joined_to_reports(db: TestDb) {
     let store = &db.store;
-    let delivered = store
-        .record_report(new_report(GUILD, 91, 95, "delivered"))
-        .await
-        .unwrap();
-    let forgotten = store
-        .record_report(new_report(GUILD, 92, 96, "no outcome ever"))
-        .await
-        .unwrap();
+    let delivered = record(&db, GUILD, 91, 95, "delivered").await;
+    let forgotten = record(&db, GUILD, 92, 96, "no outcome ever").await;
     let linked = |report_id: i64| {
         let db = db.clone();
         async move {
@@ -927,17 +863,6 @@ both_backends!(
 
 // --- The command line ---
 
-fn safe_button(args: &[&str], folder: &std::path::Path) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_safe-button"))
-        .args(args)
-        .current_dir(folder)
-        .env_remove("DISCORD_TOKEN")
-        .env_remove("SAFE_BUTTON_CONFIG")
-        .env_remove("RUST_LOG")
-        .output()
-        .expect("run the safe-button binary")
-}
-
 #[tokio::test]
 async fn purge_dry_run_prints_and_changes_nothing_then_purge_removes() {
     let folder = TempDir::new().unwrap();
@@ -951,11 +876,7 @@ async fn purge_dry_run_prints_and_changes_nothing_then_purge_removes() {
     let url = format!("sqlite://{}", database.display());
 
     on_sqlite_at(&url, |db| async move {
-        let recorded = db
-            .store
-            .record_report(new_report(GUILD, 71, 81, "to be purged"))
-            .await
-            .unwrap();
+        let recorded = record(&db, GUILD, 71, 81, "to be purged").await;
         close_case(
             &db,
             recorded.case_id,
@@ -1023,18 +944,11 @@ async fn slow_statistics_are_deferred_then_delivered() {
         });
         locked_rx.await.unwrap();
         let sent = app
-            .fake
-            .send_interaction(
-                InteractionBuilder::slash_command(
-                    "stats",
-                    json!([{ "type": 1, "name": "show", "options": [] }]),
-                )
-                .in_guild(
-                    &app.fake.guild(ids::GUILD),
-                    ids::GENERAL_CHANNEL,
-                    ids::MODERATOR,
-                )
-                .locale("en-US"),
+            .slash(
+                ids::MODERATOR,
+                "en-US",
+                "stats",
+                json!([{ "type": 1, "name": "show", "options": [] }]),
             )
             .await;
         let callback = app.wait_for(Method::POST, &sent.callback_path()).await;
@@ -1058,7 +972,7 @@ async fn slow_statistics_are_deferred_then_delivered() {
 async fn the_purge_redraws_the_queue_post_without_the_purged_text() {
     let mut app = spawn_app().await;
     app.use_queue_channel().await;
-    let filed = crate::protection::report(&app, ids::ALICE, ids::BILAL).await;
+    let filed = crate::support::reports::report(&app, ids::ALICE, ids::BILAL).await;
     let posts = format!("/channels/{}/messages", ids::QUEUE_CHANNEL);
     let post = app.wait_for(Method::POST, &posts).await;
     assert!(
@@ -1077,8 +991,7 @@ async fn the_purge_redraws_the_queue_post_without_the_purged_text() {
 
     // Resolved 100 days ago: past the 90-day retention. The purge runs when the bot starts.
     let closed = (Utc::now() - TimeDelta::days(100)).to_rfc3339();
-    sqlite_view(&app)
-        .await
+    app.db()
         .execute_raw(&format!(
             "UPDATE cases SET status = 'resolved', closed_at = '{closed}' WHERE id = {}",
             filed.case.id

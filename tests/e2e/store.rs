@@ -5,18 +5,12 @@ use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
 use safe_button::domain::case::{CaseReference, CaseStatus, HelpCardDelivery, ReportSource};
 use safe_button::domain::reason::Reason;
 use safe_button::store::{
-    NewAuditEntry, NewEvidence, NewReport, PendingReport, Store, StoreError, StoredSetting,
+    AUDIT_SETTING_RESET, AUDIT_SETTING_SET, NewAuditEntry, NewEvidence, NewReport, PendingReport,
+    Store, StoreError, StoredSetting,
 };
 
-use crate::support::db::{Backend, TestDb, both_backends};
-
-const GUILD: i64 = 1_187_000_000_000_000_001;
-const OTHER_GUILD: i64 = 1_187_000_000_000_000_002;
-const REPORTED: i64 = 1_290_000_000_000_000_010;
-const ALICE: i64 = 1_290_000_000_000_000_011;
-const BOB: i64 = 1_290_000_000_000_000_012;
-const CAROL: i64 = 1_290_000_000_000_000_013;
-const MODERATOR: i64 = 1_290_000_000_000_000_099;
+use crate::support::db::store_ids::{ALICE, BOB, CAROL, GUILD, MODERATOR, OTHER_GUILD, REPORTED};
+use crate::support::db::{AuditRow, Backend, TestDb, back_to_default, both_backends, setting};
 
 /// A fixed instant with nanoseconds, which the store must keep to the microsecond.
 fn at(seconds_later: i64) -> DateTime<Utc> {
@@ -138,22 +132,17 @@ async fn settings_are_set_updated_and_reset_per_server(db: TestDb) {
     let store = &db.store;
     assert!(store.guild_settings(GUILD).await.unwrap().is_empty());
 
-    store
-        .set_guild_setting(GUILD, "timezone", "Europe/Paris", MODERATOR, at(0))
-        .await
-        .unwrap();
-    store
-        .set_guild_setting(GUILD, "language", "fr", MODERATOR, at(1))
-        .await
-        .unwrap();
-    store
-        .set_guild_setting(OTHER_GUILD, "language", "en-US", ALICE, at(2))
-        .await
-        .unwrap();
-    store
-        .set_guild_setting(GUILD, "timezone", "America/Montreal", ALICE, at(3))
-        .await
-        .unwrap();
+    for (guild, key, value, actor, seconds) in [
+        (GUILD, "timezone", "Europe/Paris", MODERATOR, 0),
+        (GUILD, "language", "fr", MODERATOR, 1),
+        (OTHER_GUILD, "language", "en-US", ALICE, 2),
+        (GUILD, "timezone", "America/Montreal", ALICE, 3),
+    ] {
+        store
+            .change_guild_settings(guild, &[setting(key, value)], actor, at(seconds))
+            .await
+            .unwrap();
+    }
 
     assert_eq!(
         store.guild_settings(GUILD).await.unwrap(),
@@ -173,11 +162,13 @@ async fn settings_are_set_updated_and_reset_per_server(db: TestDb) {
         ]
     );
 
-    assert!(store.reset_guild_setting(GUILD, "language").await.unwrap());
-    assert!(
-        !store.reset_guild_setting(GUILD, "language").await.unwrap(),
-        "already default"
-    );
+    // Reset twice: the second finds the default already and removes nothing more.
+    for seconds in [4, 5] {
+        store
+            .change_guild_settings(GUILD, &[back_to_default("language")], ALICE, at(seconds))
+            .await
+            .unwrap();
+    }
     let keys: Vec<String> = store
         .guild_settings(GUILD)
         .await
@@ -189,6 +180,28 @@ async fn settings_are_set_updated_and_reset_per_server(db: TestDb) {
     let other = store.guild_settings(OTHER_GUILD).await.unwrap();
     assert_eq!(other.len(), 1);
     assert_eq!(other[0].value, "en-US");
+
+    // Every change is audited on its server, with who made it.
+    let audited = |actor: i64, detail: &str| AuditRow {
+        actor_user_id: actor,
+        detail: Some(detail.to_owned()),
+    };
+    assert_eq!(
+        db.audit_of_guild(GUILD, AUDIT_SETTING_SET).await,
+        [
+            audited(MODERATOR, "timezone=Europe/Paris"),
+            audited(MODERATOR, "language=fr"),
+            audited(ALICE, "timezone=America/Montreal"),
+        ]
+    );
+    assert_eq!(
+        db.audit_of_guild(GUILD, AUDIT_SETTING_RESET).await,
+        [audited(ALICE, "language"), audited(ALICE, "language")]
+    );
+    assert_eq!(
+        db.audit_of_guild(OTHER_GUILD, AUDIT_SETTING_SET).await,
+        [audited(ALICE, "language=en-US")]
+    );
 }
 
 async fn a_first_report_opens_a_case_with_its_report_and_evidence(db: TestDb) {
@@ -834,7 +847,7 @@ async fn sqlite_connect_creates_the_folder_and_file_in_wal_mode() {
         assert_eq!(store.backend_name(), "sqlite");
         store.migrate().await.unwrap();
         store
-            .set_guild_setting(GUILD, "language", "fr", ALICE, at(0))
+            .change_guild_settings(GUILD, &[setting("language", "fr")], ALICE, at(0))
             .await
             .unwrap();
         assert!(database.is_file());

@@ -6,12 +6,16 @@ use std::time::Duration;
 
 use safe_button::app::{self, AppError, Embedded};
 use safe_button::config::Config;
-use safe_button::store::Store;
+use safe_button::store::{AuditEntry, CaseRecord, ProtectiveActionRecord, Store};
 use tempfile::TempDir;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use super::fake_discord::{FakeDiscord, FakeDiscordConfig, Method, RecordedRequest, ids};
+use super::db::{TestDb, setting};
+use super::fake_discord::{
+    FakeDiscord, FakeDiscordConfig, InteractionBuilder, Method, RecordedRequest, SentInteraction,
+    ids,
+};
 
 /// A token in Discord's format; the fake accepts any.
 pub const TEST_TOKEN: &str =
@@ -46,6 +50,14 @@ pub fn test_config(api_base: &str, database_url: &str, folder: &Path) -> Config 
 /// waits until it has registered its commands.
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(FakeDiscordConfig::default(), |_| {}).await
+}
+
+/// Like [`spawn_app`], with the server's queue channel set to `#mod-queue`: cases are posted
+/// where the standard world's moderator can act on them.
+pub async fn spawn_app_with_queue() -> TestApp {
+    let app = spawn_app().await;
+    app.use_queue_channel().await;
+    app
 }
 
 /// Like [`spawn_app`], with another fake world and configuration changes.
@@ -160,11 +172,20 @@ impl TestApp {
 
     /// Points the server's queue channel at `#mod-queue`, as an admin's `/config` would.
     pub async fn use_queue_channel(&self) {
+        self.set_settings(&[("queue_channel", &ids::QUEUE_CHANNEL.to_string())])
+            .await;
+    }
+
+    /// Sets the server's settings as the admin, through the audited path `/config` takes.
+    pub async fn set_settings(&self, settings: &[(&str, &str)]) {
+        let changes: Vec<_> = settings
+            .iter()
+            .map(|(key, value)| setting(key, value))
+            .collect();
         self.store
-            .set_guild_setting(
+            .change_guild_settings(
                 ids::GUILD as i64,
-                "queue_channel",
-                &ids::QUEUE_CHANNEL.to_string(),
+                &changes,
                 ids::ADMIN as i64,
                 chrono::Utc::now(),
             )
@@ -172,11 +193,71 @@ impl TestApp {
             .unwrap();
     }
 
+    /// Raw SQL on the bot's own SQLite database, for what the store cannot read.
+    pub fn db(&self) -> TestDb {
+        TestDb::attach(&self.config.database.url, self.store.clone())
+    }
+
     /// Every body the bot sent conformed to Discord's OpenAPI file, and every request had a
     /// route in the fake.
     pub fn assert_discord_traffic_valid(&self) {
         self.fake.assert_no_violations();
         self.fake.assert_no_unhandled_requests();
+    }
+
+    /// `/command` with `options` by `user` in `#general`, from a client in `locale`.
+    pub async fn slash(
+        &self,
+        user: u64,
+        locale: &str,
+        command: &str,
+        options: serde_json::Value,
+    ) -> SentInteraction {
+        self.fake
+            .send_interaction(
+                InteractionBuilder::slash_command(command, options)
+                    .in_guild(&self.fake.guild(ids::GUILD), ids::GENERAL_CHANNEL, user)
+                    .locale(locale),
+            )
+            .await
+    }
+
+    /// The immediate answer to an interaction, checked to be ephemeral: its `data`.
+    pub async fn ephemeral_reply(&self, sent: &SentInteraction) -> serde_json::Value {
+        let callback = self.wait_for(Method::POST, &sent.callback_path()).await;
+        let body = callback.body.expect("a callback body");
+        assert_eq!(body["data"]["flags"], 64, "ephemeral: {body}");
+        body["data"].clone()
+    }
+
+    /// The stored case, which the test knows exists.
+    pub async fn case(&self, case_id: i64) -> CaseRecord {
+        self.store
+            .case_by_id(case_id)
+            .await
+            .unwrap()
+            .expect("the case is stored")
+    }
+
+    /// The protective actions taken on a case, oldest first.
+    pub async fn actions_of(&self, case_id: i64) -> Vec<ProtectiveActionRecord> {
+        self.store
+            .protective_actions_of_case(case_id)
+            .await
+            .unwrap()
+    }
+
+    /// The audit rows of a case, oldest first.
+    pub async fn audit_of(&self, case_id: i64) -> Vec<AuditEntry> {
+        self.store.audit_of_case(case_id).await.unwrap()
+    }
+
+    /// Nobody acted on the case: no protective action, no audit row.
+    pub async fn assert_no_action_on(&self, case_id: i64) {
+        let actions = self.actions_of(case_id).await;
+        assert!(actions.is_empty(), "{actions:?}");
+        let audit = self.audit_of(case_id).await;
+        assert!(audit.is_empty(), "no audit row: {audit:?}");
     }
 
     /// Waits for a request, failing the test with what did arrive otherwise.

@@ -12,9 +12,20 @@
 use std::future::Future;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use safe_button::store::Store;
+use safe_button::store::{SettingChange, Store};
 use sqlx::{AssertSqlSafe, Connection, PgConnection, SqliteConnection};
 use tempfile::TempDir;
+
+/// Discord ids for store-level tests, which need no fake Discord: one server and its people.
+pub mod store_ids {
+    pub const GUILD: i64 = 1_187_000_000_000_000_001;
+    pub const OTHER_GUILD: i64 = 1_187_000_000_000_000_002;
+    pub const REPORTED: i64 = 1_290_000_000_000_000_010;
+    pub const ALICE: i64 = 1_290_000_000_000_000_011;
+    pub const BOB: i64 = 1_290_000_000_000_000_012;
+    pub const CAROL: i64 = 1_290_000_000_000_000_013;
+    pub const MODERATOR: i64 = 1_290_000_000_000_000_099;
+}
 
 /// Enough for the concurrency tests, few enough for many tests at once on one server.
 const TEST_POOL_SIZE: u32 = 5;
@@ -97,12 +108,74 @@ impl TestDb {
     }
 }
 
+/// A change giving `key` this server's own `value`, for [`Store::change_guild_settings`].
+pub fn setting(key: &str, value: &str) -> SettingChange {
+    SettingChange {
+        key: key.to_owned(),
+        value: Some(value.to_owned()),
+    }
+}
+
+/// A change returning `key` to the `bot.toml` default.
+pub fn back_to_default(key: &str) -> SettingChange {
+    SettingChange {
+        key: key.to_owned(),
+        value: None,
+    }
+}
+
+/// A server-level audit row (no case), read from `audit_log` by SQL: the store has no
+/// query for them, as the bot never reads them back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditRow {
+    pub actor_user_id: i64,
+    pub detail: Option<String>,
+}
+
 impl TestDb {
-    /// Raw access to the SQLite database at `url`, which `store` already uses.
+    /// The audit rows of `guild_id` with this `action`, oldest first.
+    pub async fn audit_of_guild(&self, guild_id: i64, action: &str) -> Vec<AuditRow> {
+        let sql = "SELECT actor_user_id, detail FROM audit_log
+                   WHERE guild_id = $1 AND action = $2 ORDER BY id";
+        let rows = match self.backend {
+            Backend::Sqlite => {
+                let mut connection = SqliteConnection::connect(&self.url).await.expect("connect");
+                sqlx::query_as::<_, (i64, Option<String>)>(sql)
+                    .bind(guild_id)
+                    .bind(action)
+                    .fetch_all(&mut connection)
+                    .await
+            }
+            Backend::Postgres => {
+                let mut connection = PgConnection::connect(&self.url).await.expect("connect");
+                sqlx::query_as::<_, (i64, Option<String>)>(sql)
+                    .bind(guild_id)
+                    .bind(action)
+                    .fetch_all(&mut connection)
+                    .await
+            }
+        };
+        rows.expect("read audit_log")
+            .into_iter()
+            .map(|(actor_user_id, detail)| AuditRow {
+                actor_user_id,
+                detail,
+            })
+            .collect()
+    }
+}
+
+impl TestDb {
+    /// Raw access to the database at `url`, which `store` already uses.
     pub fn attach(url: &str, store: Store) -> TestDb {
+        let backend = if url.starts_with("postgres") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        };
         TestDb {
             store,
-            backend: Backend::Sqlite,
+            backend,
             url: url.to_owned(),
         }
     }

@@ -1,4 +1,8 @@
-//! Shared test helpers: the fake Discord, test databases, and `spawn_app()`.
+//! Shared test helpers: the fake Discord, test databases, `spawn_app()`, and the members'
+//! and moderators' usual moves.
 pub mod app;
+pub mod cli;
 pub mod db;
 pub mod fake_discord;
+pub mod queue;
+pub mod reports;

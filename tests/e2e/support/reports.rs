@@ -1,0 +1,167 @@
+//! Members filing `/report` and pressing buttons, as the tests' members do: in the standard
+//! server's `#general`, from a French client unless said otherwise.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use safe_button::domain::case::CaseReference;
+use safe_button::store::CaseRecord;
+use serde_json::{Value, json};
+
+use super::app::{TestApp, WAIT};
+use super::fake_discord::{InteractionBuilder, Method, RecordedRequest, SentInteraction, ids};
+
+/// Long enough for the bot to have handled an event it should ignore.
+pub const SETTLE: Duration = Duration::from_millis(700);
+
+/// A filed `/report` and what the reporter was answered.
+pub struct Filed {
+    pub sent: SentInteraction,
+    pub answer: Value,
+    pub case: CaseRecord,
+}
+
+impl Filed {
+    pub fn text(&self) -> &str {
+        self.answer["content"].as_str().unwrap_or_default()
+    }
+
+    /// Custom ids of every component of the answer.
+    pub fn custom_ids(&self) -> Vec<String> {
+        custom_ids(&self.answer)
+    }
+}
+
+pub fn custom_ids(message: &Value) -> Vec<String> {
+    message["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+        .filter_map(|component| component["custom_id"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// `/report` by `reporter` against `reported` (harassment), answered.
+pub async fn report(app: &TestApp, reporter: u64, reported: u64) -> Filed {
+    report_with(app, reporter, reported, &[]).await
+}
+
+/// `/report` with `extra` options (e.g. a `victim` for a witness report), answered.
+pub async fn report_with(app: &TestApp, reporter: u64, reported: u64, extra: &[Value]) -> Filed {
+    let before = app
+        .fake
+        .requests_matching(Method::PATCH, "/webhooks/*/*/messages/@original")
+        .len();
+    let mut options = vec![
+        json!({ "name": "user", "type": 6, "value": reported.to_string() }),
+        json!({ "name": "reason", "type": 4, "value": 0 }),
+        json!({ "name": "details", "type": 3, "value": "Il m'insulte depuis lundi" }),
+    ];
+    options.extend_from_slice(extra);
+    let options = Value::Array(options);
+    let sent = app.slash(reporter, "fr", "report", options).await;
+    let answer = app
+        .fake
+        .wait_for_requests(
+            Method::PATCH,
+            "/webhooks/*/*/messages/@original",
+            before + 1,
+            WAIT,
+        )
+        .await
+        .into_iter()
+        .find(|request| request.path == sent.original_path())
+        .expect("the report is answered")
+        .body
+        .expect("a JSON answer");
+    let text = answer["content"].as_str().unwrap_or_default();
+    let start = text.find("**").expect("a bold reference") + 2;
+    let end = start + text[start..].find("**").expect("closing **");
+    let reference = CaseReference::parse(&text[start..end]).expect("a reference");
+    let case = app
+        .store
+        .case_by_reference(ids::GUILD as i64, &reference)
+        .await
+        .unwrap()
+        .expect("the case is stored");
+    Filed { sent, answer, case }
+}
+
+/// A click by `user` on a component of `message`, in `channel`.
+pub async fn click(
+    app: &TestApp,
+    user: u64,
+    channel: u64,
+    custom_id: &str,
+    message: Value,
+) -> SentInteraction {
+    app.fake
+        .send_interaction(
+            InteractionBuilder::component(custom_id, 2, message)
+                .in_guild(&app.fake.guild(ids::GUILD), channel, user)
+                .locale("fr"),
+        )
+        .await
+}
+
+/// `presser` presses the "mute" or "shield" button of a filed report's acknowledgement;
+/// returns the answer's text.
+pub async fn press(app: &TestApp, filed: &Filed, presser: u64, button: &str) -> String {
+    let acknowledgement = app
+        .fake
+        .original_response(&filed.sent)
+        .expect("the acknowledgement");
+    let sent = click(
+        app,
+        presser,
+        ids::GENERAL_CHANNEL,
+        &format!("sb:p:{button}:{}", filed.case.id),
+        acknowledgement,
+    )
+    .await;
+    deferred_answer(app, &sent).await
+}
+
+/// The text a deferred interaction was finally answered with.
+pub async fn deferred_answer(app: &TestApp, sent: &SentInteraction) -> String {
+    let edit = app.wait_for(Method::PATCH, &sent.original_path()).await;
+    edit.body.expect("a JSON answer")["content"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+pub fn timeout_end(request: &RecordedRequest) -> Option<DateTime<Utc>> {
+    request.body.as_ref()?["communication_disabled_until"]
+        .as_str()
+        .map(|end| {
+            DateTime::parse_from_rfc3339(end)
+                .expect("RFC 3339")
+                .to_utc()
+        })
+}
+
+pub fn member_path(user: u64) -> String {
+    format!("/guilds/{}/members/{user}", ids::GUILD)
+}
+
+pub fn timeouts_of(app: &TestApp, user: u64) -> Vec<RecordedRequest> {
+    app.fake
+        .requests_matching(Method::PATCH, &member_path(user))
+}
+
+pub fn is_timed_out(app: &TestApp, user: u64) -> bool {
+    app.fake
+        .member(ids::GUILD, user)
+        .unwrap()
+        .communication_disabled_until
+        .is_some()
+}
+
+/// The first `count` timeout changes (PATCH of the member) of `user`, once sent.
+pub async fn wait_for_timeouts(app: &TestApp, user: u64, count: usize) -> Vec<RecordedRequest> {
+    app.fake
+        .wait_for_requests(Method::PATCH, &member_path(user), count, WAIT)
+        .await
+}
