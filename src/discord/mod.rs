@@ -11,6 +11,7 @@ pub mod permissions;
 pub mod protection;
 pub mod queue;
 pub mod registration;
+pub mod render;
 pub mod reporting;
 pub mod rest_forwarder;
 pub mod retention;
