@@ -19,22 +19,22 @@ use crate::i18n::tr;
 #[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
 pub enum PeriodChoice {
     #[name = "period-7d"]
-    Week,
+    Week1,
     #[name = "period-30d"]
-    Month,
+    Weeks4,
     #[name = "period-90d"]
-    Quarter,
+    Weeks13,
     #[name = "period-12m"]
-    Year,
+    Weeks52,
 }
 
 impl From<PeriodChoice> for Period {
     fn from(choice: PeriodChoice) -> Period {
         match choice {
-            PeriodChoice::Week => Period::Days7,
-            PeriodChoice::Month => Period::Days30,
-            PeriodChoice::Quarter => Period::Days90,
-            PeriodChoice::Year => Period::Months12,
+            PeriodChoice::Week1 => Period::Week1,
+            PeriodChoice::Weeks4 => Period::Weeks4,
+            PeriodChoice::Weeks13 => Period::Weeks13,
+            PeriodChoice::Weeks52 => Period::Weeks52,
         }
     }
 }
@@ -137,7 +137,7 @@ async fn within_deadline<T>(
 }
 
 fn period_of(choice: Option<PeriodChoice>) -> Period {
-    choice.map_or(Period::Days30, Period::from)
+    choice.map_or(Period::Weeks4, Period::from)
 }
 
 /// The server's statistics over the period, once the caller is checked to be a moderator

@@ -305,7 +305,7 @@ mod tests {
     /// The embed as Discord receives it: title, description, fields (name, value), footer.
     fn rendered(statistics: &Statistics) -> serde_json::Value {
         let texts = Texts::embedded().unwrap();
-        serde_json::to_value(embed(&texts, "en-US", statistics, Period::Days30)).unwrap()
+        serde_json::to_value(embed(&texts, "en-US", statistics, Period::Weeks4)).unwrap()
     }
 
     fn field(embed: &serde_json::Value, index: usize) -> (&str, &str) {
