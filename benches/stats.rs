@@ -63,10 +63,10 @@ async fn main() {
 
     let today = Utc::now().date_naive();
     for (name, period) in [
-        ("1 week", Period::Days7),
-        ("4 weeks", Period::Days30),
-        ("13 weeks", Period::Days90),
-        ("52 weeks", Period::Months12),
+        ("1 week", Period::Week1),
+        ("4 weeks", Period::Weeks4),
+        ("13 weeks", Period::Weeks13),
+        ("52 weeks", Period::Weeks52),
     ] {
         let (first_day, last_day) = period.days(today);
         let mut timings: Vec<Duration> = Vec::with_capacity(RUNS);

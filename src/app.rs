@@ -102,29 +102,55 @@ async fn run_client(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), AppError> {
     let config = Arc::new(config);
-    let mut http = serenity::HttpBuilder::new(token);
     // Kept alive for as long as the client runs.
-    let _forwarder = match &config.discord.api_base {
-        Some(api_base) => {
-            let forwarder = RestForwarder::start(api_base.clone())
-                .await
-                .map_err(AppError::Forwarder)?;
-            http = http.proxy(forwarder.base()).ratelimiter_disabled(true);
-            tracing::info!(%api_base, "using another Discord API base");
-            Some(forwarder)
-        }
-        None => None,
-    };
-
+    let (http, _forwarder) = http_client(&config, token).await?;
     let mut commands = commands::all();
     for missing in registration::localize(&mut commands, &embedded.texts) {
         tracing::warn!(%missing, "command text missing");
     }
     let dev_guild = config.discord.dev_guild_id.map(serenity::GuildId::new);
+    let data = bot_data(config, embedded, store).await?;
+    let retention_data = data.clone();
+    let in_flight = Arc::new(InFlight::default());
+    let framework = TrackedFramework {
+        inner: framework(commands, data, dev_guild),
+        in_flight: Arc::clone(&in_flight),
+    };
+    let client = serenity::ClientBuilder::new_with_http(http.build(), intents())
+        .framework(framework)
+        .await?;
+    run_until_shutdown(client, shutdown, retention_data, &in_flight).await
+}
+
+/// The REST client; through a local forwarder when the configuration names another Discord
+/// API base (the forwarder must outlive the client).
+async fn http_client(
+    config: &Config,
+    token: &str,
+) -> Result<(serenity::HttpBuilder, Option<RestForwarder>), AppError> {
+    let http = serenity::HttpBuilder::new(token);
+    let Some(api_base) = &config.discord.api_base else {
+        return Ok((http, None));
+    };
+    let forwarder = RestForwarder::start(api_base.clone())
+        .await
+        .map_err(AppError::Forwarder)?;
+    let http = http.proxy(forwarder.base()).ratelimiter_disabled(true);
+    tracing::info!(%api_base, "using another Discord API base");
+    Ok((http, Some(forwarder)))
+}
+
+/// What every handler shares, with the shields that were running when the bot stopped
+/// (they keep running).
+async fn bot_data(
+    config: Arc<Config>,
+    embedded: Embedded,
+    store: Store,
+) -> Result<BotData, AppError> {
     let pseudonyms = crate::pseudonym_key::from_environment(&config.statistics.pseudonym_key_file)?;
     let data = BotData {
-        config: Arc::clone(&config),
         vocabulary: embedded.vocabulary(),
+        config,
         texts: embedded.texts,
         helplines: embedded.helplines,
         store,
@@ -132,11 +158,19 @@ async fn run_client(
         shields: Default::default(),
         case_locks: Default::default(),
     };
-    // The shields that were running when the bot stopped keep running.
     data.shields
         .load(data.store.active_shields(chrono::Utc::now()).await?);
-    let retention_data = data.clone();
-    let framework = poise::Framework::builder()
+    Ok(data)
+}
+
+/// The poise framework: the commands, the error and event handlers, and the setup that
+/// registers the commands once connected.
+fn framework(
+    commands: Vec<poise::Command<BotData, BotError>>,
+    data: BotData,
+    dev_guild: Option<serenity::GuildId>,
+) -> poise::Framework<BotData, BotError> {
+    poise::Framework::builder()
         .options(poise::FrameworkOptions {
             commands,
             on_error: |error| Box::pin(error::on_error(error)),
@@ -163,16 +197,17 @@ async fn run_client(
                 Ok::<_, BotError>(data)
             })
         })
-        .build();
+        .build()
+}
 
-    let in_flight = Arc::new(InFlight::default());
-    let framework = TrackedFramework {
-        inner: framework,
-        in_flight: Arc::clone(&in_flight),
-    };
-    let mut client = serenity::ClientBuilder::new_with_http(http.build(), intents())
-        .framework(framework)
-        .await?;
+/// Runs the client, and the hourly retention purge beside it, until `shutdown` completes
+/// or the gateway gives up; then lets the events already received finish.
+async fn run_until_shutdown(
+    mut client: serenity::Client,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    retention_data: BotData,
+    in_flight: &InFlight,
+) -> Result<(), AppError> {
     let shard_manager = Arc::clone(&client.shard_manager);
     let stopper = tokio::spawn(async move {
         shutdown.await;

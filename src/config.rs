@@ -1,8 +1,11 @@
 //! `bot.toml`: loading and validation (SPEC §8).
 //!
 //! Every problem is reported at once, each naming its key and the value expected, so an
-//! operator fixes the file in one pass. Secrets never live here: the token comes from
-//! `DISCORD_TOKEN`.
+//! operator fixes the file in one pass. The bot token never lives here (it comes from
+//! `DISCORD_TOKEN`), nor does the pseudonym key (a file of its own, or
+//! `SAFE_BUTTON_PSEUDONYM_KEY`). One secret may: a PostgreSQL `database.url` can carry a
+//! password, so the file must then be protected like the token; the configuration summary
+//! hides it (`redact_password`) and the validation errors do not repeat the URL.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -42,6 +45,7 @@ pub struct DiscordConfig {
 
 #[derive(Clone, Debug)]
 pub struct DatabaseConfig {
+    /// May hold a PostgreSQL password: print it only through `redact_password`.
     pub url: String,
     pub max_connections: u32,
 }

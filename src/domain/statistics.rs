@@ -31,30 +31,31 @@ use super::reason::Reason;
 /// `[statistics] min_published_count` when unset.
 pub const DEFAULT_MIN_PUBLISHED_COUNT: u32 = 5;
 
-/// The periods `/stats` offers: the last complete ISO weeks before the current one.
+/// The periods `/stats` offers: the last 1, 4, 13 or 52 complete ISO weeks before the
+/// current one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Period {
-    Days7,
-    Days30,
-    Days90,
-    Months12,
+    Week1,
+    Weeks4,
+    Weeks13,
+    Weeks52,
 }
 
 impl Period {
     pub const ALL: [Period; 4] = [
-        Period::Days7,
-        Period::Days30,
-        Period::Days90,
-        Period::Months12,
+        Period::Week1,
+        Period::Weeks4,
+        Period::Weeks13,
+        Period::Weeks52,
     ];
 
     /// How many complete weeks it shows.
     pub fn weeks(self) -> i64 {
         match self {
-            Period::Days7 => 1,
-            Period::Days30 => 4,
-            Period::Days90 => 13,
-            Period::Months12 => 52,
+            Period::Week1 => 1,
+            Period::Weeks4 => 4,
+            Period::Weeks13 => 13,
+            Period::Weeks52 => 52,
         }
     }
 
@@ -66,13 +67,14 @@ impl Period {
         (first_day, last_day)
     }
 
-    /// The Fluent id of its label.
+    /// The Fluent id of its label. The ids (`period-30d`…) predate the weeks and stay as
+    /// they are: they are also the `/stats` choice names registered with Discord.
     pub fn fluent_id(self) -> &'static str {
         match self {
-            Period::Days7 => "period-7d",
-            Period::Days30 => "period-30d",
-            Period::Days90 => "period-90d",
-            Period::Months12 => "period-12m",
+            Period::Week1 => "period-7d",
+            Period::Weeks4 => "period-30d",
+            Period::Weeks13 => "period-90d",
+            Period::Weeks52 => "period-12m",
         }
     }
 }
@@ -608,7 +610,7 @@ mod tests {
             ],
             ..Aggregates::default()
         };
-        let (first, last) = Period::Days30.days(day("2025-03-12"));
+        let (first, last) = Period::Weeks4.days(day("2025-03-12"));
         assert_eq!((first, last), (day("2025-02-10"), day("2025-03-09")));
         let statistics = compile(&aggregates, first, last, K);
         assert_eq!(
@@ -626,15 +628,15 @@ mod tests {
         let wednesday = day("2025-03-12");
         let last_sunday = day("2025-03-09");
         assert_eq!(
-            Period::Days7.days(wednesday),
+            Period::Week1.days(wednesday),
             (day("2025-03-03"), last_sunday)
         );
         assert_eq!(
-            Period::Days90.days(wednesday),
+            Period::Weeks13.days(wednesday),
             (day("2024-12-09"), last_sunday)
         );
         assert_eq!(
-            Period::Months12.days(wednesday),
+            Period::Weeks52.days(wednesday),
             (day("2024-03-11"), last_sunday)
         );
         // Every day of a week gives the same answer, Sunday included (not over yet).
@@ -648,7 +650,7 @@ mod tests {
             }
         }
         assert_eq!(
-            Period::Days7.days(day("2025-03-17")),
+            Period::Week1.days(day("2025-03-17")),
             (day("2025-03-10"), day("2025-03-16"))
         );
     }
@@ -658,7 +660,7 @@ mod tests {
     #[test]
     fn the_1_0_0_0_12_example_cannot_be_differenced_across_periods() {
         let today = day("2025-03-12");
-        let (last_week, _) = Period::Days7.days(today);
+        let (last_week, _) = Period::Week1.days(today);
         let aggregates = Aggregates {
             cases_by_day: [1, 0, 0, 0, 12]
                 .into_iter()

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use super::{Store, StoreError, decode_error, parse_column, stored};
+use super::{Store, StoreError, Transaction, decode_error, parse_column, stored};
 use crate::domain::case::{CaseReference, CaseStatus, HelpCardDelivery, ReportSource};
 use crate::domain::reason::Reason;
 
@@ -245,6 +245,230 @@ impl TryFrom<EvidenceRow> for EvidenceRecord {
     }
 }
 
+/// Writes the server's row, which serialises reports within a server on both backends (row
+/// lock on PostgreSQL, write lock on SQLite), so simultaneous reports against one member
+/// cannot open two cases.
+async fn lock_guild(
+    tx: &mut Transaction,
+    guild_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    on_transaction!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO guilds (guild_id, joined_at) VALUES ($1, $2)
+             ON CONFLICT (guild_id) DO UPDATE SET guild_id = excluded.guild_id",
+        )
+        .bind(guild_id)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    });
+    Ok(())
+}
+
+/// The active case against the reported member whose last report is not older than
+/// `merge_since`: its id and stored reference.
+async fn active_case(
+    tx: &mut Transaction,
+    report: &NewReport,
+    merge_since: DateTime<Utc>,
+) -> Result<Option<(i64, String)>, StoreError> {
+    Ok(on_transaction!(tx, conn => {
+        sqlx::query_as::<_, (i64, String)>(
+            "SELECT id, reference FROM cases
+             WHERE guild_id = $1 AND reported_user_id = $2
+               AND status IN ('open', 'claimed') AND last_report_at >= $3
+             ORDER BY last_report_at DESC, id DESC
+             LIMIT 1",
+        )
+        .bind(report.guild_id)
+        .bind(report.reported_user_id)
+        .bind(merge_since)
+        .fetch_optional(conn)
+        .await?
+    }))
+}
+
+/// Moves a joined case's last report forward to `now` (never backward).
+async fn touch_case(
+    tx: &mut Transaction,
+    case_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    on_transaction!(tx, conn => {
+        sqlx::query("UPDATE cases SET last_report_at = $2 WHERE id = $1 AND last_report_at < $2")
+            .bind(case_id)
+            .bind(now)
+            .execute(conn)
+            .await?;
+    });
+    Ok(())
+}
+
+/// Opens a case under a fresh reference, drawing again while the reference is taken.
+async fn open_case(
+    tx: &mut Transaction,
+    report: &NewReport,
+    now: DateTime<Utc>,
+) -> Result<(i64, CaseReference), StoreError> {
+    for _ in 0..REFERENCE_ATTEMPTS {
+        let reference = CaseReference::generate(&mut rand::rng());
+        if let Some(case_id) = insert_case(tx, report, &reference, now).await? {
+            return Ok((case_id, reference));
+        }
+    }
+    Err(StoreError::ReferencesExhausted {
+        attempts: REFERENCE_ATTEMPTS,
+    })
+}
+
+/// Inserts an open case under `reference`; `None` when the reference is taken.
+async fn insert_case(
+    tx: &mut Transaction,
+    report: &NewReport,
+    reference: &CaseReference,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>, StoreError> {
+    // DO NOTHING instead of a unique violation: on PostgreSQL an error would abort the
+    // whole transaction.
+    Ok(on_transaction!(tx, conn => {
+        sqlx::query_scalar::<_, i64>(
+            "INSERT INTO cases (reference, guild_id, reported_user_id,
+                                victim_user_id, reason, status,
+                                created_at, last_report_at)
+             VALUES ($1, $2, $3, $4, $5, 'open', $6, $6)
+             ON CONFLICT (reference) DO NOTHING
+             RETURNING id",
+        )
+        .bind(reference.as_str())
+        .bind(report.guild_id)
+        .bind(report.reported_user_id)
+        .bind(report.victim_user_id)
+        .bind(report.reason.as_str())
+        .bind(now)
+        .fetch_optional(conn)
+        .await?
+    }))
+}
+
+/// The report's statistics event (`case_opened` or `report_merged`); returns its id.
+async fn insert_report_event(
+    tx: &mut Transaction,
+    report: &NewReport,
+    merged: bool,
+    now: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    // The database stores `created_at` to the hour (migration 0005's trigger), so this row
+    // cannot be matched to the report by its timestamp.
+    Ok(on_transaction!(tx, conn => {
+        sqlx::query_scalar::<_, i64>(
+            "INSERT INTO stats_events (guild_id, occurred_hour, kind, reason,
+                                       reported_pseudonym, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)
+             RETURNING id",
+        )
+        .bind(report.guild_id)
+        .bind(report.stats_hour.as_str())
+        .bind(if merged { "report_merged" } else { "case_opened" })
+        .bind(report.reason.as_str())
+        .bind(report.reported_pseudonym.as_deref())
+        .bind(now)
+        .fetch_one(conn)
+        .await?
+    }))
+}
+
+/// The report row itself, its help card still pending; returns its id.
+async fn insert_report(
+    tx: &mut Transaction,
+    report: &NewReport,
+    case_id: i64,
+    stats_event_id: i64,
+    now: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    let is_witness = report.reporter_user_id != report.victim_user_id;
+    Ok(on_transaction!(tx, conn => {
+        sqlx::query_scalar::<_, i64>(
+            "INSERT INTO reports (case_id, guild_id, reporter_user_id, victim_user_id,
+                                  is_witness, reason, details, source, help_card,
+                                  created_at, stats_event_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+             RETURNING id",
+        )
+        .bind(case_id)
+        .bind(report.guild_id)
+        .bind(report.reporter_user_id)
+        .bind(report.victim_user_id)
+        .bind(is_witness)
+        .bind(report.reason.as_str())
+        .bind(report.details.as_deref())
+        .bind(report.source.as_str())
+        .bind(HelpCardDelivery::Pending.as_str())
+        .bind(now)
+        .bind(stats_event_id)
+        .fetch_one(conn)
+        .await?
+    }))
+}
+
+/// The snapshot of the reported message, attached to the case and the report.
+async fn insert_evidence(
+    tx: &mut Transaction,
+    evidence: &NewEvidence,
+    case_id: i64,
+    report_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    on_transaction!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO evidence (case_id, report_id, message_id, channel_id,
+                                   author_id, content, attachment_urls,
+                                   message_created_at, message_edited_at, captured_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(case_id)
+        .bind(report_id)
+        .bind(evidence.message_id)
+        .bind(evidence.channel_id)
+        .bind(evidence.author_id)
+        .bind(evidence.content.as_deref())
+        .bind(serde_json::Value::from(evidence.attachment_urls.clone()).to_string())
+        .bind(stored(evidence.message_created_at))
+        .bind(evidence.message_edited_at.map(stored))
+        .bind(now)
+        .execute(conn)
+        .await?;
+    });
+    Ok(())
+}
+
+/// What the queue shows about the case once the report is in: its distinct reporters, and
+/// the cases opened earlier in this server against the same member.
+async fn case_counts(
+    tx: &mut Transaction,
+    report: &NewReport,
+    case_id: i64,
+) -> Result<(i64, i64), StoreError> {
+    Ok(on_transaction!(tx, conn => {
+        let distinct_reporters = sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(DISTINCT reporter_user_id) FROM reports WHERE case_id = $1",
+        )
+        .bind(case_id)
+        .fetch_one(&mut *conn)
+        .await?;
+        let prior_cases_against_reported = sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM cases
+             WHERE guild_id = $1 AND reported_user_id = $2 AND id < $3",
+        )
+        .bind(report.guild_id)
+        .bind(report.reported_user_id)
+        .bind(case_id)
+        .fetch_one(&mut *conn)
+        .await?;
+        (distinct_reporters, prior_cases_against_reported)
+    }))
+}
+
 impl Store {
     /// Files a report in one transaction: joins the active case against the same member
     /// whose last report falls within the merge window, or opens a case with a fresh
@@ -254,165 +478,37 @@ impl Store {
         let merge_since = now
             .checked_sub_signed(report.merge_window)
             .unwrap_or(DateTime::<Utc>::MIN_UTC);
-        let is_witness = report.reporter_user_id != report.victim_user_id;
-        on_backend!(self, pool => {
-            let mut tx = pool.begin().await?;
-
-            // Writing the server's row first serialises reports within a server on both
-            // backends (row lock on PostgreSQL, write lock on SQLite), so simultaneous
-            // reports against one member cannot open two cases.
-            sqlx::query(
-                "INSERT INTO guilds (guild_id, joined_at) VALUES ($1, $2)
-                 ON CONFLICT (guild_id) DO UPDATE SET guild_id = excluded.guild_id",
-            )
-            .bind(report.guild_id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-
-            let active_case = sqlx::query_as::<_, (i64, String)>(
-                "SELECT id, reference FROM cases
-                 WHERE guild_id = $1 AND reported_user_id = $2
-                   AND status IN ('open', 'claimed') AND last_report_at >= $3
-                 ORDER BY last_report_at DESC, id DESC
-                 LIMIT 1",
-            )
-            .bind(report.guild_id)
-            .bind(report.reported_user_id)
-            .bind(merge_since)
-            .fetch_optional(&mut *tx)
-            .await?;
-
-            let (case_id, reference, merged) = match active_case {
-                Some((case_id, reference)) => {
-                    sqlx::query(
-                        "UPDATE cases SET last_report_at = $2 WHERE id = $1 AND last_report_at < $2",
-                    )
-                    .bind(case_id)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                    (case_id, parse_column("cases", "reference", &reference)?, true)
-                }
-                None => {
-                    let mut opened = None;
-                    for _ in 0..REFERENCE_ATTEMPTS {
-                        let reference = CaseReference::generate(&mut rand::rng());
-                        // DO NOTHING instead of a unique violation: on PostgreSQL an error
-                        // would abort the whole transaction.
-                        let inserted = sqlx::query_scalar::<_, i64>(
-                            "INSERT INTO cases (reference, guild_id, reported_user_id,
-                                                victim_user_id, reason, status,
-                                                created_at, last_report_at)
-                             VALUES ($1, $2, $3, $4, $5, 'open', $6, $6)
-                             ON CONFLICT (reference) DO NOTHING
-                             RETURNING id",
-                        )
-                        .bind(reference.as_str())
-                        .bind(report.guild_id)
-                        .bind(report.reported_user_id)
-                        .bind(report.victim_user_id)
-                        .bind(report.reason.as_str())
-                        .bind(now)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                        if let Some(case_id) = inserted {
-                            opened = Some((case_id, reference));
-                            break;
-                        }
-                    }
-                    let (case_id, reference) = opened.ok_or(StoreError::ReferencesExhausted {
-                        attempts: REFERENCE_ATTEMPTS,
-                    })?;
-                    (case_id, reference, false)
-                }
-            };
-
-            // The database stores `created_at` to the hour (migration 0005's trigger), so
-            // this row cannot be matched to the report by its timestamp.
-            let stats_event_id = sqlx::query_scalar::<_, i64>(
-                "INSERT INTO stats_events (guild_id, occurred_hour, kind, reason,
-                                           reported_pseudonym, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6)
-                 RETURNING id",
-            )
-            .bind(report.guild_id)
-            .bind(report.stats_hour.as_str())
-            .bind(if merged { "report_merged" } else { "case_opened" })
-            .bind(report.reason.as_str())
-            .bind(report.reported_pseudonym.as_deref())
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await?;
-
-            let report_id = sqlx::query_scalar::<_, i64>(
-                "INSERT INTO reports (case_id, guild_id, reporter_user_id, victim_user_id,
-                                      is_witness, reason, details, source, help_card,
-                                      created_at, stats_event_id)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-                 RETURNING id",
-            )
-            .bind(case_id)
-            .bind(report.guild_id)
-            .bind(report.reporter_user_id)
-            .bind(report.victim_user_id)
-            .bind(is_witness)
-            .bind(report.reason.as_str())
-            .bind(report.details.as_deref())
-            .bind(report.source.as_str())
-            .bind(HelpCardDelivery::Pending.as_str())
-            .bind(now)
-            .bind(stats_event_id)
-            .fetch_one(&mut *tx)
-            .await?;
-
-            if let Some(evidence) = &report.evidence {
-                sqlx::query(
-                    "INSERT INTO evidence (case_id, report_id, message_id, channel_id,
-                                           author_id, content, attachment_urls,
-                                           message_created_at, message_edited_at, captured_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        let mut tx = self.begin().await?;
+        lock_guild(&mut tx, report.guild_id, now).await?;
+        let (case_id, reference, merged) = match active_case(&mut tx, &report, merge_since).await? {
+            Some((case_id, reference)) => {
+                touch_case(&mut tx, case_id, now).await?;
+                (
+                    case_id,
+                    parse_column("cases", "reference", &reference)?,
+                    true,
                 )
-                .bind(case_id)
-                .bind(report_id)
-                .bind(evidence.message_id)
-                .bind(evidence.channel_id)
-                .bind(evidence.author_id)
-                .bind(evidence.content.as_deref())
-                .bind(serde_json::Value::from(evidence.attachment_urls.clone()).to_string())
-                .bind(stored(evidence.message_created_at))
-                .bind(evidence.message_edited_at.map(stored))
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
             }
-
-            let distinct_reporters = sqlx::query_scalar::<_, i64>(
-                "SELECT COUNT(DISTINCT reporter_user_id) FROM reports WHERE case_id = $1",
-            )
-            .bind(case_id)
-            .fetch_one(&mut *tx)
-            .await?;
-
-            let prior_cases_against_reported = sqlx::query_scalar::<_, i64>(
-                "SELECT COUNT(*) FROM cases
-                 WHERE guild_id = $1 AND reported_user_id = $2 AND id < $3",
-            )
-            .bind(report.guild_id)
-            .bind(report.reported_user_id)
-            .bind(case_id)
-            .fetch_one(&mut *tx)
-            .await?;
-
-            tx.commit().await?;
-            Ok(RecordedReport {
-                case_id,
-                reference,
-                report_id,
-                merged,
-                distinct_reporters,
-                prior_cases_against_reported,
-            })
+            None => {
+                let (case_id, reference) = open_case(&mut tx, &report, now).await?;
+                (case_id, reference, false)
+            }
+        };
+        let stats_event_id = insert_report_event(&mut tx, &report, merged, now).await?;
+        let report_id = insert_report(&mut tx, &report, case_id, stats_event_id, now).await?;
+        if let Some(evidence) = &report.evidence {
+            insert_evidence(&mut tx, evidence, case_id, report_id, now).await?;
+        }
+        let (distinct_reporters, prior_cases_against_reported) =
+            case_counts(&mut tx, &report, case_id).await?;
+        tx.commit().await?;
+        Ok(RecordedReport {
+            case_id,
+            reference,
+            report_id,
+            merged,
+            distinct_reporters,
+            prior_cases_against_reported,
         })
     }
 

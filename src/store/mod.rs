@@ -1,18 +1,39 @@
 //! Every database query, for SQLite and PostgreSQL, behind one interface.
 //!
 //! Each query is written once, as SQL text with `$1, $2…` placeholders (both sqlx-sqlite and
-//! sqlx-postgres read them by number), and [`on_backend!`] compiles it for both pools.
+//! sqlx-postgres read them by number), and [`on_backend!`] (or [`on_transaction!`] inside a
+//! transaction) runs that same text on whichever pool the bot uses. The SQL is a runtime
+//! string, not checked when compiling: the tests run every query on both backends.
 //! IDs are `i64` (Discord snowflakes fit). Timestamps are UTC and kept to the microsecond,
 //! PostgreSQL's precision, on both backends so what is read back equals what was written.
 //! A stored value that no longer parses gives [`StoreError::CorruptRow`], never a panic.
 
 /// Expands `$body` once per backend with `$pool` bound to that backend's pool, so a query
-/// written once is type-checked and run against either database.
+/// written once runs against either database. Only the Rust around the SQL is compiled
+/// twice; the SQL text itself is checked by the database when it runs.
 macro_rules! on_backend {
     ($store:expr, $pool:ident => $body:expr) => {
         match &$store.pool {
             $crate::store::Pool::Sqlite($pool) => $body,
             $crate::store::Pool::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Like [`on_backend!`] inside a [`Transaction`]: expands `$body` once per backend with
+/// `$conn` bound to the transaction's connection (`&mut SqliteConnection` or
+/// `&mut PgConnection`), so one step of a transaction is written once for both databases.
+macro_rules! on_transaction {
+    ($tx:expr, $conn:ident => $body:expr) => {
+        match $tx {
+            $crate::store::Transaction::Sqlite(tx) => {
+                let $conn = &mut **tx;
+                $body
+            }
+            $crate::store::Transaction::Postgres(tx) => {
+                let $conn = &mut **tx;
+                $body
+            }
         }
     };
 }
@@ -93,6 +114,31 @@ enum Pool {
     Postgres(PgPool),
 }
 
+/// An open transaction on either backend. Dropped without [`Transaction::commit`], it rolls
+/// back, as sqlx's own transactions do.
+enum Transaction {
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+impl Transaction {
+    async fn commit(self) -> Result<(), StoreError> {
+        match self {
+            Transaction::Sqlite(tx) => tx.commit().await?,
+            Transaction::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
+
+    async fn rollback(self) -> Result<(), StoreError> {
+        match self {
+            Transaction::Sqlite(tx) => tx.rollback().await?,
+            Transaction::Postgres(tx) => tx.rollback().await?,
+        }
+        Ok(())
+    }
+}
+
 impl Store {
     /// Opens the database named by `url`:
     /// - `postgres://…` or `postgresql://…`: a PostgreSQL pool;
@@ -136,6 +182,14 @@ impl Store {
             .await?;
         Ok(Store {
             pool: Pool::Sqlite(pool),
+        })
+    }
+
+    /// Starts a transaction on this backend's pool.
+    async fn begin(&self) -> Result<Transaction, StoreError> {
+        Ok(match &self.pool {
+            Pool::Sqlite(pool) => Transaction::Sqlite(pool.begin().await?),
+            Pool::Postgres(pool) => Transaction::Postgres(pool.begin().await?),
         })
     }
 

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{NewAuditEntry, Store, StoreError, decode_error, parse_column, stored};
+use super::{NewAuditEntry, Store, StoreError, Transaction, decode_error, parse_column, stored};
 use crate::domain::case::CaseStatus;
 use crate::domain::protection::{ActionStatus, ProtectionKind, RequestedBy, Withheld};
 use crate::domain::queue::{AuditAction, CaseChange};
@@ -160,128 +160,196 @@ impl TryFrom<ActionRow> for ProtectiveActionRecord {
     }
 }
 
+/// Applies the case transition if the case is still in the expected status; `false` when
+/// it moved meanwhile.
+async fn move_case(
+    tx: &mut Transaction,
+    update: &CaseUpdate,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let change = &update.change;
+    let moved = on_transaction!(tx, conn => {
+        sqlx::query(
+            "UPDATE cases SET status = $3, claimed_by = $4, outcome = $5,
+                              closed_at = $6
+             WHERE id = $1 AND status = $2",
+        )
+        .bind(update.case_id)
+        .bind(update.expected.as_str())
+        .bind(change.status.as_str())
+        .bind(change.claimed_by)
+        .bind(change.outcome.as_deref())
+        .bind(change.closes.then_some(now))
+        .execute(conn)
+        .await?
+        .rows_affected()
+    });
+    Ok(moved != 0)
+}
+
+/// Marks an applied protective action reverted; `false` when it was not applied any more.
+async fn revert_action(
+    tx: &mut Transaction,
+    action_id: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let reverted = on_transaction!(tx, conn => {
+        sqlx::query(
+            "UPDATE protective_actions SET status = 'reverted', reverted_at = $2
+             WHERE id = $1 AND status = 'applied'",
+        )
+        .bind(action_id)
+        .bind(now)
+        .execute(conn)
+        .await?
+        .rows_affected()
+    });
+    Ok(reverted != 0)
+}
+
+/// Inserts the step's protective action; returns its id.
+async fn insert_action(
+    tx: &mut Transaction,
+    action: &NewProtectiveAction,
+) -> Result<i64, StoreError> {
+    Ok(on_transaction!(tx, conn => {
+        sqlx::query_scalar::<_, i64>(
+            "INSERT INTO protective_actions (case_id, kind, target_user_id,
+                 protected_user_id, requested_by, actor_user_id, status, detail,
+                 expires_at, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+             RETURNING id",
+        )
+        .bind(action.case_id)
+        .bind(action.kind.as_str())
+        .bind(action.target_user_id)
+        .bind(action.protected_user_id)
+        .bind(action.requested_by.as_str())
+        .bind(action.actor_user_id)
+        .bind(action.status.as_str())
+        .bind(action.detail.as_deref())
+        .bind(action.expires_at.map(stored))
+        .bind(stored(action.now))
+        .fetch_one(conn)
+        .await?
+    }))
+}
+
+/// Whether `entry` is its case's first moderator step. Statistics keep no case link, so
+/// "time to first moderator action" is settled here: only a case's first moderator step
+/// keeps its duration. Reveals and shield deletions are not steps.
+async fn is_first_moderator_step(
+    tx: &mut Transaction,
+    entry: &NewAuditEntry,
+) -> Result<bool, StoreError> {
+    let not_steps = [
+        AuditAction::Reveal.as_str(),
+        AuditAction::ShieldDeletion.as_str(),
+    ];
+    let Some(case_id) = entry.case_id else {
+        return Ok(false);
+    };
+    if not_steps.contains(&entry.action.as_str()) {
+        return Ok(false);
+    }
+    let earlier: i64 = on_transaction!(tx, conn => {
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_log
+             WHERE case_id = $1 AND action NOT IN ($2, $3)",
+        )
+        .bind(case_id)
+        .bind(not_steps[0])
+        .bind(not_steps[1])
+        .fetch_one(conn)
+        .await?
+    });
+    Ok(earlier == 0)
+}
+
+/// The step's audit row.
+async fn insert_audit(tx: &mut Transaction, entry: &NewAuditEntry) -> Result<(), StoreError> {
+    on_transaction!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO audit_log (guild_id, case_id, actor_user_id, action, detail,
+                                    created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(entry.guild_id)
+        .bind(entry.case_id)
+        .bind(entry.actor_user_id)
+        .bind(entry.action.as_str())
+        .bind(entry.detail.as_deref())
+        .bind(stored(entry.now))
+        .execute(conn)
+        .await?;
+    });
+    Ok(())
+}
+
+/// One statistics event of the step. A moderator action keeps its duration only when it is
+/// the case's first moderator step.
+async fn insert_step_event(
+    tx: &mut Transaction,
+    event: &NewStatsEvent,
+    first_moderator_step: bool,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let duration_seconds = if event.kind == MODERATOR_ACTION && !first_moderator_step {
+        None
+    } else {
+        event.duration_seconds
+    };
+    on_transaction!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO stats_events (guild_id, occurred_hour, kind, reason, action,
+                                       outcome, duration_seconds, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(event.guild_id)
+        .bind(event.occurred_hour.as_str())
+        .bind(event.kind)
+        .bind(event.reason.as_str())
+        .bind(event.action.as_deref())
+        .bind(event.outcome.as_deref())
+        .bind(duration_seconds)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    });
+    Ok(())
+}
+
 impl Store {
     /// Writes a protective or moderator step in one transaction (see [`ModerationStep`]).
     pub async fn record_step(&self, step: &ModerationStep) -> Result<StepOutcome, StoreError> {
         let now = stored(step.now.unwrap_or_else(Utc::now));
-        on_backend!(self, pool => {
-            let mut tx = pool.begin().await?;
-            if let Some(update) = &step.case_update {
-                let change = &update.change;
-                let moved = sqlx::query(
-                    "UPDATE cases SET status = $3, claimed_by = $4, outcome = $5,
-                                      closed_at = $6
-                     WHERE id = $1 AND status = $2",
-                )
-                .bind(update.case_id)
-                .bind(update.expected.as_str())
-                .bind(change.status.as_str())
-                .bind(change.claimed_by)
-                .bind(change.outcome.as_deref())
-                .bind(change.closes.then_some(now))
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                if moved == 0 {
-                    return Ok(StepOutcome::CaseMoved);
-                }
+        let mut tx = self.begin().await?;
+        if let Some(update) = &step.case_update
+            && !move_case(&mut tx, update, now).await?
+        {
+            return Ok(StepOutcome::CaseMoved);
+        }
+        for &action_id in &step.reverts {
+            if !revert_action(&mut tx, action_id, now).await? {
+                return Ok(StepOutcome::AlreadyReverted);
             }
-            for &action_id in &step.reverts {
-                let reverted = sqlx::query(
-                    "UPDATE protective_actions SET status = 'reverted', reverted_at = $2
-                     WHERE id = $1 AND status = 'applied'",
-                )
-                .bind(action_id)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                if reverted == 0 {
-                    return Ok(StepOutcome::AlreadyReverted);
-                }
-            }
-            let mut action_id = None;
-            if let Some(action) = &step.new_action {
-                action_id = Some(
-                    sqlx::query_scalar::<_, i64>(
-                        "INSERT INTO protective_actions (case_id, kind, target_user_id,
-                             protected_user_id, requested_by, actor_user_id, status, detail,
-                             expires_at, created_at)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-                         RETURNING id",
-                    )
-                    .bind(action.case_id)
-                    .bind(action.kind.as_str())
-                    .bind(action.target_user_id)
-                    .bind(action.protected_user_id)
-                    .bind(action.requested_by.as_str())
-                    .bind(action.actor_user_id)
-                    .bind(action.status.as_str())
-                    .bind(action.detail.as_deref())
-                    .bind(action.expires_at.map(stored))
-                    .bind(stored(action.now))
-                    .fetch_one(&mut *tx)
-                    .await?,
-                );
-            }
-            // Statistics keep no case link, so "time to first moderator action" is settled
-            // here: only a case's first moderator step keeps its duration.
-            let not_steps = [AuditAction::Reveal.as_str(), AuditAction::ShieldDeletion.as_str()];
-            let mut first_moderator_step = false;
-            if let Some(entry) = &step.audit
-                && let Some(case_id) = entry.case_id
-                && !not_steps.contains(&entry.action.as_str())
-            {
-                let earlier: i64 = sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM audit_log
-                     WHERE case_id = $1 AND action NOT IN ($2, $3)",
-                )
-                .bind(case_id)
-                .bind(not_steps[0])
-                .bind(not_steps[1])
-                .fetch_one(&mut *tx)
-                .await?;
-                first_moderator_step = earlier == 0;
-            }
-            if let Some(entry) = &step.audit {
-                sqlx::query(
-                    "INSERT INTO audit_log (guild_id, case_id, actor_user_id, action, detail,
-                                            created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(entry.guild_id)
-                .bind(entry.case_id)
-                .bind(entry.actor_user_id)
-                .bind(entry.action.as_str())
-                .bind(entry.detail.as_deref())
-                .bind(stored(entry.now))
-                .execute(&mut *tx)
-                .await?;
-            }
-            for event in &step.stats {
-                sqlx::query(
-                    "INSERT INTO stats_events (guild_id, occurred_hour, kind, reason, action,
-                                               outcome, duration_seconds, created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                )
-                .bind(event.guild_id)
-                .bind(event.occurred_hour.as_str())
-                .bind(event.kind)
-                .bind(event.reason.as_str())
-                .bind(event.action.as_deref())
-                .bind(event.outcome.as_deref())
-                .bind(if event.kind == MODERATOR_ACTION && !first_moderator_step {
-                    None
-                } else {
-                    event.duration_seconds
-                })
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-            }
-            tx.commit().await?;
-            Ok(StepOutcome::Written { action_id })
-        })
+        }
+        let mut action_id = None;
+        if let Some(action) = &step.new_action {
+            action_id = Some(insert_action(&mut tx, action).await?);
+        }
+        let first_moderator_step = match &step.audit {
+            Some(entry) => is_first_moderator_step(&mut tx, entry).await?,
+            None => false,
+        };
+        if let Some(entry) = &step.audit {
+            insert_audit(&mut tx, entry).await?;
+        }
+        for event in &step.stats {
+            insert_step_event(&mut tx, event, first_moderator_step, now).await?;
+        }
+        tx.commit().await?;
+        Ok(StepOutcome::Written { action_id })
     }
 
     /// The case's protective actions, oldest first.

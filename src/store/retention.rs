@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Months, TimeDelta, Utc};
 
-use super::{Store, StoreError, stored};
+use super::{Store, StoreError, Transaction, stored};
 use crate::domain::settings::{SettingKey, Settings, Vocabulary};
 
 /// What a purge removed, or would remove in a dry run.
@@ -67,6 +67,91 @@ fn cases_closed_before(now: DateTime<Utc>, days: i64) -> DateTime<Utc> {
 fn statistics_before(now: DateTime<Utc>, months: i64) -> DateTime<Utc> {
     now.checked_sub_months(Months::new(months.clamp(0, i64::from(u32::MAX)) as u32))
         .unwrap_or(DateTime::<Utc>::MIN_UTC)
+}
+
+/// Closed, past retention, not purged yet. Open and claimed cases never match. `$1` is the
+/// server, `$2` the closing cutoff.
+const EXPIRED_CASES: &str = "SELECT id FROM cases
+             WHERE guild_id = $1 AND status IN ('resolved', 'dismissed')
+               AND closed_at IS NOT NULL AND closed_at <= $2 AND evidence_purged_at IS NULL";
+
+/// One server's purge: its cutoffs, already in stored form.
+struct GuildPurge {
+    guild_id: i64,
+    closed_before: DateTime<Utc>,
+    statistics_before: DateTime<Utc>,
+}
+
+impl GuildPurge {
+    /// Lists the expired cases and counts what the purge removes from them and from the
+    /// statistics.
+    async fn count(&self, tx: &mut Transaction) -> Result<PurgeReport, StoreError> {
+        let count =
+            |what: &str| format!("SELECT COUNT(*) FROM {what} WHERE case_id IN ({EXPIRED_CASES})");
+        let evidence_count = count("evidence");
+        let details_count = format!("{} AND details IS NOT NULL", count("reports"));
+        let expired_ids = format!("{EXPIRED_CASES} ORDER BY id");
+        let (guild_id, closed_before) = (self.guild_id, self.closed_before);
+        Ok(on_transaction!(tx, conn => PurgeReport {
+            case_ids: sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(expired_ids))
+                .bind(guild_id)
+                .bind(closed_before)
+                .fetch_all(&mut *conn)
+                .await?,
+            evidence_rows: sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(evidence_count))
+                .bind(guild_id)
+                .bind(closed_before)
+                .fetch_one(&mut *conn)
+                .await? as u64,
+            report_details: sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(details_count))
+                .bind(guild_id)
+                .bind(closed_before)
+                .fetch_one(&mut *conn)
+                .await? as u64,
+            statistics_rows: sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM stats_events WHERE guild_id = $1 AND created_at < $2",
+            )
+            .bind(guild_id)
+            .bind(self.statistics_before)
+            .fetch_one(&mut *conn)
+            .await? as u64,
+            ..PurgeReport::default()
+        }))
+    }
+
+    /// Deletes the expired cases' evidence and free text, marks the cases purged at `now`,
+    /// and deletes the expired statistics.
+    async fn apply(&self, tx: &mut Transaction, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let purge_evidence = format!("DELETE FROM evidence WHERE case_id IN ({EXPIRED_CASES})");
+        let purge_details = format!(
+            "UPDATE reports SET details = NULL
+             WHERE details IS NOT NULL AND case_id IN ({EXPIRED_CASES})"
+        );
+        let mark_cases =
+            format!("UPDATE cases SET evidence_purged_at = $3 WHERE id IN ({EXPIRED_CASES})");
+        let (guild_id, closed_before) = (self.guild_id, self.closed_before);
+        on_transaction!(tx, conn => {
+            for sql in [&purge_evidence, &purge_details] {
+                sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+                    .bind(guild_id)
+                    .bind(closed_before)
+                    .execute(&mut *conn)
+                    .await?;
+            }
+            sqlx::query(sqlx::AssertSqlSafe(mark_cases))
+                .bind(guild_id)
+                .bind(closed_before)
+                .bind(now)
+                .execute(&mut *conn)
+                .await?;
+            sqlx::query("DELETE FROM stats_events WHERE guild_id = $1 AND created_at < $2")
+                .bind(guild_id)
+                .bind(self.statistics_before)
+                .execute(&mut *conn)
+                .await?;
+        });
+        Ok(())
+    }
 }
 
 impl Store {
@@ -183,75 +268,20 @@ impl Store {
         now: DateTime<Utc>,
         dry_run: bool,
     ) -> Result<PurgeReport, StoreError> {
-        let closed_before = stored(closed_before);
-        let statistics_before = stored(statistics_before);
-        // Closed, past retention, not purged yet. Open and claimed cases never match.
-        let expired_cases = "SELECT id FROM cases
-             WHERE guild_id = $1 AND status IN ('resolved', 'dismissed')
-               AND closed_at IS NOT NULL AND closed_at <= $2 AND evidence_purged_at IS NULL";
-        let count =
-            |what: &str| format!("SELECT COUNT(*) FROM {what} WHERE case_id IN ({expired_cases})");
-        let evidence_count = count("evidence");
-        let details_count = format!("{} AND details IS NOT NULL", count("reports"));
-        let expired_ids = format!("{expired_cases} ORDER BY id");
-        let purge_evidence = format!("DELETE FROM evidence WHERE case_id IN ({expired_cases})");
-        let purge_details = format!(
-            "UPDATE reports SET details = NULL
-             WHERE details IS NOT NULL AND case_id IN ({expired_cases})"
-        );
-        let mark_cases =
-            format!("UPDATE cases SET evidence_purged_at = $3 WHERE id IN ({expired_cases})");
-        on_backend!(self, pool => {
-            let mut tx = pool.begin().await?;
-            let mut report = PurgeReport::default();
-            let counted = |sql: &String| sqlx::AssertSqlSafe(sql.clone());
-            report.case_ids = sqlx::query_scalar::<_, i64>(counted(&expired_ids))
-                .bind(guild_id)
-                .bind(closed_before)
-                .fetch_all(&mut *tx)
-                .await?;
-            report.evidence_rows = sqlx::query_scalar::<_, i64>(counted(&evidence_count))
-                .bind(guild_id)
-                .bind(closed_before)
-                .fetch_one(&mut *tx)
-                .await? as u64;
-            report.report_details = sqlx::query_scalar::<_, i64>(counted(&details_count))
-                .bind(guild_id)
-                .bind(closed_before)
-                .fetch_one(&mut *tx)
-                .await? as u64;
-            report.statistics_rows = sqlx::query_scalar::<_, i64>(
-                "SELECT COUNT(*) FROM stats_events WHERE guild_id = $1 AND created_at < $2",
-            )
-            .bind(guild_id)
-            .bind(statistics_before)
-            .fetch_one(&mut *tx)
-            .await? as u64;
-            if dry_run {
-                tx.rollback().await?;
-                return Ok(report);
-            }
-            for sql in [&purge_evidence, &purge_details] {
-                sqlx::query(counted(sql))
-                    .bind(guild_id)
-                    .bind(closed_before)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            sqlx::query(counted(&mark_cases))
-                .bind(guild_id)
-                .bind(closed_before)
-                .bind(stored(now))
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("DELETE FROM stats_events WHERE guild_id = $1 AND created_at < $2")
-                .bind(guild_id)
-                .bind(statistics_before)
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
-            Ok(report)
-        })
+        let purge = GuildPurge {
+            guild_id,
+            closed_before: stored(closed_before),
+            statistics_before: stored(statistics_before),
+        };
+        let mut tx = self.begin().await?;
+        let report = purge.count(&mut tx).await?;
+        if dry_run {
+            tx.rollback().await?;
+            return Ok(report);
+        }
+        purge.apply(&mut tx, stored(now)).await?;
+        tx.commit().await?;
+        Ok(report)
     }
 
     /// Erases what `user_id` authored on `guild_id` (SPEC §7, right to erasure): their

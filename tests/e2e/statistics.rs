@@ -269,7 +269,7 @@ async fn a_full_scenario_leaves_no_id_and_no_text_in_statistics_or_exports() {
 /// Moves every statistics event into the middle of the last complete week: `/stats` shows
 /// complete weeks only, and the scenarios report now.
 async fn move_statistics_to_last_week(db: &TestDb) {
-    let (first_day, _) = Period::Days7.days(Utc::now().date_naive());
+    let (first_day, _) = Period::Week1.days(Utc::now().date_naive());
     let hour = format!("{}T12", (first_day + TimeDelta::days(2)).format("%Y-%m-%d"));
     db.execute_raw(&format!("UPDATE stats_events SET occurred_hour = '{hour}'"))
         .await

@@ -1,10 +1,9 @@
 //! `/stats`: anonymized statistics for moderators (SPEC §7): an embed with a PNG chart, or
-//! a CSV export, both under the same small-count suppression.
+//! a CSV export, both under the same small-count suppression. The commands check the
+//! caller, compute the statistics within Discord's deadline and reply; what the reply
+//! shows is drawn by [`crate::discord::render::stats`] and [`crate::discord::render::chart`].
 
-mod chart;
-
-use chrono::{NaiveDate, NaiveTime, Utc};
-use fluent_bundle::FluentArgs;
+use chrono::{NaiveDate, Utc};
 use std::time::Duration;
 
 use poise::CreateReply;
@@ -12,34 +11,30 @@ use poise::serenity_prelude as serenity;
 
 use super::config::command_path;
 use super::{BotError, Context, answer, member_locale};
+use crate::discord::render::{chart, stats as render};
 use crate::discord::{BotData, checks};
-use crate::domain::reason::Reason;
-use crate::domain::statistics::{self, Figure, Period, Published, Statistics};
-use crate::i18n::{Texts, format_date, format_integer};
-
-/// Discord refuses longer embed field values.
-const FIELD_LIMIT: usize = 1024;
-const CHART_FILE: &str = "stats.png";
+use crate::domain::statistics::{self, Period, Statistics};
+use crate::i18n::tr;
 
 #[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
 pub enum PeriodChoice {
     #[name = "period-7d"]
-    Week,
+    Week1,
     #[name = "period-30d"]
-    Month,
+    Weeks4,
     #[name = "period-90d"]
-    Quarter,
+    Weeks13,
     #[name = "period-12m"]
-    Year,
+    Weeks52,
 }
 
 impl From<PeriodChoice> for Period {
     fn from(choice: PeriodChoice) -> Period {
         match choice {
-            PeriodChoice::Week => Period::Days7,
-            PeriodChoice::Month => Period::Days30,
-            PeriodChoice::Quarter => Period::Days90,
-            PeriodChoice::Year => Period::Months12,
+            PeriodChoice::Week1 => Period::Week1,
+            PeriodChoice::Weeks4 => Period::Weeks4,
+            PeriodChoice::Weeks13 => Period::Weeks13,
+            PeriodChoice::Weeks52 => Period::Weeks52,
         }
     }
 }
@@ -65,7 +60,7 @@ async fn show(ctx: Context<'_>, period: Option<PeriodChoice>) -> Result<(), BotE
             return Ok(None);
         };
         let locale = member_locale(ctx).await;
-        let labels = chart_labels(texts, &locale, &statistics);
+        let labels = render::chart_labels(texts, &locale, &statistics);
         let (statistics, png) = tokio::task::spawn_blocking(move || {
             let png = chart::render(&statistics, &labels);
             (statistics, png)
@@ -80,12 +75,12 @@ async fn show(ctx: Context<'_>, period: Option<PeriodChoice>) -> Result<(), BotE
     let Some((statistics, locale, png)) = within_deadline(ctx, work).await? else {
         return Ok(());
     };
-    let mut embed = embed(texts, &locale, &statistics, period_of(period));
+    let mut embed = render::embed(texts, &locale, &statistics, period_of(period));
     let mut reply = CreateReply::default().ephemeral(true);
     match png {
         Ok(png) => {
-            embed = embed.image(format!("attachment://{CHART_FILE}"));
-            reply = reply.attachment(serenity::CreateAttachment::bytes(png, CHART_FILE));
+            embed = embed.image(format!("attachment://{}", chart::FILE_NAME));
+            reply = reply.attachment(serenity::CreateAttachment::bytes(png, chart::FILE_NAME));
         }
         Err(error) => tracing::error!(%error, "statistics chart not drawn"),
     }
@@ -99,7 +94,7 @@ async fn export(ctx: Context<'_>, period: Option<PeriodChoice>) -> Result<(), Bo
     };
     let locale = member_locale(ctx).await;
     let texts = &ctx.data().texts;
-    let csv = csv_export(texts, &locale, &statistics).map_err(|error| {
+    let csv = render::csv_export(texts, &locale, &statistics).map_err(|error| {
         tracing::error!(%error, "statistics export not written");
         BotError::Refused("error-internal")
     })?;
@@ -108,15 +103,16 @@ async fn export(ctx: Context<'_>, period: Option<PeriodChoice>) -> Result<(), Bo
         statistics.first_day.format("%Y-%m-%d"),
         statistics.last_day.format("%Y-%m-%d")
     );
-    let mut args = FluentArgs::new();
-    args.set("period", texts.text(&locale, period_of(period).fluent_id()));
-    args.set(
-        "command",
-        command_path(ctx.data(), &locale, &["cmd-stats", "cmd-stats-show"]),
+    let content = tr!(
+        texts,
+        &locale,
+        "stats-export-ready",
+        period = tr!(texts, &locale, period_of(period).fluent_id()),
+        command = command_path(ctx.data(), &locale, &["cmd-stats", "cmd-stats-show"]),
     );
     let reply = CreateReply::default()
         .ephemeral(true)
-        .content(texts.format(&locale, "stats-export-ready", Some(&args)))
+        .content(content)
         .attachment(serenity::CreateAttachment::bytes(csv, file));
     answer(ctx, reply).await
 }
@@ -141,7 +137,7 @@ async fn within_deadline<T>(
 }
 
 fn period_of(choice: Option<PeriodChoice>) -> Period {
-    choice.map_or(Period::Days30, Period::from)
+    choice.map_or(Period::Weeks4, Period::from)
 }
 
 /// The server's statistics over the period, once the caller is checked to be a moderator
@@ -190,247 +186,4 @@ async fn compute(
         .await?;
     let k = u64::from(data.config.statistics.min_published_count);
     Ok(statistics::compile(&aggregates, first_day, last_day, k))
-}
-
-/// A count as a person of `locale` reads it.
-fn integer(locale: &str, count: u64) -> String {
-    format_integer(locale, i64::try_from(count).unwrap_or(i64::MAX))
-}
-
-/// A published count as shown: the number, "< k", a range, or the hidden mark.
-fn shown(texts: &Texts, locale: &str, published: Published) -> String {
-    match published {
-        Published::Count(count) => integer(locale, count),
-        Published::Below(k) => below(texts, locale, k),
-        Published::Hidden => texts.text(locale, "stats-hidden"),
-        Published::Range { low, high } => {
-            let mut args = FluentArgs::new();
-            args.set("low", integer(locale, low));
-            args.set("high", integer(locale, high));
-            texts.format(locale, "stats-range", Some(&args))
-        }
-    }
-}
-
-fn below(texts: &Texts, locale: &str, k: u64) -> String {
-    let mut args = FluentArgs::new();
-    args.set("k", integer(locale, k));
-    texts.format(locale, "stats-below", Some(&args))
-}
-
-/// A day as a person of `locale` writes it.
-fn date(locale: &str, day: NaiveDate) -> String {
-    format_date(locale, &day.and_time(NaiveTime::MIN).and_utc())
-}
-
-fn week_label(texts: &Texts, locale: &str, week: NaiveDate) -> String {
-    let mut args = FluentArgs::new();
-    args.set("day", week.format("%d").to_string());
-    args.set("month", week.format("%m").to_string());
-    args.set("year", week.format("%Y").to_string());
-    texts.format(locale, "stats-week", Some(&args))
-}
-
-fn reason_label(texts: &Texts, locale: &str, reason: Reason) -> String {
-    texts.text(locale, &reason.fluent_id())
-}
-
-/// An action code's label, or the code itself for an action this build has no text for.
-fn action_label(texts: &Texts, locale: &str, code: &statistics::Code) -> String {
-    texts
-        .exact(locale, &format!("stats-action-{code}"))
-        .unwrap_or_else(|| code.to_string())
-}
-
-/// One "label: value" line of an embed field, punctuated as the language wants.
-fn line(texts: &Texts, locale: &str, label: String, value: String) -> String {
-    let mut args = FluentArgs::new();
-    args.set("label", label);
-    args.set("value", value);
-    texts.format(locale, "stats-line", Some(&args))
-}
-
-/// Lines cut to Discord's field limit, never mid-line.
-fn field_value(lines: Vec<String>, empty: String) -> String {
-    let mut value = String::new();
-    for line in lines {
-        if value.len() + line.len() + 1 > FIELD_LIMIT {
-            break;
-        }
-        if !value.is_empty() {
-            value.push('\n');
-        }
-        value.push_str(&line);
-    }
-    if value.is_empty() { empty } else { value }
-}
-
-fn embed(
-    texts: &Texts,
-    locale: &str,
-    statistics: &Statistics,
-    period: Period,
-) -> serenity::CreateEmbed {
-    let text = |id: &str| texts.text(locale, id);
-    let none = text("stats-none");
-    let table = &statistics.cases;
-
-    let mut header = FluentArgs::new();
-    header.set("period", text(period.fluent_id()));
-    let mut description = FluentArgs::new();
-    description.set("from", date(locale, statistics.first_day));
-    description.set("to", date(locale, statistics.last_day));
-    description.set("k", integer(locale, statistics.min_published_count));
-    description.set("total", shown(texts, locale, table.total));
-
-    let by_reason = Reason::ALL
-        .iter()
-        .zip(&table.row_totals)
-        .filter(|(_, total)| **total != Published::Count(0))
-        .map(|(reason, total)| {
-            line(
-                texts,
-                locale,
-                reason_label(texts, locale, *reason),
-                shown(texts, locale, *total),
-            )
-        })
-        .collect();
-    let by_week = statistics
-        .weeks
-        .iter()
-        .zip(&table.column_totals)
-        .map(|(week, total)| {
-            line(
-                texts,
-                locale,
-                week_label(texts, locale, *week),
-                shown(texts, locale, *total),
-            )
-        })
-        .collect();
-    let actions = |counts: &[(statistics::Code, Published)]| {
-        counts
-            .iter()
-            .map(|(code, count)| {
-                line(
-                    texts,
-                    locale,
-                    action_label(texts, locale, code),
-                    shown(texts, locale, *count),
-                )
-            })
-            .collect()
-    };
-    let withheld = |figure_id: &str, value: Option<FluentArgs>| {
-        let mut args = value.unwrap_or_default();
-        args.set("k", integer(locale, statistics.min_published_count));
-        texts.format(locale, figure_id, Some(&args))
-    };
-    let median = match statistics.median_first_action_seconds {
-        Figure::Shown(seconds) => {
-            let mut args = FluentArgs::new();
-            args.set("hours", seconds / 3600);
-            args.set("minutes", (seconds % 3600) / 60);
-            withheld("stats-duration", Some(args))
-        }
-        Figure::Withheld => withheld("stats-withheld", None),
-        Figure::NoData => none.clone(),
-    };
-    let help_cards = match statistics.help_cards_delivered_percent {
-        Figure::Shown(percent) => {
-            let mut args = FluentArgs::new();
-            args.set("percent", percent);
-            withheld("stats-percent", Some(args))
-        }
-        Figure::Withheld => withheld("stats-withheld-share", None),
-        Figure::NoData => none.clone(),
-    };
-
-    serenity::CreateEmbed::new()
-        .title(texts.format(locale, "stats-title", Some(&header)))
-        .description(texts.format(locale, "stats-description", Some(&description)))
-        .field(
-            text("stats-by-reason"),
-            field_value(by_reason, none.clone()),
-            true,
-        )
-        .field(
-            text("stats-by-week"),
-            field_value(by_week, none.clone()),
-            true,
-        )
-        .field(
-            text("stats-protective-actions"),
-            field_value(actions(&statistics.protective_actions), none.clone()),
-            false,
-        )
-        .field(
-            text("stats-moderator-actions"),
-            field_value(actions(&statistics.moderator_actions), none.clone()),
-            false,
-        )
-        .field(text("stats-median-first-action"), median, true)
-        .field(text("stats-help-cards-delivered"), help_cards, true)
-        .field(
-            text("stats-reported-more-than-once"),
-            shown(texts, locale, statistics.members_reported_more_than_once),
-            true,
-        )
-        .footer(serenity::CreateEmbedFooter::new(withheld(
-            "stats-footer",
-            None,
-        )))
-}
-
-fn chart_labels(texts: &Texts, locale: &str, statistics: &Statistics) -> chart::ChartLabels {
-    chart::ChartLabels {
-        title: texts.text(locale, "stats-chart-title"),
-        y_axis: texts.text(locale, "stats-chart-y-axis"),
-        weeks: statistics
-            .weeks
-            .iter()
-            .map(|week| week_label(texts, locale, *week))
-            .collect(),
-        reasons: Reason::ALL
-            .iter()
-            .map(|reason| reason_label(texts, locale, *reason))
-            .collect(),
-    }
-}
-
-/// The CSV export: RFC 4180 (CRLF, quoting when needed), UTF-8, a header row, then one row
-/// per week × reason with the same suppression as the embed.
-pub fn csv_export(
-    texts: &Texts,
-    locale: &str,
-    statistics: &Statistics,
-) -> Result<Vec<u8>, csv::Error> {
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
-    writer.write_record([
-        texts.text(locale, "stats-csv-week"),
-        texts.text(locale, "stats-csv-reason"),
-        texts.text(locale, "stats-csv-cases"),
-    ])?;
-    for (week_index, week) in statistics.weeks.iter().enumerate() {
-        for (reason, cells) in Reason::ALL.iter().zip(&statistics.cases.cells) {
-            // Cells are exact or "< k"; plain digits keep the file machine-readable.
-            let count = match cells.get(week_index) {
-                Some(Published::Count(count)) => count.to_string(),
-                Some(Published::Below(k)) => below(texts, locale, *k),
-                _ => texts.text(locale, "stats-hidden"),
-            };
-            writer.write_record([
-                week.format("%Y-%m-%d").to_string(),
-                reason_label(texts, locale, *reason),
-                count,
-            ])?;
-        }
-    }
-    writer.flush()?;
-    writer
-        .into_inner()
-        .map_err(|error| csv::Error::from(error.into_error()))
 }

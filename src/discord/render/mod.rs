@@ -3,10 +3,12 @@
 
 pub mod acknowledgement;
 pub mod answers;
+pub mod chart;
 pub mod embed_fit;
 pub mod help_card;
 pub mod prompts;
 pub mod queue_post;
+pub mod stats;
 
 use chrono::{DateTime, Utc};
 use poise::serenity_prelude as serenity;

@@ -5,7 +5,9 @@
 
 use std::sync::OnceLock;
 
-use plotters::coord::ranged1d::SegmentValue;
+use plotters::coord::cartesian::Cartesian2d;
+use plotters::coord::ranged1d::{SegmentValue, SegmentedCoord};
+use plotters::coord::types::{RangedCoordu64, RangedCoordusize};
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
@@ -13,10 +15,19 @@ use crate::domain::statistics::{Published, Statistics};
 
 pub const WIDTH: u32 = 800;
 pub const HEIGHT: u32 = 450;
+/// The attachment's file name, which the embed's image refers to.
+pub const FILE_NAME: &str = "stats.png";
+
+/// The chart's drawing area: week segments across, case counts up.
+type Chart<'a, 'b> = ChartContext<
+    'a,
+    BitMapBackend<'b>,
+    Cartesian2d<SegmentedCoord<RangedCoordusize>, RangedCoordu64>,
+>;
 
 /// Labels are drawn with this font, embedded so the chart renders on machines without
 /// system fonts. DejaVu Sans, Bitstream Vera licence: see assets/fonts/LICENSE-DejaVu.txt.
-const FONT: &[u8] = include_bytes!("../../../../assets/fonts/DejaVuSans.ttf");
+const FONT: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
 const FAMILY: &str = "sans-serif";
 
 /// One colour per reason, in [`crate::domain::reason::Reason::ALL`] order (colour-blind
@@ -85,45 +96,103 @@ fn stacks(statistics: &Statistics) -> Vec<Vec<(usize, u64)>> {
 /// The chart as PNG bytes, `WIDTH` × `HEIGHT`.
 pub fn render(statistics: &Statistics, labels: &ChartLabels) -> Result<Vec<u8>, ChartError> {
     register_font()?;
-    let weeks = statistics.weeks.len();
     let stacks = stacks(statistics);
+    let mut buffer = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
+    draw(&mut buffer, statistics, labels, &stacks)?;
+    encode(&buffer)
+}
+
+/// The top of the y axis: a tenth above the highest stack, at least 5.
+fn y_max(stacks: &[Vec<(usize, u64)>]) -> u64 {
     let highest = stacks
         .iter()
         .map(|stack| stack.iter().map(|(_, count)| count).sum::<u64>())
         .max()
         .unwrap_or(0);
-    let y_max = (highest + highest / 10).max(5);
+    (highest + highest / 10).max(5)
+}
+
+/// Draws the chart into `buffer` (RGB, `WIDTH` × `HEIGHT`).
+fn draw(
+    buffer: &mut [u8],
+    statistics: &Statistics,
+    labels: &ChartLabels,
+    stacks: &[Vec<(usize, u64)>],
+) -> Result<(), ChartError> {
+    let weeks = statistics.weeks.len();
+    let root = BitMapBackend::with_buffer(buffer, (WIDTH, HEIGHT)).into_drawing_area();
+    root.fill(&WHITE).map_err(draw_error)?;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(&labels.title, (FAMILY, 22))
+        .margin(14)
+        .x_label_area_size(36)
+        .y_label_area_size(52)
+        .build_cartesian_2d((0..weeks.max(1)).into_segmented(), 0u64..y_max(stacks))
+        .map_err(draw_error)?;
+    draw_mesh(&mut chart, labels, weeks)?;
+    for layer in 0..statistics.cases.cells.len() {
+        let label = labels.reasons.get(layer).map_or("", String::as_str);
+        draw_layer(&mut chart, stacks, layer, label)?;
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .label_font((FAMILY, 12))
+        .draw()
+        .map_err(draw_error)?;
+    root.present().map_err(draw_error)
+}
+
+/// The axes, with a week label under every bar (every n-th past 13 weeks).
+fn draw_mesh(chart: &mut Chart, labels: &ChartLabels, weeks: usize) -> Result<(), ChartError> {
     let label_step = weeks.div_ceil(13).max(1);
+    let week_label = |value: &SegmentValue<usize>| match value {
+        SegmentValue::CenterOf(week) if week % label_step == 0 => {
+            labels.weeks.get(*week).cloned().unwrap_or_default()
+        }
+        _ => String::new(),
+    };
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(weeks + 1)
+        .x_label_formatter(&week_label)
+        .y_desc(&labels.y_axis)
+        .label_style((FAMILY, 13))
+        .axis_desc_style((FAMILY, 14))
+        .draw()
+        .map_err(draw_error)
+}
 
-    let mut buffer = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
-    {
-        let root = BitMapBackend::with_buffer(&mut buffer, (WIDTH, HEIGHT)).into_drawing_area();
-        root.fill(&WHITE).map_err(draw_error)?;
-        let mut chart = ChartBuilder::on(&root)
-            .caption(&labels.title, (FAMILY, 22))
-            .margin(14)
-            .x_label_area_size(36)
-            .y_label_area_size(52)
-            .build_cartesian_2d((0..weeks.max(1)).into_segmented(), 0u64..y_max)
-            .map_err(draw_error)?;
-        let week_label = |value: &SegmentValue<usize>| match value {
-            SegmentValue::CenterOf(week) if week % label_step == 0 => {
-                labels.weeks.get(*week).cloned().unwrap_or_default()
+/// The segments of one reason: (week, bottom, height), each above the reasons drawn
+/// before it in that week's stack.
+fn layer_segments(stacks: &[Vec<(usize, u64)>], layer: usize) -> Vec<(usize, u64, u64)> {
+    let mut segments = Vec::new();
+    for (week, stack) in stacks.iter().enumerate() {
+        let mut bottom = 0;
+        for (segment_layer, count) in stack {
+            if *segment_layer == layer {
+                segments.push((week, bottom, *count));
             }
-            _ => String::new(),
-        };
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_labels(weeks + 1)
-            .x_label_formatter(&week_label)
-            .y_desc(&labels.y_axis)
-            .label_style((FAMILY, 13))
-            .axis_desc_style((FAMILY, 14))
-            .draw()
-            .map_err(draw_error)?;
+            bottom += count;
+        }
+    }
+    segments
+}
 
-        let segment = |week: usize, bottom: u64, height: u64, colour: RGBColor| {
+/// One reason's bars, with its legend entry; nothing when it has no bar.
+fn draw_layer(
+    chart: &mut Chart,
+    stacks: &[Vec<(usize, u64)>],
+    layer: usize,
+    label: &str,
+) -> Result<(), ChartError> {
+    let colour = colour_of(layer);
+    let bars: Vec<_> = layer_segments(stacks, layer)
+        .into_iter()
+        .map(|(week, bottom, height)| {
             let mut bar = Rectangle::new(
                 [
                     (SegmentValue::Exact(week), bottom),
@@ -133,49 +202,27 @@ pub fn render(statistics: &Statistics, labels: &ChartLabels) -> Result<Vec<u8>, 
             );
             bar.set_margin(0, 0, 4, 4);
             bar
-        };
-        for layer in 0..statistics.cases.cells.len() {
-            let mut bars = Vec::new();
-            for (week, stack) in stacks.iter().enumerate() {
-                let mut bottom = 0;
-                for (segment_layer, count) in stack {
-                    if *segment_layer == layer {
-                        let colour = colour_of(layer);
-                        bars.push(segment(week, bottom, *count, colour));
-                    }
-                    bottom += count;
-                }
-            }
-            if bars.is_empty() {
-                continue;
-            }
-            let label = labels.reasons.get(layer).cloned().unwrap_or_default();
-            let colour = colour_of(layer);
-            chart
-                .draw_series(bars)
-                .map_err(draw_error)?
-                .label(label)
-                .legend(move |(x, y)| {
-                    Rectangle::new([(x, y - 5), (x + 10, y + 5)], colour.filled())
-                });
-        }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .label_font((FAMILY, 12))
-            .draw()
-            .map_err(draw_error)?;
-        root.present().map_err(draw_error)?;
+        })
+        .collect();
+    if bars.is_empty() {
+        return Ok(());
     }
+    chart
+        .draw_series(bars)
+        .map_err(draw_error)?
+        .label(label)
+        .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 10, y + 5)], colour.filled()));
+    Ok(())
+}
 
+/// `buffer` (RGB, `WIDTH` × `HEIGHT`) as PNG bytes.
+fn encode(buffer: &[u8]) -> Result<Vec<u8>, ChartError> {
     let mut png_bytes = Vec::new();
     let mut encoder = png::Encoder::new(&mut png_bytes, WIDTH, HEIGHT);
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
     let mut writer = encoder.write_header()?;
-    writer.write_image_data(&buffer)?;
+    writer.write_image_data(buffer)?;
     writer.finish()?;
     Ok(png_bytes)
 }
