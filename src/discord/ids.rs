@@ -44,6 +44,10 @@ pub fn message(id: i64) -> serenity::MessageId {
     typed(id)
 }
 
+pub fn role(id: i64) -> serenity::RoleId {
+    typed(id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,6 +11,7 @@ use poise::serenity_prelude as serenity;
 
 use super::config::command_path;
 use super::{BotError, Context, answer, member_locale};
+use crate::discord::ids::DbId;
 use crate::discord::render::{chart, stats as render};
 use crate::discord::{BotData, checks};
 use crate::domain::statistics::{self, Period, Statistics};
@@ -169,7 +170,7 @@ async fn moderator_statistics(
     let today = Utc::now().with_timezone(&settings.timezone()).date_naive();
     let (first_day, last_day) = period_of(period).days(today);
     Ok(Some(
-        compute(data, guild_id.get() as i64, first_day, last_day).await?,
+        compute(data, guild_id.db(), first_day, last_day).await?,
     ))
 }
 
