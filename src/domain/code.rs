@@ -57,6 +57,14 @@ macro_rules! coded {
             }
         }
 
+        impl TryFrom<String> for $name {
+            type Error = $crate::domain::code::UnknownCode;
+
+            fn try_from(code: String) -> Result<Self, Self::Error> {
+                code.parse()
+            }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())

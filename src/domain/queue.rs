@@ -5,6 +5,7 @@ use std::str::FromStr;
 
 use super::case::CaseStatus;
 use super::code::coded;
+use super::protection::ActionStatus;
 
 coded!(
     /// How a moderator closed a case as handled.
@@ -36,8 +37,71 @@ coded!(
         Unban => "unban",
         Reveal => "reveal",
         ShieldDeletion => "shield_deletion",
+        SettingSet => "config_set",
+        SettingReset => "config_reset",
     }
 );
+
+/// How a step Discord was asked to carry out ended, as its audit entry's detail records it:
+/// `<status>:<code>`, then any further fields (`:cleanup=1h`). Written and read only
+/// through this type; details of other shapes (an outcome, `done`) are not steps.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StepDetail {
+    pub status: ActionStatus,
+    /// What was applied (a duration, a cleanup) or why not (a `queue-detail-*` code).
+    pub code: String,
+    pub fields: Vec<(String, String)>,
+}
+
+impl StepDetail {
+    pub fn new(status: ActionStatus, code: &str) -> StepDetail {
+        StepDetail {
+            status,
+            code: code.to_owned(),
+            fields: Vec::new(),
+        }
+    }
+
+    #[must_use]
+    pub fn with(mut self, name: &str, value: &str) -> StepDetail {
+        self.fields.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    pub fn parse(detail: &str) -> Option<StepDetail> {
+        let mut parts = detail.split(':');
+        let status = parts.next()?.parse().ok()?;
+        let code = parts.next()?.to_owned();
+        let fields = parts
+            .map(|field| {
+                field
+                    .split_once('=')
+                    .map(|(n, v)| (n.to_owned(), v.to_owned()))
+            })
+            .collect::<Option<_>>()?;
+        Some(StepDetail {
+            status,
+            code,
+            fields,
+        })
+    }
+
+    /// Whether a stored detail records a step that failed on Discord.
+    pub fn failed(detail: Option<&str>) -> bool {
+        detail
+            .and_then(StepDetail::parse)
+            .is_some_and(|step| step.status == ActionStatus::Failed)
+    }
+}
+
+impl std::fmt::Display for StepDetail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.status, self.code)?;
+        self.fields
+            .iter()
+            .try_for_each(|(name, value)| write!(f, ":{name}={value}"))
+    }
+}
 
 /// A change of a case's status asked by a moderator.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -160,6 +224,28 @@ mod tests {
 
     const MODERATOR: i64 = 7;
     const OTHER: i64 = 8;
+
+    #[test]
+    fn step_details_round_trip_and_other_details_are_not_steps() {
+        let ban = StepDetail::new(ActionStatus::Applied, "1h").with("cleanup", "1h");
+        assert_eq!(ban.to_string(), "applied:1h:cleanup=1h");
+        assert_eq!(StepDetail::parse("applied:1h:cleanup=1h"), Some(ban));
+        let failed = StepDetail::new(ActionStatus::Failed, "discord_failed");
+        assert_eq!(failed.to_string(), "failed:discord_failed");
+        assert!(StepDetail::failed(Some("failed:discord_failed")));
+        assert!(!StepDetail::failed(Some("refused:exempt_moderator")));
+        for other in [
+            "done",
+            "already_lifted",
+            "resolved:action_taken",
+            "",
+            "failed",
+        ] {
+            assert!(!StepDetail::failed(Some(other)), "{other}");
+        }
+        assert_eq!(StepDetail::parse("resolved:action_taken"), None);
+        assert_eq!(StepDetail::parse("applied:1h:cleanup"), None);
+    }
 
     #[test]
     fn claiming_an_open_case_records_the_moderator() {

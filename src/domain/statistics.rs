@@ -26,7 +26,19 @@ use std::fmt;
 
 use chrono::{Datelike, NaiveDate, TimeDelta};
 
+use super::code::coded;
 use super::reason::Reason;
+
+coded!(
+    /// What a statistics event counts.
+    EventKind, "statistics event kind" {
+        CaseOpened => "case_opened",
+        ReportMerged => "report_merged",
+        ProtectiveAction => "protective_action",
+        ModeratorAction => "moderator_action",
+        CaseClosed => "case_closed",
+    }
+);
 
 /// `[statistics] min_published_count` when unset.
 pub const DEFAULT_MIN_PUBLISHED_COUNT: u32 = 5;

@@ -4,13 +4,14 @@
 use chrono::{DateTime, Utc};
 
 use super::{Store, StoreError, decode_error, stored};
+use crate::domain::queue::AuditAction;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewAuditEntry {
     pub guild_id: i64,
     pub case_id: Option<i64>,
     pub actor_user_id: i64,
-    pub action: String,
+    pub action: AuditAction,
     pub detail: Option<String>,
     pub now: DateTime<Utc>,
 }
@@ -21,7 +22,8 @@ pub struct AuditEntry {
     pub guild_id: i64,
     pub case_id: Option<i64>,
     pub actor_user_id: i64,
-    pub action: String,
+    #[sqlx(try_from = "String")]
+    pub action: AuditAction,
     pub detail: Option<String>,
     pub created_at: DateTime<Utc>,
 }

@@ -5,6 +5,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use super::{Store, StoreError, Transaction, decode_error, parse_column, stored};
 use crate::domain::case::{CaseReference, CaseStatus, HelpCardDelivery, ReportSource};
 use crate::domain::reason::Reason;
+use crate::domain::statistics::EventKind;
 
 /// Fresh references tried before giving up; with a billion possible references, needing
 /// more than one is already rare.
@@ -369,7 +370,12 @@ async fn insert_report_event(
         )
         .bind(report.guild_id)
         .bind(report.stats_hour.as_str())
-        .bind(if merged { "report_merged" } else { "case_opened" })
+        .bind(if merged {
+            EventKind::ReportMerged
+        } else {
+            EventKind::CaseOpened
+        }
+        .as_str())
         .bind(report.reason.as_str())
         .bind(report.reported_pseudonym.as_deref())
         .bind(now)

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{Store, StoreError, decode_error, stored};
+use crate::domain::queue::AuditAction;
 
 /// When the bot joined a server and, if it has, when it left.
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
@@ -29,10 +30,6 @@ pub struct SettingChange {
     /// `None` returns the setting to its `bot.toml` default.
     pub value: Option<String>,
 }
-
-/// Audit log actions written by [`Store::change_guild_settings`].
-pub const AUDIT_SETTING_SET: &str = "config_set";
-pub const AUDIT_SETTING_RESET: &str = "config_reset";
 
 impl Store {
     /// Records that the bot is in the server. Seeing a server again (every start sends
@@ -129,7 +126,7 @@ impl Store {
                         .bind(stored(now))
                         .execute(&mut *tx)
                         .await?;
-                        (AUDIT_SETTING_SET, format!("{}={value}", change.key))
+                        (AuditAction::SettingSet, format!("{}={value}", change.key))
                     }
                     None => {
                         sqlx::query("DELETE FROM guild_settings WHERE guild_id = $1 AND key = $2")
@@ -137,7 +134,7 @@ impl Store {
                             .bind(change.key.as_str())
                             .execute(&mut *tx)
                             .await?;
-                        (AUDIT_SETTING_RESET, change.key.clone())
+                        (AuditAction::SettingReset, change.key.clone())
                     }
                 };
                 sqlx::query(
@@ -146,7 +143,7 @@ impl Store {
                 )
                 .bind(guild_id)
                 .bind(actor_user_id)
-                .bind(action)
+                .bind(action.as_str())
                 .bind(detail)
                 .bind(stored(now))
                 .execute(&mut *tx)

@@ -58,11 +58,9 @@ use sqlx::sqlite::{
 
 pub use audit::{AuditEntry, NewAuditEntry};
 pub use cases::{CaseRecord, EvidenceRecord, NewEvidence, NewReport, RecordedReport, ReportRecord};
-pub use guilds::{
-    AUDIT_SETTING_RESET, AUDIT_SETTING_SET, GuildRecord, SettingChange, StoredSetting,
-};
+pub use guilds::{GuildRecord, SettingChange, StoredSetting};
 pub use moderation::{
-    ActiveShield, CaseUpdate, MODERATOR_ACTION, ModerationStep, NewProtectiveAction, NewStatsEvent,
+    ActiveShield, CaseUpdate, ModerationStep, NewProtectiveAction, NewStatsEvent,
     ProtectiveActionRecord, StepOutcome,
 };
 pub use pending::PendingReport;

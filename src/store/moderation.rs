@@ -9,6 +9,7 @@ use crate::domain::case::CaseStatus;
 use crate::domain::protection::{ActionStatus, ProtectionKind, RequestedBy, Withheld};
 use crate::domain::queue::{AuditAction, CaseChange};
 use crate::domain::reason::Reason;
+use crate::domain::statistics::EventKind;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewProtectiveAction {
@@ -68,8 +69,7 @@ pub struct NewStatsEvent {
     pub guild_id: i64,
     /// Server-local hour, `YYYY-MM-DDTHH`.
     pub occurred_hour: String,
-    /// `protective_action`, `moderator_action` or `case_closed`.
-    pub kind: &'static str,
+    pub kind: EventKind,
     pub reason: Reason,
     pub action: Option<String>,
     pub outcome: Option<String>,
@@ -77,9 +77,6 @@ pub struct NewStatsEvent {
     /// it on a moderator action only when it is the case's first.
     pub duration_seconds: Option<i64>,
 }
-
-/// The statistics event kind of a moderator's step.
-pub const MODERATOR_ACTION: &str = "moderator_action";
 
 /// A case transition, applied only if the case is still in `expected` status.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -294,7 +291,7 @@ async fn insert_step_event(
     first_moderator_step: bool,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let duration_seconds = if event.kind == MODERATOR_ACTION && !first_moderator_step {
+    let duration_seconds = if event.kind == EventKind::ModeratorAction && !first_moderator_step {
         None
     } else {
         event.duration_seconds
@@ -307,7 +304,7 @@ async fn insert_step_event(
         )
         .bind(event.guild_id)
         .bind(event.occurred_hour.as_str())
-        .bind(event.kind)
+        .bind(event.kind.as_str())
         .bind(event.reason.as_str())
         .bind(event.action.as_deref())
         .bind(event.outcome.as_deref())

@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 
 use super::{Store, StoreError, parse_column};
 use crate::domain::reason::Reason;
+use crate::domain::statistics::EventKind;
 use crate::domain::statistics::{Aggregates, Code};
 
 const CASES_BY_DAY: &str = "SELECT substr(occurred_hour, 1, 10), reason, COUNT(*) FROM stats_events
@@ -134,7 +135,7 @@ fn add_actions(
             detail: error.to_string(),
         })?;
         let count = count.max(0) as u64;
-        if kind == "protective_action" {
+        if kind == EventKind::ProtectiveAction.as_str() {
             aggregates.protective_actions.push((code, count));
         } else {
             aggregates.moderator_actions.push((code, count));

@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 
-use safe_button::store::{AUDIT_SETTING_RESET, AUDIT_SETTING_SET, StoredSetting};
+use safe_button::domain::queue::AuditAction;
+use safe_button::store::StoredSetting;
 use serde_json::{Value, json};
 
 use crate::support::app::{TestApp, spawn_app_on, spawn_app_with};
@@ -222,7 +223,7 @@ async fn every_setting_is_set_shown_reset_and_survives_a_restart(db: TestDb) {
     }
     assert_eq!(stored(&app).await, pairs(&EXPECTED));
     let audit = db
-        .audit_of_guild(ids::GUILD as i64, AUDIT_SETTING_SET)
+        .audit_of_guild(ids::GUILD as i64, AuditAction::SettingSet.as_str())
         .await;
     assert_eq!(audit.len(), 14, "one audit entry per change: {audit:#?}");
     assert!(
@@ -298,7 +299,7 @@ async fn every_setting_is_set_shown_reset_and_survives_a_restart(db: TestDb) {
     }
     assert!(stored(&app).await.is_empty(), "every setting reset");
     let resets = db
-        .audit_of_guild(ids::GUILD as i64, AUDIT_SETTING_RESET)
+        .audit_of_guild(ids::GUILD as i64, AuditAction::SettingReset.as_str())
         .await;
     assert_eq!(resets.len(), 14);
 
@@ -332,7 +333,7 @@ async fn every_setting_is_set_shown_reset_and_survives_a_restart(db: TestDb) {
         "**Timezone** already used the bot default: Europe/Paris."
     );
     assert_eq!(
-        db.audit_of_guild(ids::GUILD as i64, AUDIT_SETTING_RESET)
+        db.audit_of_guild(ids::GUILD as i64, AuditAction::SettingReset.as_str())
             .await
             .len(),
         14
@@ -450,7 +451,7 @@ async fn bad_values_are_refused_with_their_range_and_nothing_is_stored() {
     assert!(stored(&app).await.is_empty(), "nothing stored");
     assert!(
         app.db()
-            .audit_of_guild(ids::GUILD as i64, AUDIT_SETTING_SET)
+            .audit_of_guild(ids::GUILD as i64, AuditAction::SettingSet.as_str())
             .await
             .is_empty(),
         "nothing audited"

@@ -323,7 +323,7 @@ async fn the_shield_deletes_mentions_and_replies_to_the_victim_until_the_case_cl
         .audit_of(filed.case.id)
         .await
         .into_iter()
-        .filter(|entry| entry.action == "shield_deletion")
+        .filter(|entry| entry.action.as_str() == "shield_deletion")
         .count();
     assert_eq!(noted, 2, "each deletion is noted on the case");
 

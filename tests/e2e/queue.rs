@@ -283,7 +283,7 @@ async fn a_discord_refusal_is_reported_clearly_and_leaves_no_false_mute() {
     );
     let audit = app.audit_of(filed.case.id).await;
     assert_eq!(audit.len(), 1);
-    assert_eq!(audit[0].action, "mute");
+    assert_eq!(audit[0].action.as_str(), "mute");
     assert!(audit[0].detail.as_deref().unwrap().starts_with("failed"));
     app.assert_discord_traffic_valid();
 }
@@ -333,7 +333,7 @@ async fn cases_lists_shows_and_reveals_only_to_the_asking_moderator() {
     assert!(text.contains(&format!("<@{}>", ids::ALICE)), "{text}");
     let audit = app.audit_of(filed.case.id).await;
     assert_eq!(audit.len(), 1);
-    assert_eq!(audit[0].action, "reveal");
+    assert_eq!(audit[0].action.as_str(), "reveal");
     assert_eq!(audit[0].actor_user_id, ids::MODERATOR as i64);
     assert_eq!(
         audit[0].detail.as_deref(),
@@ -359,8 +359,8 @@ mod store {
     use safe_button::domain::queue::{Outcome, Transition, next};
     use safe_button::domain::reason::Reason;
     use safe_button::store::{
-        CaseUpdate, MODERATOR_ACTION, ModerationStep, NewAuditEntry, NewProtectiveAction,
-        NewReport, NewStatsEvent, StepOutcome,
+        CaseUpdate, ModerationStep, NewAuditEntry, NewProtectiveAction, NewReport, NewStatsEvent,
+        StepOutcome,
     };
 
     use crate::support::db::store_ids::{ALICE, BOB, GUILD, MODERATOR, REPORTED};
@@ -409,14 +409,14 @@ mod store {
                 guild_id: GUILD,
                 case_id: Some(case.case_id),
                 actor_user_id: MODERATOR,
-                action: action.to_owned(),
+                action: action.parse().expect("an audit action"),
                 detail: None,
                 now: at(minutes),
             }),
             stats: vec![NewStatsEvent {
                 guild_id: GUILD,
                 occurred_hour: "2025-03-14T10".to_owned(),
-                kind: MODERATOR_ACTION,
+                kind: safe_button::domain::statistics::EventKind::ModeratorAction,
                 reason: Reason::Harassment,
                 action: Some(action.to_owned()),
                 outcome: None,
@@ -532,7 +532,7 @@ mod store {
                 guild_id: GUILD,
                 case_id: Some(case.id),
                 actor_user_id: MODERATOR,
-                action: "resolve".to_owned(),
+                action: "resolve".parse().unwrap(),
                 detail: None,
                 now: at(10),
             }),

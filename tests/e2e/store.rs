@@ -3,10 +3,10 @@
 
 use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
 use safe_button::domain::case::{CaseReference, CaseStatus, HelpCardDelivery, ReportSource};
+use safe_button::domain::queue::AuditAction;
 use safe_button::domain::reason::Reason;
 use safe_button::store::{
-    AUDIT_SETTING_RESET, AUDIT_SETTING_SET, NewAuditEntry, NewEvidence, NewReport, PendingReport,
-    Store, StoreError, StoredSetting,
+    NewAuditEntry, NewEvidence, NewReport, PendingReport, Store, StoreError, StoredSetting,
 };
 
 use crate::support::db::store_ids::{ALICE, BOB, CAROL, GUILD, MODERATOR, OTHER_GUILD, REPORTED};
@@ -187,7 +187,8 @@ async fn settings_are_set_updated_and_reset_per_server(db: TestDb) {
         detail: Some(detail.to_owned()),
     };
     assert_eq!(
-        db.audit_of_guild(GUILD, AUDIT_SETTING_SET).await,
+        db.audit_of_guild(GUILD, AuditAction::SettingSet.as_str())
+            .await,
         [
             audited(MODERATOR, "timezone=Europe/Paris"),
             audited(MODERATOR, "language=fr"),
@@ -195,11 +196,13 @@ async fn settings_are_set_updated_and_reset_per_server(db: TestDb) {
         ]
     );
     assert_eq!(
-        db.audit_of_guild(GUILD, AUDIT_SETTING_RESET).await,
+        db.audit_of_guild(GUILD, AuditAction::SettingReset.as_str())
+            .await,
         [audited(ALICE, "language"), audited(ALICE, "language")]
     );
     assert_eq!(
-        db.audit_of_guild(OTHER_GUILD, AUDIT_SETTING_SET).await,
+        db.audit_of_guild(OTHER_GUILD, AuditAction::SettingSet.as_str())
+            .await,
         [audited(ALICE, "language=en-US")]
     );
 }
@@ -574,19 +577,19 @@ async fn the_audit_log_is_append_only(db: TestDb) {
         guild_id: GUILD,
         case_id: Some(case.case_id),
         actor_user_id: MODERATOR,
-        action: "case.claim".to_owned(),
+        action: AuditAction::Claim,
         detail: None,
         now: at(10),
     };
     let reveal = NewAuditEntry {
-        action: "case.reveal_reporter".to_owned(),
+        action: AuditAction::Reveal,
         detail: Some("the reporter asked to be contacted".to_owned()),
         now: at(20),
         ..claim.clone()
     };
     let config = NewAuditEntry {
         case_id: None,
-        action: "config.set".to_owned(),
+        action: AuditAction::SettingSet,
         ..claim.clone()
     };
     let claim_id = store.append_audit(&claim).await.unwrap();
@@ -608,10 +611,10 @@ async fn the_audit_log_is_append_only(db: TestDb) {
     assert_eq!(
         summary,
         [
-            (claim_id, "case.claim", None, micros(at(10))),
+            (claim_id, "claim", None, micros(at(10))),
             (
                 reveal_id,
-                "case.reveal_reporter",
+                "reveal",
                 Some("the reporter asked to be contacted"),
                 micros(at(20))
             ),

@@ -244,7 +244,7 @@ async fn reveal(
             guild_id: asker.guild_id,
             case_id: Some(case.id),
             actor_user_id: asker.user_id,
-            action: AuditAction::Reveal.as_str().to_owned(),
+            action: AuditAction::Reveal,
             detail: Some(reason.to_owned()),
             now: Utc::now(),
         })

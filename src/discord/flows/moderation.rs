@@ -14,6 +14,7 @@ use crate::discord::{BotData, BotError, ids, rest};
 use crate::domain::protection::{BanCleanup, MuteDuration, RequestedBy};
 use crate::domain::queue::{self as rules, AuditAction, Dismissal, Outcome, Transition};
 use crate::domain::settings::SettingKey;
+use crate::domain::statistics::EventKind;
 use crate::i18n::tr;
 use crate::store::{CaseRecord, CaseUpdate, ModerationStep, StepOutcome};
 
@@ -164,7 +165,7 @@ async fn transition(
     let action = transition.audit_action();
     let mut stats = vec![moderator.action_stats(case, action)];
     if change.closes {
-        stats.push(moderator.stats(case, "case_closed", None, change.outcome.as_deref()));
+        stats.push(moderator.stats(case, EventKind::CaseClosed, None, change.outcome.as_deref()));
     }
     let step = ModerationStep {
         audit: Some(moderator.audit(case, action, change.outcome.clone())),

@@ -105,7 +105,7 @@ pub async fn enforce(
             guild_id,
             case_id: Some(case.id),
             actor_user_id: bot_id,
-            action: AuditAction::ShieldDeletion.as_str().to_owned(),
+            action: AuditAction::ShieldDeletion,
             // Where it was, never what it said.
             detail: Some(format!(
                 "{}/{}",

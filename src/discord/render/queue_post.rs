@@ -9,7 +9,7 @@ use super::{clip, mention, timestamp};
 use crate::discord::custom_id::{CustomId, QueueVerb};
 use crate::domain::case::{CaseStatus, HelpCardDelivery};
 use crate::domain::protection::{ActionStatus, ProtectionKind};
-use crate::domain::queue::{self as rules, AuditAction};
+use crate::domain::queue::{self as rules, AuditAction, StepDetail};
 use crate::domain::settings::{SettingKey, Settings};
 use crate::i18n::{Texts, tr};
 use crate::store::{AuditEntry, CaseRecord, EvidenceRecord, ProtectiveActionRecord, ReportRecord};
@@ -206,7 +206,7 @@ fn protection_field(frame: &Frame<'_>, view: &CaseView) -> Field {
     let deletions = view
         .audit
         .iter()
-        .filter(|entry| entry.action == AuditAction::ShieldDeletion.as_str())
+        .filter(|entry| entry.action == AuditAction::ShieldDeletion)
         .count();
     if deletions > 0 {
         let text = tr!(
@@ -290,7 +290,7 @@ fn history_field(frame: &Frame<'_>, view: &CaseView) -> Option<Field> {
     let entries: Vec<&AuditEntry> = view
         .audit
         .iter()
-        .filter(|entry| entry.action != AuditAction::ShieldDeletion.as_str())
+        .filter(|entry| entry.action != AuditAction::ShieldDeletion)
         .collect();
     let history: Vec<String> = entries[entries.len().saturating_sub(HISTORY_SHOWN)..]
         .iter()
@@ -300,20 +300,24 @@ fn history_field(frame: &Frame<'_>, view: &CaseView) -> Option<Field> {
         .then(|| Field::shrinkable(frame.text("queue-field-history"), history.join("\n"), 2))
 }
 
-/// One line of the history: what a moderator (or the bot) did, and whether it failed or
-/// was refused (the audit detail starts with `failed:` or `refused:`).
+/// One line of the history: what a moderator (or the bot) did, and why it failed or was
+/// refused when it was.
 fn history_line(frame: &Frame<'_>, entry: &AuditEntry) -> String {
-    let mut detail = entry.detail.as_deref().unwrap_or_default().split(':');
-    let id = match detail.next() {
-        Some("failed") => "queue-history-failed",
-        Some("refused") => "queue-history-refused",
-        _ => "queue-history-line",
+    let step = entry.detail.as_deref().and_then(StepDetail::parse);
+    let (id, why) = match step {
+        Some(step) if step.status == ActionStatus::Failed => {
+            ("queue-history-failed", Some(step.code))
+        }
+        Some(step) if step.status == ActionStatus::Refused => {
+            ("queue-history-refused", Some(step.code))
+        }
+        _ => ("queue-history-line", None),
     };
     let mut args = fluent_bundle::FluentArgs::new();
     args.set("when", timestamp(entry.created_at));
     args.set("who", mention(entry.actor_user_id));
     args.set("what", frame.text(&format!("queue-audit-{}", entry.action)));
-    if let Some(code) = detail.next() {
+    if let Some(code) = why {
         args.set("why", frame.text(&format!("queue-detail-{code}")));
     }
     frame.texts.format(frame.locale, id, Some(&args))

@@ -50,7 +50,7 @@ pub async fn moderator_audit(app: &TestApp, case_id: i64) -> Vec<String> {
         .into_iter()
         .map(|entry| {
             assert_eq!(entry.actor_user_id, ids::MODERATOR as i64);
-            entry.action
+            entry.action.as_str().to_owned()
         })
         .collect()
 }

@@ -11,7 +11,7 @@ use crate::discord::{BotData, BotError};
 use crate::domain::protection::{
     self, ActionStatus, BanCleanup, Exemption, ProtectionKind, RequestedBy,
 };
-use crate::domain::queue::AuditAction;
+use crate::domain::queue::{AuditAction, StepDetail};
 use crate::store::{CaseRecord, ModerationStep, NewProtectiveAction, ProtectiveActionRecord};
 
 /// What became of a ban.
@@ -121,7 +121,9 @@ fn ban_step(
     detail: &str,
 ) -> ModerationStep {
     let now = Utc::now();
-    let audit_detail = format!("{}:{detail}:cleanup={}", status.as_str(), cleanup.as_str());
+    let audit_detail = StepDetail::new(status, detail)
+        .with("cleanup", cleanup.as_str())
+        .to_string();
     ModerationStep {
         new_action: Some(NewProtectiveAction {
             case_id: case.id,

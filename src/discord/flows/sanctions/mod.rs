@@ -19,10 +19,10 @@ use crate::discord::{BotData, BotError};
 use crate::domain::protection::ProtectionKind;
 use crate::domain::queue::AuditAction;
 use crate::domain::settings::Settings;
+use crate::domain::statistics::EventKind;
 use crate::i18n::tr;
 use crate::store::{
-    CaseRecord, MODERATOR_ACTION, ModerationStep, NewAuditEntry, NewStatsEvent,
-    ProtectiveActionRecord, StepOutcome,
+    CaseRecord, ModerationStep, NewAuditEntry, NewStatsEvent, ProtectiveActionRecord, StepOutcome,
 };
 
 /// The moderator acting, with their server's settings and their language.
@@ -44,7 +44,7 @@ impl Moderator<'_> {
             guild_id: case.guild_id,
             case_id: Some(case.id),
             actor_user_id: self.user_id,
-            action: action.as_str().to_owned(),
+            action,
             detail,
             now: Utc::now(),
         }
@@ -52,14 +52,19 @@ impl Moderator<'_> {
 
     /// The `moderator_action` statistics event of `action`.
     pub fn action_stats(&self, case: &CaseRecord, action: AuditAction) -> NewStatsEvent {
-        self.stats(case, MODERATOR_ACTION, Some(action.as_str()), None)
+        self.stats(
+            case,
+            EventKind::ModeratorAction,
+            Some(action.as_str()),
+            None,
+        )
     }
 
     /// A statistics event timed from the case's opening.
     pub fn stats(
         &self,
         case: &CaseRecord,
-        kind: &'static str,
+        kind: EventKind,
         action: Option<&str>,
         outcome: Option<&str>,
     ) -> NewStatsEvent {
@@ -112,7 +117,7 @@ pub fn protective_stats(
     NewStatsEvent {
         guild_id: case.guild_id,
         occurred_hour: settings.local_hour(now),
-        kind: "protective_action",
+        kind: EventKind::ProtectiveAction,
         reason: case.reason,
         action: Some(kind.as_str().to_owned()),
         outcome: None,

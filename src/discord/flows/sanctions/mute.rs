@@ -13,7 +13,7 @@ use crate::domain::case::CaseStatus;
 use crate::domain::protection::{
     self, ActionStatus, CaseMutes, Exemption, ProtectionKind, RequestedBy,
 };
-use crate::domain::queue::AuditAction;
+use crate::domain::queue::{AuditAction, StepDetail};
 use crate::domain::settings::Settings;
 use crate::store::{CaseRecord, ModerationStep, NewAuditEntry, NewProtectiveAction, NewStatsEvent};
 
@@ -169,7 +169,7 @@ impl Muting<'_> {
         let applied = status == ActionStatus::Applied;
         let mut audit = request.audit.clone();
         if let Some(entry) = &mut audit {
-            entry.detail = Some(format!("{}:{detail}", status.as_str()));
+            entry.detail = Some(StepDetail::new(status, detail).to_string());
         }
         let mut stats: Vec<NewStatsEvent> = request.moderator_stats.iter().cloned().collect();
         if applied {
@@ -212,11 +212,7 @@ pub async fn case_mutes(data: &BotData, case: &CaseRecord) -> Result<CaseMutes, 
     let actions = data.store.protective_actions_of_case(case.id).await?;
     let audit = data.store.audit_of_case(case.id).await?;
     let lifted_by_moderator = audit.iter().any(|entry| {
-        entry.action == AuditAction::Unmute.as_str()
-            && !entry
-                .detail
-                .as_deref()
-                .is_some_and(|detail| detail.starts_with("failed"))
+        entry.action == AuditAction::Unmute && !StepDetail::failed(entry.detail.as_deref())
     });
     Ok(CaseMutes {
         moderator_took_over: case.status == CaseStatus::Claimed
@@ -266,7 +262,7 @@ pub async fn lift_case_mutes(
         guild_id: case.guild_id,
         case_id: Some(case.id),
         actor_user_id,
-        action: AuditAction::Unmute.as_str().to_owned(),
+        action: AuditAction::Unmute,
         detail: Some(detail),
         now,
     };
@@ -274,7 +270,8 @@ pub async fn lift_case_mutes(
         let refusal = DiscordRefusal::of(&error);
         if refusal != DiscordRefusal::UnknownMember {
             tracing::warn!(case = %case.reference, code = ?ErrorCode::of(&error), "closing mute not lifted");
-            let entry = unmute_audit(format!("failed:{}", refusal.code()));
+            let failed = StepDetail::new(ActionStatus::Failed, refusal.code());
+            let entry = unmute_audit(failed.to_string());
             data.store.append_audit(&entry).await?;
             return Ok(());
         }

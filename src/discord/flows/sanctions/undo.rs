@@ -8,8 +8,8 @@ use poise::serenity_prelude::Http;
 use super::{Moderator, record_applied};
 use crate::discord::rest::{self, DiscordRefusal, ErrorCode};
 use crate::discord::{BotData, BotError};
-use crate::domain::protection::ProtectionKind;
-use crate::domain::queue::AuditAction;
+use crate::domain::protection::{ActionStatus, ProtectionKind};
+use crate::domain::queue::{AuditAction, StepDetail};
 use crate::store::{CaseRecord, ModerationStep, ProtectiveActionRecord, StepOutcome};
 
 /// What a moderator undoes.
@@ -67,7 +67,7 @@ pub async fn undo(
         Err((DiscordRefusal::UnknownBan | DiscordRefusal::UnknownMember, _)) => "already_lifted",
         Err((refusal, error)) => {
             tracing::info!(case = %case.reference, code = ?ErrorCode::of(&error), "Discord refused the undo");
-            let detail = format!("failed:{}", refusal.code());
+            let detail = StepDetail::new(ActionStatus::Failed, refusal.code()).to_string();
             let step = ModerationStep {
                 audit: Some(moderator.audit(case, action, Some(detail))),
                 ..ModerationStep::default()
