@@ -4,9 +4,10 @@ use std::future::Future;
 use std::sync::Arc;
 
 use poise::serenity_prelude as serenity;
+use tokio_util::task::TaskTracker;
 
 use crate::config::Config;
-use crate::discord::in_flight::{InFlight, TrackedFramework};
+use crate::discord::in_flight::{self, TrackedFramework};
 use crate::discord::rest_forwarder::RestForwarder;
 use crate::discord::{
     BotData, BotError, commands, error, events, onboarding, registration, retention,
@@ -111,15 +112,15 @@ async fn run_client(
     let dev_guild = config.discord.dev_guild_id.map(serenity::GuildId::new);
     let data = bot_data(config, embedded, store).await?;
     let retention_data = data.clone();
-    let in_flight = Arc::new(InFlight::default());
+    let tasks = data.tasks.clone();
     let framework = TrackedFramework {
         inner: framework(commands, data, dev_guild),
-        in_flight: Arc::clone(&in_flight),
+        tasks: tasks.clone(),
     };
     let client = serenity::ClientBuilder::new_with_http(http.build(), intents())
         .framework(framework)
         .await?;
-    run_until_shutdown(client, shutdown, retention_data, &in_flight).await
+    run_until_shutdown(client, shutdown, retention_data, &tasks).await
 }
 
 /// The REST client; through a local forwarder when the configuration names another Discord
@@ -157,6 +158,7 @@ async fn bot_data(
         pseudonyms,
         shields: Default::default(),
         case_locks: Default::default(),
+        tasks: TaskTracker::new(),
     };
     data.shields
         .load(data.store.active_shields(chrono::Utc::now()).await?);
@@ -206,7 +208,7 @@ async fn run_until_shutdown(
     mut client: serenity::Client,
     shutdown: impl Future<Output = ()> + Send + 'static,
     retention_data: BotData,
-    in_flight: &InFlight,
+    tasks: &TaskTracker,
 ) -> Result<(), AppError> {
     let shard_manager = Arc::clone(&client.shard_manager);
     let stopper = tokio::spawn(async move {
@@ -223,8 +225,8 @@ async fn run_until_shutdown(
     retention.abort();
     // Events already received finish (a report is stored and answered) before the database
     // and the REST forwarder close.
-    if !in_flight.wait_idle(SHUTDOWN_GRACE).await {
-        tracing::warn!("shutting down with events still being handled");
+    if !in_flight::wait_idle(tasks, SHUTDOWN_GRACE).await {
+        tracing::warn!("shutting down with work still in progress");
     }
     outcome?;
     tracing::info!("stopped");

@@ -1,58 +1,16 @@
-//! Lets shutdown wait for the events being handled: a report half-way through (stored, its
-//! help card on the way, its answer not yet sent) must finish before the database and the
-//! REST forwarder close.
+//! Lets shutdown wait for the work in progress: an event being handled (a report half-way
+//! through: stored, its help card on the way, its answer not yet sent) and the background
+//! tasks handlers start must finish before the database and the REST forwarder close.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use poise::serenity_prelude as serenity;
-use tokio::sync::Notify;
+use tokio_util::task::TaskTracker;
 
-/// How many events are being handled right now.
-#[derive(Debug, Default)]
-pub struct InFlight {
-    count: AtomicUsize,
-    idle: Notify,
-}
-
-/// Counts one event while it is alive.
-struct Handling<'a>(&'a InFlight);
-
-impl Drop for Handling<'_> {
-    fn drop(&mut self) {
-        if self.0.count.fetch_sub(1, Ordering::AcqRel) == 1 {
-            self.0.idle.notify_waiters();
-        }
-    }
-}
-
-impl InFlight {
-    fn enter(&self) -> Handling<'_> {
-        self.count.fetch_add(1, Ordering::AcqRel);
-        Handling(self)
-    }
-
-    /// Waits until no event is being handled, at most `limit`; `false` if some still were.
-    pub async fn wait_idle(&self, limit: Duration) -> bool {
-        let deadline = tokio::time::Instant::now() + limit;
-        loop {
-            // Registered before the check, so a wake-up between the two is not missed.
-            let idle = self.idle.notified();
-            if self.count.load(Ordering::Acquire) == 0 {
-                return true;
-            }
-            if tokio::time::timeout_at(deadline, idle).await.is_err() {
-                return false;
-            }
-        }
-    }
-}
-
-/// Wraps the command framework so that every event it handles is counted.
+/// Wraps the command framework so that every event it handles is tracked.
 pub struct TrackedFramework<F> {
     pub inner: F,
-    pub in_flight: Arc<InFlight>,
+    pub tasks: TaskTracker,
 }
 
 #[serenity::async_trait]
@@ -62,9 +20,16 @@ impl<F: serenity::Framework> serenity::Framework for TrackedFramework<F> {
     }
 
     async fn dispatch(&self, ctx: serenity::Context, event: serenity::FullEvent) {
-        let _handling = self.in_flight.enter();
-        self.inner.dispatch(ctx, event).await;
+        self.tasks
+            .track_future(self.inner.dispatch(ctx, event))
+            .await;
     }
+}
+
+/// Waits until no tracked work is left, at most `limit`; `false` if some still was.
+pub async fn wait_idle(tasks: &TaskTracker, limit: Duration) -> bool {
+    tasks.close();
+    tokio::time::timeout(limit, tasks.wait()).await.is_ok()
 }
 
 #[cfg(test)]
@@ -72,17 +37,20 @@ mod tests {
     use super::*;
 
     #[tokio::test]
-    async fn waits_for_the_last_event_then_returns() {
-        let in_flight = Arc::new(InFlight::default());
-        assert!(in_flight.wait_idle(Duration::from_millis(10)).await);
-        let handling = in_flight.enter();
-        assert!(!in_flight.wait_idle(Duration::from_millis(20)).await);
+    async fn waits_for_the_last_task_then_returns() {
+        let tasks = TaskTracker::new();
+        assert!(wait_idle(&tasks, Duration::from_millis(10)).await);
+        let (release, released) = tokio::sync::oneshot::channel::<()>();
+        tasks.spawn(async move {
+            let _ = released.await;
+        });
+        assert!(!wait_idle(&tasks, Duration::from_millis(20)).await);
         let waiter = {
-            let in_flight = Arc::clone(&in_flight);
-            tokio::spawn(async move { in_flight.wait_idle(Duration::from_secs(5)).await })
+            let tasks = tasks.clone();
+            tokio::spawn(async move { wait_idle(&tasks, Duration::from_secs(5)).await })
         };
         tokio::time::sleep(Duration::from_millis(20)).await;
-        drop(handling);
+        release.send(()).unwrap();
         assert!(waiter.await.unwrap());
     }
 }

@@ -3,7 +3,6 @@
 //! missing, and which `/config` command sets it.
 
 use chrono::Utc;
-use fluent_bundle::FluentArgs;
 use poise::CreateReply;
 use poise::serenity_prelude as serenity;
 
@@ -13,6 +12,7 @@ use super::commands::member_locale;
 use super::ids::DbId;
 use super::{BotData, Context};
 use crate::domain::settings::{SettingKey, Settings};
+use crate::i18n::tr;
 
 /// The checklist's items, with the Fluent id of the subcommand that sets each one.
 const CHECKLIST: [(SettingKey, &str); 5] = [
@@ -62,21 +62,29 @@ fn checklist(data: &BotData, locale: &str, settings: &Settings) -> String {
         texts.text(locale, "setup-intro"),
     ];
     for (key, command) in CHECKLIST {
-        let mut args = FluentArgs::new();
-        args.set("setting", texts.text(locale, key.fluent_id()));
-        match settings.get(key) {
+        let setting = texts.text(locale, key.fluent_id());
+        lines.push(match settings.get(key) {
             Some(value) => {
-                args.set("value", display_value(data, locale, key, Some(value)));
-                lines.push(texts.format(locale, "setup-item-set", Some(&args)));
+                let value = display_value(data, locale, key, Some(value));
+                tr!(
+                    texts,
+                    locale,
+                    "setup-item-set",
+                    setting = setting,
+                    value = value
+                )
             }
             None => {
-                args.set(
-                    "command",
-                    command_path(data, locale, &["cmd-config", command]),
-                );
-                lines.push(texts.format(locale, "setup-item-missing", Some(&args)));
+                let command = command_path(data, locale, &["cmd-config", command]);
+                tr!(
+                    texts,
+                    locale,
+                    "setup-item-missing",
+                    setting = setting,
+                    command = command
+                )
             }
-        }
+        });
     }
     if settings.get(SettingKey::QueueChannel).is_none() {
         lines.push(texts.text(locale, "setup-queue-explained"));
@@ -84,11 +92,7 @@ fn checklist(data: &BotData, locale: &str, settings: &Settings) -> String {
     if settings.get(SettingKey::ModeratorRole).is_none() {
         lines.push(texts.text(locale, "setup-moderator-explained"));
     }
-    let mut footer = FluentArgs::new();
-    footer.set(
-        "command",
-        command_path(data, locale, &["cmd-config", "cmd-config-show"]),
-    );
-    lines.push(texts.format(locale, "setup-footer", Some(&footer)));
+    let show = command_path(data, locale, &["cmd-config", "cmd-config-show"]);
+    lines.push(tr!(texts, locale, "setup-footer", command = show));
     lines.join("\n")
 }

@@ -3,7 +3,6 @@
 //! ephemerally in the moderator's language.
 
 use chrono::Utc;
-use fluent_bundle::FluentArgs;
 use poise::CreateReply;
 use poise::serenity_prelude as serenity;
 
@@ -12,9 +11,11 @@ use super::{BotError, Context, member_locale};
 use crate::discord::checks::is_moderator;
 use crate::discord::flows::publish::case_embed;
 use crate::discord::ids::DbId;
+use crate::discord::render::case_list;
 use crate::domain::case::{CaseReference, CaseStatus};
 use crate::domain::queue::{AuditAction, page as page_of};
 use crate::domain::settings::Settings;
+use crate::i18n::tr;
 use crate::store::{CaseRecord, NewAuditEntry};
 
 /// Cases per page of `/cases open`, and at most in `/cases history`.
@@ -82,21 +83,6 @@ async fn moderator(ctx: Context<'_>) -> Result<Asker, BotError> {
     })
 }
 
-/// A case line of a list: reference, reason, status, reported member, when it opened.
-fn case_line(ctx: Context<'_>, locale: &str, case: &CaseRecord) -> String {
-    let texts = &ctx.data().texts;
-    let mut args = FluentArgs::new();
-    args.set("reference", case.reference.as_str().to_owned());
-    args.set("reason", texts.text(locale, &case.reason.fluent_id()));
-    args.set(
-        "status",
-        texts.text(locale, &format!("case-status-{}", case.status.as_str())),
-    );
-    args.set("reported", format!("<@{}>", case.reported_user_id));
-    args.set("opened", format!("<t:{}:R>", case.created_at.timestamp()));
-    texts.format(locale, "cases-line", Some(&args))
-}
-
 async fn reply(ctx: Context<'_>, reply: CreateReply) -> Result<(), BotError> {
     ctx.send(reply.ephemeral(true)).await?;
     Ok(())
@@ -109,21 +95,38 @@ async fn find_case(
     reference: &str,
 ) -> Result<Result<CaseRecord, String>, BotError> {
     let texts = &ctx.data().texts;
-    let mut args = FluentArgs::new();
-    args.set("reference", reference.trim().to_owned());
+    let locale = asker.locale.as_str();
+    let typed = reference.trim();
     let Ok(parsed) = CaseReference::parse(reference) else {
-        return Ok(Err(texts.format(
-            &asker.locale,
+        return Ok(Err(tr!(
+            texts,
+            locale,
             "cases-invalid-reference",
-            Some(&args),
+            reference = typed
         )));
     };
-    Ok(ctx
+    let found = ctx
         .data()
         .store
         .case_by_reference(asker.guild_id, &parsed)
-        .await?
-        .ok_or_else(|| texts.format(&asker.locale, "cases-unknown", Some(&args))))
+        .await?;
+    Ok(found.ok_or_else(|| tr!(texts, locale, "cases-unknown", reference = typed)))
+}
+
+/// The lines of the cases with these ids, in order.
+async fn case_lines(
+    ctx: Context<'_>,
+    locale: &str,
+    ids: Vec<i64>,
+) -> Result<Vec<String>, BotError> {
+    let data = ctx.data();
+    let mut lines = Vec::new();
+    for id in ids {
+        if let Some(case) = data.store.case_by_id(id).await? {
+            lines.push(case_list::case_line(&data.texts, locale, &case));
+        }
+    }
+    Ok(lines)
 }
 
 #[poise::command(slash_command, guild_only)]
@@ -136,7 +139,6 @@ async fn open(
     let asker = moderator(ctx).await?;
     ctx.defer_ephemeral().await?;
     let data = ctx.data();
-    let texts = &data.texts;
     let locale = asker.locale.as_str();
     let reason = reason.map(Into::into);
     let status = status.map(CaseStatus::from);
@@ -149,29 +151,13 @@ async fn open(
         .store
         .list_cases(asker.guild_id, status, reason, page.limit, page.offset)
         .await?;
-    let mut lines = Vec::new();
-    for id in ids {
-        if let Some(case) = data.store.case_by_id(id).await? {
-            lines.push(case_line(ctx, locale, &case));
-        }
-    }
-    let mut args = FluentArgs::new();
-    args.set("page", page.number);
-    args.set("pages", page.count);
-    args.set("total", total);
-    let description = if lines.is_empty() {
-        texts.text(locale, "cases-open-empty")
-    } else {
-        lines.join("\n")
+    let page = case_list::OpenPage {
+        lines: case_lines(ctx, locale, ids).await?,
+        number: page.number,
+        count: page.count,
+        total,
     };
-    let embed = serenity::CreateEmbed::new()
-        .title(texts.format(locale, "cases-open-title", Some(&args)))
-        .description(description)
-        .footer(serenity::CreateEmbedFooter::new(texts.format(
-            locale,
-            "cases-open-footer",
-            Some(&args),
-        )));
+    let embed = case_list::open_cases(&data.texts, locale, page);
     reply(ctx, CreateReply::default().embed(embed)).await
 }
 
@@ -192,28 +178,13 @@ async fn history(ctx: Context<'_>, member: serenity::User) -> Result<(), BotErro
     let asker = moderator(ctx).await?;
     ctx.defer_ephemeral().await?;
     let data = ctx.data();
-    let texts = &data.texts;
     let locale = asker.locale.as_str();
     let ids = data
         .store
         .cases_against(asker.guild_id, member.id.db(), HISTORY_SHOWN)
         .await?;
-    let mut lines = Vec::new();
-    for id in ids {
-        if let Some(case) = data.store.case_by_id(id).await? {
-            lines.push(case_line(ctx, locale, &case));
-        }
-    }
-    let mut args = FluentArgs::new();
-    args.set("member", format!("<@{}>", member.id.get()));
-    let description = if lines.is_empty() {
-        texts.format(locale, "cases-history-empty", Some(&args))
-    } else {
-        lines.join("\n")
-    };
-    let embed = serenity::CreateEmbed::new()
-        .title(texts.format(locale, "cases-history-title", Some(&args)))
-        .description(description);
+    let lines = case_lines(ctx, locale, ids).await?;
+    let embed = case_list::history(&data.texts, locale, member.id, &lines);
     reply(ctx, CreateReply::default().embed(embed)).await
 }
 
@@ -228,8 +199,6 @@ async fn reveal(
     let asker = moderator(ctx).await?;
     ctx.defer_ephemeral().await?;
     let data = ctx.data();
-    let texts = &data.texts;
-    let locale = asker.locale.as_str();
     let case = match find_case(ctx, &asker, &reference).await? {
         Ok(case) => case,
         Err(refusal) => return reply(ctx, CreateReply::default().content(refusal)).await,
@@ -250,20 +219,12 @@ async fn reveal(
         })
         .await?;
     tracing::info!(case = %case.reference, "reporter revealed to a moderator");
-    let mut reporters: Vec<String> = Vec::new();
-    for report in data.store.reports_of_case(case.id).await? {
-        let shown = match report.reporter_user_id {
-            Some(reporter) => format!("<@{reporter}> (`{reporter}`)"),
-            None => texts.text(locale, "cases-reveal-erased"),
-        };
-        if !reporters.contains(&shown) {
-            reporters.push(shown);
-        }
-    }
-    let mut args = FluentArgs::new();
-    args.set("reference", case.reference.as_str().to_owned());
-    args.set("reporters", reporters.join(", "));
-    let text = clip_message(texts.format(locale, "cases-reveal-result", Some(&args)));
+    let reports = data.store.reports_of_case(case.id).await?;
+    let reporters: Vec<Option<i64>> = reports
+        .iter()
+        .map(|report| report.reporter_user_id)
+        .collect();
+    let text = case_list::revealed(&data.texts, &asker.locale, &case, &reporters);
     reply(
         ctx,
         CreateReply::default()
@@ -271,15 +232,4 @@ async fn reveal(
             .allowed_mentions(serenity::CreateAllowedMentions::new()),
     )
     .await
-}
-
-/// Discord refuses a message over 2000 characters: a case with many reporters is cut short.
-fn clip_message(text: String) -> String {
-    const MESSAGE_MAX: usize = 2000;
-    if text.chars().count() <= MESSAGE_MAX {
-        return text;
-    }
-    let mut clipped: String = text.chars().take(MESSAGE_MAX - 1).collect();
-    clipped.push('…');
-    clipped
 }

@@ -5,13 +5,13 @@
 //! can protect them. Statistics hold nothing about them and are untouched.
 
 use chrono::Utc;
-use fluent_bundle::FluentArgs;
 use poise::CreateReply;
 
 use super::{BotError, Context, member_locale};
 use crate::discord::flows::CaseChanged;
 use crate::discord::flows::publish::publish_all;
 use crate::discord::ids::DbId;
+use crate::i18n::tr;
 
 #[poise::command(
     slash_command,
@@ -45,14 +45,12 @@ async fn delete_my_data(ctx: Context<'_>) -> Result<(), BotError> {
     publish_all(ctx.http(), ctx.data(), changed).await;
     let locale = member_locale(ctx).await;
     let texts = &ctx.data().texts;
-    let mut args = FluentArgs::new();
-    args.set("reports", erased.reports + erased.pending_reports);
-    let mut text = texts.format(&locale, "privacy-data-erased", Some(&args));
+    let reports = erased.reports + erased.pending_reports;
+    let mut text = tr!(texts, &locale, "privacy-data-erased", reports = reports);
     if erased.cases_as_victim > 0 {
-        let mut args = FluentArgs::new();
-        args.set("cases", erased.cases_as_victim);
+        let cases = erased.cases_as_victim;
         text.push('\n');
-        text.push_str(&texts.format(&locale, "privacy-victim-kept", Some(&args)));
+        text.push_str(&tr!(texts, &locale, "privacy-victim-kept", cases = cases));
     }
     ctx.send(CreateReply::default().content(text).ephemeral(true))
         .await?;

@@ -231,7 +231,7 @@ async fn notify_reporters(http: &Arc<Http>, data: &BotData, language: &str, case
     let texts = Arc::clone(&data.texts);
     let locale = language.to_owned();
     let (guild_id, reference) = (case.guild_id, case.reference.as_str().to_owned());
-    tokio::spawn(async move {
+    data.tasks.spawn(async move {
         let server = match http.get_guild(ids::guild(guild_id)).await {
             Ok(guild) => guild.name,
             Err(_) => texts.text(&locale, "this-server"),

@@ -7,6 +7,7 @@ mod shield_index;
 use std::sync::Arc;
 
 use poise::serenity_prelude as serenity;
+use tokio_util::task::TaskTracker;
 
 pub use case_locks::CaseLocks;
 pub use shield_index::ShieldIndex;
@@ -33,6 +34,9 @@ pub struct BotData {
     pub shields: Arc<ShieldIndex>,
     /// Serialises the actions on one case (double clicks, two moderators).
     pub case_locks: Arc<CaseLocks>,
+    /// The events being handled and the background tasks they start: shutdown waits for
+    /// them before closing the database.
+    pub tasks: TaskTracker,
 }
 
 impl BotData {
