@@ -1,4 +1,4 @@
-//! Benchmark (not a test): `/stats` over 1,000,000 statistics rows of one server on SQLite.
+//! Benchmark (not a test): `/stats` over 1,000,000 statistics rows of one server on `SQLite`.
 //!
 //! Run with `cargo bench --bench stats`. Prints the time to read the aggregates and publish
 //! them (suppression included) for each period, as the median of several runs.

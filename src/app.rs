@@ -20,7 +20,7 @@ use crate::store::{Store, StoreError};
 /// How long shutdown waits for events being handled.
 const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(15);
 
-/// What the bot listens to. No privileged intent: MESSAGE_CREATE still carries `mentions`
+/// What the bot listens to. No privileged intent: `MESSAGE_CREATE` still carries `mentions`
 /// and `referenced_message` (all the contact shield needs) without the content intent.
 pub fn intents() -> serenity::GatewayIntents {
     serenity::GatewayIntents::GUILDS
@@ -156,8 +156,8 @@ async fn bot_data(
         helplines: embedded.helplines,
         store,
         pseudonyms,
-        shields: Default::default(),
-        case_locks: Default::default(),
+        shields: Arc::default(),
+        case_locks: Arc::default(),
         tasks: TaskTracker::new(),
     };
     data.shields

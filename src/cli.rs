@@ -30,7 +30,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum CliCommand {
-    /// Run the bot (the default). The token comes from DISCORD_TOKEN.
+    /// Run the bot (the default). The token comes from `DISCORD_TOKEN`.
     Run,
     /// Validate the configuration and print a summary, or every problem found.
     CheckConfig,

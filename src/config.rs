@@ -3,7 +3,7 @@
 //! Every problem is reported at once, each naming its key and the value expected, so an
 //! operator fixes the file in one pass. The bot token never lives here (it comes from
 //! `DISCORD_TOKEN`), nor does the pseudonym key (a file of its own, or
-//! `SAFE_BUTTON_PSEUDONYM_KEY`). One secret may: a PostgreSQL `database.url` can carry a
+//! `SAFE_BUTTON_PSEUDONYM_KEY`). One secret may: a `PostgreSQL` `database.url` can carry a
 //! password, so the file must then be protected like the token; the configuration summary
 //! hides it (`redact_password`) and the validation errors do not repeat the URL.
 
@@ -45,7 +45,7 @@ pub struct DiscordConfig {
 
 #[derive(Clone, Debug)]
 pub struct DatabaseConfig {
-    /// May hold a PostgreSQL password: print it only through `redact_password`.
+    /// May hold a `PostgreSQL` password: print it only through `redact_password`.
     pub url: String,
     pub max_connections: u32,
 }
@@ -163,7 +163,7 @@ impl Config {
     /// Validates a configuration given as TOML text.
     pub fn parse(text: &str, vocabulary: &Vocabulary) -> Result<Config, ConfigErrors> {
         let mut unknown_keys = Vec::new();
-        let deserializer = toml::Deserializer::parse(text).map_err(syntax_error)?;
+        let deserializer = toml::Deserializer::parse(text).map_err(|error| syntax_error(&error))?;
         let raw: Result<RawConfig, _> = serde_ignored::deserialize(deserializer, |path| {
             unknown_keys.push(path.to_string());
         });
@@ -179,7 +179,7 @@ impl Config {
         let raw = match raw {
             Ok(raw) => raw,
             Err(error) => {
-                errors.extend(syntax_error(error).0);
+                errors.extend(syntax_error(&error).0);
                 return Err(ConfigErrors(errors));
             }
         };
@@ -223,7 +223,7 @@ fn redact_password(url: &str) -> String {
     }
 }
 
-fn syntax_error(error: toml::de::Error) -> ConfigErrors {
+fn syntax_error(error: &toml::de::Error) -> ConfigErrors {
     ConfigErrors::single("bot.toml", error.to_string().trim_end().to_owned())
 }
 
@@ -241,12 +241,12 @@ impl Checker<'_> {
     }
 
     fn config(&mut self, raw: RawConfig) -> Option<Config> {
-        let discord = self.discord(raw.discord);
-        let database = self.database(raw.database);
-        let statistics = self.statistics(raw.statistics);
-        let anti_abuse = self.anti_abuse(raw.anti_abuse);
+        let discord = self.discord(&raw.discord);
+        let database = self.database(&raw.database);
+        let statistics = self.statistics(&raw.statistics);
+        let anti_abuse = self.anti_abuse(&raw.anti_abuse);
         let logging = self.logging(raw.logging);
-        let server_defaults = self.server_defaults(raw.server_defaults);
+        let server_defaults = self.server_defaults(&raw.server_defaults);
         Some(Config {
             discord: discord?,
             database: database?,
@@ -257,7 +257,7 @@ impl Checker<'_> {
         })
     }
 
-    fn discord(&mut self, raw: RawDiscord) -> Option<DiscordConfig> {
+    fn discord(&mut self, raw: &RawDiscord) -> Option<DiscordConfig> {
         let api_base = match raw.api_base.as_deref().map(str::trim) {
             None | Some("") => Some(None),
             Some(text) => match parse_api_base(text) {
@@ -270,7 +270,7 @@ impl Checker<'_> {
         };
         let dev_guild_id = match raw.dev_guild_id {
             None => Some(None),
-            Some(id) if id > 0 => Some(Some(id as u64)),
+            Some(id) if id > 0 => Some(Some(id.cast_unsigned())),
             Some(_) => {
                 self.fail(
                     "discord.dev_guild_id",
@@ -285,7 +285,7 @@ impl Checker<'_> {
         })
     }
 
-    fn database(&mut self, raw: RawDatabase) -> Option<DatabaseConfig> {
+    fn database(&mut self, raw: &RawDatabase) -> Option<DatabaseConfig> {
         let url = raw.url.trim();
         let is_postgres = url.starts_with("postgres://") || url.starts_with("postgresql://");
         let mut url_ok = is_postgres || url.starts_with("sqlite:");
@@ -305,11 +305,11 @@ impl Checker<'_> {
         let max_connections = self.integer("database.max_connections", raw.max_connections, 1, 100);
         Some(DatabaseConfig {
             url: url_ok.then(|| url.to_owned())?,
-            max_connections: max_connections? as u32,
+            max_connections: u32::try_from(max_connections?).ok()?,
         })
     }
 
-    fn statistics(&mut self, raw: RawStatistics) -> Option<StatisticsConfig> {
+    fn statistics(&mut self, raw: &RawStatistics) -> Option<StatisticsConfig> {
         let key_file = raw.pseudonym_key_file.trim();
         if key_file.is_empty() {
             self.fail(
@@ -325,13 +325,13 @@ impl Checker<'_> {
         );
         Some(StatisticsConfig {
             pseudonym_key_file: (!key_file.is_empty()).then(|| PathBuf::from(key_file))?,
-            min_published_count: min_published_count? as u32,
+            min_published_count: u32::try_from(min_published_count?).ok()?,
         })
     }
 
-    fn anti_abuse(&mut self, raw: RawAntiAbuse) -> Option<AntiAbuseConfig> {
-        const MINUTE: Duration = Duration::from_secs(60);
-        const DAY: Duration = Duration::from_secs(86_400);
+    fn anti_abuse(&mut self, raw: &RawAntiAbuse) -> Option<AntiAbuseConfig> {
+        const MINUTE: Duration = Duration::from_mins(1);
+        const DAY: Duration = Duration::from_hours(24);
         let merge_window = self.duration(
             "anti_abuse.merge_window",
             &raw.merge_window,
@@ -348,7 +348,7 @@ impl Checker<'_> {
         );
         Some(AntiAbuseConfig {
             merge_window: merge_window?,
-            reports_per_hour: reports_per_hour? as u32,
+            reports_per_hour: u32::try_from(reports_per_hour?).ok()?,
             min_membership_age: min_membership_age?,
         })
     }
@@ -373,9 +373,9 @@ impl Checker<'_> {
         }
     }
 
-    fn server_defaults(&mut self, table: toml::Table) -> Option<Settings> {
+    fn server_defaults(&mut self, table: &toml::Table) -> Option<Settings> {
         let mut values = BTreeMap::new();
-        for (name, value) in &table {
+        for (name, value) in table {
             let key_path = format!("server_defaults.{name}");
             let key = match name.parse::<SettingKey>() {
                 Ok(key) if key.has_bot_default() => key,

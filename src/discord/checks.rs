@@ -24,7 +24,7 @@ pub fn actor(
     })
 }
 
-/// The owner of a server, from the cache (GUILD_CREATE fills it).
+/// The owner of a server, from the cache (`GUILD_CREATE` fills it).
 pub fn guild_owner(
     ctx: &serenity::Context,
     guild_id: serenity::GuildId,

@@ -63,27 +63,24 @@ fn checklist(data: &BotData, locale: &str, settings: &Settings) -> String {
     ];
     for (key, command) in CHECKLIST {
         let setting = texts.text(locale, key.fluent_id());
-        lines.push(match settings.get(key) {
-            Some(value) => {
-                let value = display_value(data, locale, key, Some(value));
-                tr!(
-                    texts,
-                    locale,
-                    "setup-item-set",
-                    setting = setting,
-                    value = value
-                )
-            }
-            None => {
-                let command = command_path(data, locale, &["cmd-config", command]);
-                tr!(
-                    texts,
-                    locale,
-                    "setup-item-missing",
-                    setting = setting,
-                    command = command
-                )
-            }
+        lines.push(if let Some(value) = settings.get(key) {
+            let value = display_value(data, locale, key, Some(value));
+            tr!(
+                texts,
+                locale,
+                "setup-item-set",
+                setting = setting,
+                value = value
+            )
+        } else {
+            let command = command_path(data, locale, &["cmd-config", command]);
+            tr!(
+                texts,
+                locale,
+                "setup-item-missing",
+                setting = setting,
+                command = command
+            )
         });
     }
     if settings.get(SettingKey::QueueChannel).is_none() {

@@ -139,7 +139,7 @@ pub async fn register_with_retries(
     bodies: Vec<serenity::CreateCommand>,
     dev_guild: Option<serenity::GuildId>,
 ) {
-    const LONGEST_PAUSE: Duration = Duration::from_secs(300);
+    const LONGEST_PAUSE: Duration = Duration::from_mins(5);
     let mut pause = Duration::from_secs(2);
     loop {
         let outcome = match dev_guild {

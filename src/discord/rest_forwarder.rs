@@ -68,14 +68,12 @@ impl Drop for RestForwarder {
 
 async fn forward(State(forwarder): State<Forwarder>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
-    let body = match axum::body::to_bytes(body, LARGEST_BODY).await {
-        Ok(body) => body,
-        Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+    let Ok(body) = axum::body::to_bytes(body, LARGEST_BODY).await else {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
     };
     let path = parts.uri.path_and_query().map_or("/", |path| path.as_str());
-    let target = match forwarder.upstream.join(path) {
-        Ok(target) => target,
-        Err(_) => return StatusCode::BAD_REQUEST.into_response(),
+    let Ok(target) = forwarder.upstream.join(path) else {
+        return StatusCode::BAD_REQUEST.into_response();
     };
     let headers = relayed_headers(&parts.headers);
 
@@ -104,7 +102,7 @@ async fn forward(State(forwarder): State<Forwarder>, request: Request) -> Respon
         if status == StatusCode::TOO_MANY_REQUESTS && attempt < MAX_ATTEMPTS {
             let wait = retry_after(&upstream_headers, &bytes);
             if wait <= LONGEST_WAIT {
-                tracing::warn!(method = %parts.method, path = %loggable(parts.uri.path()), wait_ms = wait.as_millis() as u64, attempt, "rate limited; waiting");
+                tracing::warn!(method = %parts.method, path = %loggable(parts.uri.path()), wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX), attempt, "rate limited; waiting");
                 tokio::time::sleep(wait).await;
                 continue;
             }
@@ -221,7 +219,7 @@ mod tests {
         );
         assert_eq!(
             retry_after(&headers, br#"{"retry_after": 1e300}"#),
-            Duration::from_secs(86_400)
+            Duration::from_hours(24)
         );
     }
 }

@@ -12,7 +12,7 @@ use super::flows::CaseChanged;
 use super::flows::publish::publish_all;
 
 /// How often the bot purges what expired (also once at start).
-const PURGE_INTERVAL: Duration = Duration::from_secs(3600);
+const PURGE_INTERVAL: Duration = Duration::from_hours(1);
 
 pub async fn purge_every_hour(http: Arc<serenity::Http>, data: BotData) {
     let mut ticks = tokio::time::interval(PURGE_INTERVAL);

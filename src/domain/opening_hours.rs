@@ -56,9 +56,9 @@ impl OpeningHours {
             } else {
                 day.succ_opt()
             };
-            let window_closes = closing_day
-                .map(|closing_day| first_instant_showing(timezone, closing_day.and_time(closes)))
-                .unwrap_or(DateTime::<Utc>::MAX_UTC);
+            let window_closes = closing_day.map_or(DateTime::<Utc>::MAX_UTC, |closing_day| {
+                first_instant_showing(timezone, closing_day.and_time(closes))
+            });
             if window_opens <= now && now < window_closes {
                 return OpenStatus::Open {
                     closes_at: Some(window_closes),
@@ -82,8 +82,7 @@ fn first_instant_showing(timezone: Tz, local: NaiveDateTime) -> DateTime<Utc> {
     (0..=MAX_SKIPPED_MINUTES)
         .filter_map(|minutes| local.checked_add_signed(TimeDelta::minutes(minutes)))
         .find_map(|candidate| timezone.from_local_datetime(&candidate).earliest())
-        .map(|instant| instant.with_timezone(&Utc))
-        .unwrap_or_else(|| local.and_utc())
+        .map_or_else(|| local.and_utc(), |instant| instant.with_timezone(&Utc))
 }
 
 #[cfg(test)]

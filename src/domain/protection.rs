@@ -331,7 +331,7 @@ mod tests {
     fn limits() -> AntiAbuse {
         AntiAbuse {
             reports_per_hour: 5,
-            min_membership_age: Duration::from_secs(600),
+            min_membership_age: Duration::from_mins(10),
         }
     }
 
@@ -435,7 +435,7 @@ mod tests {
             now + TimeDelta::hours(1)
         );
         assert_eq!(
-            timeout_until(now, Duration::from_secs(90 * 24 * 3600)),
+            timeout_until(now, Duration::from_hours(2160)),
             now + TimeDelta::days(28) - TimeDelta::seconds(60)
         );
         assert_eq!(

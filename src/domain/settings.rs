@@ -11,11 +11,11 @@ use std::time::Duration;
 use chrono_tz::Tz;
 
 /// Discord refuses timeouts longer than 28 days.
-pub const MAX_TIMEOUT: Duration = Duration::from_secs(28 * 24 * 3600);
+pub const MAX_TIMEOUT: Duration = Duration::from_hours(672);
 
-const MINUTE: Duration = Duration::from_secs(60);
-const HOUR: Duration = Duration::from_secs(3600);
-const DAY: Duration = Duration::from_secs(24 * 3600);
+const MINUTE: Duration = Duration::from_mins(1);
+const HOUR: Duration = Duration::from_hours(1);
+const DAY: Duration = Duration::from_hours(24);
 
 /// Discord permission bits the bot needs in the queue channel to post a case (embed and
 /// evidence file included), with the Fluent id of each permission's name.
@@ -434,7 +434,7 @@ fn parse_bool(text: &str) -> Result<bool, InvalidValue> {
 
 fn parse_snowflake(text: &str) -> Result<u64, InvalidValue> {
     match text.parse::<u64>() {
-        Ok(id) if id > 0 && id <= i64::MAX as u64 => Ok(id),
+        Ok(id) if id > 0 && i64::try_from(id).is_ok() => Ok(id),
         _ => Err(InvalidValue::NotASnowflake),
     }
 }

@@ -216,9 +216,11 @@ pub fn compile(
 ) -> Statistics {
     let k = k.max(2);
     let first_week = week_start(first_day);
-    let week_count = ((week_start(last_day) - first_week).num_days() / 7 + 1).max(1) as usize;
+    let week_count = usize::try_from((week_start(last_day) - first_week).num_days() / 7 + 1)
+        .unwrap_or(1)
+        .max(1);
     let weeks: Vec<NaiveDate> = (0..week_count)
-        .map(|index| first_week + TimeDelta::days(7 * index as i64))
+        .map(|index| first_week + TimeDelta::weeks(i64::try_from(index).unwrap_or(i64::MAX)))
         .collect();
 
     let mut counts = vec![vec![0u64; week_count]; Reason::ALL.len()];
@@ -226,7 +228,9 @@ pub fn compile(
         if day < first_day || day > last_day {
             continue;
         }
-        let week = ((week_start(day) - first_week).num_days() / 7) as usize;
+        let Ok(week) = usize::try_from((week_start(day) - first_week).num_days() / 7) else {
+            continue;
+        };
         let row = Reason::ALL
             .iter()
             .position(|each| *each == reason)
@@ -298,7 +302,7 @@ pub fn median(values: &[i64], k: u64) -> Figure<i64> {
     if values.is_empty() {
         return Figure::NoData;
     }
-    if (values.len() as u64) < k {
+    if u64::try_from(values.len()).unwrap_or(u64::MAX) < k {
         return Figure::Withheld;
     }
     let mut sorted = values.to_vec();
@@ -363,6 +367,9 @@ pub fn suppress(counts: &[Vec<u64>], k: u64) -> SuppressedTable {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A quantity a reader of the published tables may compute from four weeks.
+    type Quantity = fn(&[u64; 4]) -> u64;
     use rand::rngs::StdRng;
     use rand::{Rng, SeedableRng};
 
@@ -678,7 +685,7 @@ mod tests {
                 .into_iter()
                 .enumerate()
                 .map(|(index, count)| {
-                    let week = last_week - TimeDelta::weeks(4 - index as i64);
+                    let week = last_week - TimeDelta::weeks(4 - i64::try_from(index).unwrap());
                     (week + TimeDelta::days(2), Reason::Harassment, count)
                 })
                 // And cases this week, which no period may count yet.
@@ -760,7 +767,7 @@ mod tests {
             checked += 1;
             let mut possible = vec![Vec::new(); hidden.len()];
             let mut hidden_totals: BTreeMap<(usize, usize), Vec<u64>> = BTreeMap::new();
-            let combinations = (K - 1).pow(hidden.len() as u32);
+            let combinations = (K - 1).pow(u32::try_from(hidden.len()).unwrap());
             for combination in 0..combinations {
                 let mut candidate = truth.clone();
                 let mut rest = combination;
@@ -829,7 +836,6 @@ mod tests {
                 .filter(|weeks| shown(weeks) == published)
                 .collect();
             // Quantities a reader may try: each week, each period, each difference.
-            type Quantity = fn(&[u64; 4]) -> u64;
             let quantities: [(&str, Quantity); 5] = [
                 ("last week", |w| w[3]),
                 ("week before", |w| w[2]),

@@ -463,11 +463,11 @@ mod tests {
         assert_eq!(format_integer("en-US", -1_234_567), "-1,234,567");
         assert_eq!(format_integer("en-US", 25), "25");
         let texts = texts();
-        let day_and_a_half = std::time::Duration::from_secs(36 * 3600);
+        let day_and_a_half = std::time::Duration::from_hours(36);
         assert_eq!(texts.duration("en-US", day_and_a_half), "1 day 12 hours");
         assert_eq!(texts.duration("fr", day_and_a_half), "1 jour 12 h");
         assert_eq!(
-            texts.duration("fr", std::time::Duration::from_secs(2 * 86_400)),
+            texts.duration("fr", std::time::Duration::from_hours(48)),
             "2 jours"
         );
         assert_eq!(

@@ -247,7 +247,7 @@ impl TryFrom<EvidenceRow> for EvidenceRecord {
 }
 
 /// Writes the server's row, which serialises reports within a server on both backends (row
-/// lock on PostgreSQL, write lock on SQLite), so simultaneous reports against one member
+/// lock on `PostgreSQL`, write lock on `SQLite`), so simultaneous reports against one member
 /// cannot open two cases.
 async fn lock_guild(
     tx: &mut Transaction,
@@ -486,20 +486,18 @@ impl Store {
             .unwrap_or(DateTime::<Utc>::MIN_UTC);
         let mut tx = self.begin().await?;
         lock_guild(&mut tx, report.guild_id, now).await?;
-        let (case_id, reference, merged) = match active_case(&mut tx, &report, merge_since).await? {
-            Some((case_id, reference)) => {
+        let (case_id, reference, merged) =
+            if let Some((case_id, reference)) = active_case(&mut tx, &report, merge_since).await? {
                 touch_case(&mut tx, case_id, now).await?;
                 (
                     case_id,
                     parse_column("cases", "reference", &reference)?,
                     true,
                 )
-            }
-            None => {
+            } else {
                 let (case_id, reference) = open_case(&mut tx, &report, now).await?;
                 (case_id, reference, false)
-            }
-        };
+            };
         let stats_event_id = insert_report_event(&mut tx, &report, merged, now).await?;
         let report_id = insert_report(&mut tx, &report, case_id, stats_event_id, now).await?;
         if let Some(evidence) = &report.evidence {

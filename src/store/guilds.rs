@@ -33,7 +33,7 @@ pub struct SettingChange {
 
 impl Store {
     /// Records that the bot is in the server. Seeing a server again (every start sends
-    /// GUILD_CREATE) keeps the first `joined_at`; coming back after leaving starts anew.
+    /// `GUILD_CREATE`) keeps the first `joined_at`; coming back after leaving starts anew.
     pub async fn upsert_guild_joined(
         &self,
         guild_id: i64,
@@ -109,33 +109,30 @@ impl Store {
         on_backend!(self, pool => {
             let mut tx = pool.begin().await?;
             for change in changes {
-                let (action, detail) = match &change.value {
-                    Some(value) => {
-                        sqlx::query(
-                            "INSERT INTO guild_settings (guild_id, key, value, updated_by, updated_at)
-                             VALUES ($1, $2, $3, $4, $5)
-                             ON CONFLICT (guild_id, key) DO UPDATE SET
-                                 value = excluded.value,
-                                 updated_by = excluded.updated_by,
-                                 updated_at = excluded.updated_at",
-                        )
+                let (action, detail) = if let Some(value) = &change.value {
+                    sqlx::query(
+                        "INSERT INTO guild_settings (guild_id, key, value, updated_by, updated_at)
+                         VALUES ($1, $2, $3, $4, $5)
+                         ON CONFLICT (guild_id, key) DO UPDATE SET
+                             value = excluded.value,
+                             updated_by = excluded.updated_by,
+                             updated_at = excluded.updated_at",
+                    )
+                    .bind(guild_id)
+                    .bind(change.key.as_str())
+                    .bind(value.as_str())
+                    .bind(actor_user_id)
+                    .bind(stored(now))
+                    .execute(&mut *tx)
+                    .await?;
+                    (AuditAction::SettingSet, format!("{}={value}", change.key))
+                } else {
+                    sqlx::query("DELETE FROM guild_settings WHERE guild_id = $1 AND key = $2")
                         .bind(guild_id)
                         .bind(change.key.as_str())
-                        .bind(value.as_str())
-                        .bind(actor_user_id)
-                        .bind(stored(now))
                         .execute(&mut *tx)
                         .await?;
-                        (AuditAction::SettingSet, format!("{}={value}", change.key))
-                    }
-                    None => {
-                        sqlx::query("DELETE FROM guild_settings WHERE guild_id = $1 AND key = $2")
-                            .bind(guild_id)
-                            .bind(change.key.as_str())
-                            .execute(&mut *tx)
-                            .await?;
-                        (AuditAction::SettingReset, change.key.clone())
-                    }
+                    (AuditAction::SettingReset, change.key.clone())
                 };
                 sqlx::query(
                     "INSERT INTO audit_log (guild_id, case_id, actor_user_id, action, detail, created_at)

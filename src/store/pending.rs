@@ -7,7 +7,7 @@ use super::{Store, StoreError, decode_error, stored};
 
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct PendingReport {
-    /// The random token carried in the modal's custom_id.
+    /// The random token carried in the modal's `custom_id`.
     pub id: String,
     pub guild_id: i64,
     pub reporter_user_id: i64,

@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Months, TimeDelta, Utc};
 
-use super::{Store, StoreError, Transaction, stored};
+use super::{Count, Store, StoreError, Transaction, stored};
 use crate::domain::settings::{SettingKey, Settings, Vocabulary};
 
 /// What a purge removed, or would remove in a dry run.
@@ -65,8 +65,10 @@ fn cases_closed_before(now: DateTime<Utc>, days: i64) -> DateTime<Utc> {
 }
 
 fn statistics_before(now: DateTime<Utc>, months: i64) -> DateTime<Utc> {
-    now.checked_sub_months(Months::new(months.clamp(0, i64::from(u32::MAX)) as u32))
-        .unwrap_or(DateTime::<Utc>::MIN_UTC)
+    now.checked_sub_months(Months::new(
+        u32::try_from(months.max(0)).unwrap_or(u32::MAX),
+    ))
+    .unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
 /// Closed, past retention, not purged yet. Open and claimed cases never match. `$1` is the
@@ -102,19 +104,19 @@ impl GuildPurge {
                 .bind(guild_id)
                 .bind(closed_before)
                 .fetch_one(&mut *conn)
-                .await? as u64,
+                .await?.count(),
             report_details: sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(details_count))
                 .bind(guild_id)
                 .bind(closed_before)
                 .fetch_one(&mut *conn)
-                .await? as u64,
+                .await?.count(),
             statistics_rows: sqlx::query_scalar::<_, i64>(
                 "SELECT COUNT(*) FROM stats_events WHERE guild_id = $1 AND created_at < $2",
             )
             .bind(guild_id)
             .bind(self.statistics_before)
             .fetch_one(&mut *conn)
-            .await? as u64,
+            .await?.count(),
             ..PurgeReport::default()
         }))
     }
@@ -227,13 +229,13 @@ impl Store {
                         links_before,
                     )
                     .await?
-                    .max(0) as u64,
+                    .count(),
                     pending_reports: count(
                         "SELECT COUNT(*) FROM pending_reports WHERE created_at < $1",
                         stored(pending_before),
                     )
                     .await?
-                    .max(0) as u64,
+                    .count(),
                     ..PurgeReport::default()
                 }
             } else {
@@ -306,7 +308,7 @@ impl Store {
             .bind(stored(now))
             .fetch_all(&mut *tx)
             .await?;
-            let reports = case_ids.len() as u64;
+            let reports = case_ids.len().try_into().unwrap_or(u64::MAX);
             case_ids.sort_unstable();
             case_ids.dedup();
             let pending_reports = sqlx::query(
@@ -324,7 +326,7 @@ impl Store {
             .bind(user_id)
             .fetch_one(&mut *tx)
             .await?
-            .max(0) as u64;
+            .count();
             tx.commit().await?;
             Ok(ErasureReport {
                 reports,

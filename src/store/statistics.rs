@@ -8,7 +8,7 @@
 
 use chrono::NaiveDate;
 
-use super::{Store, StoreError, parse_column};
+use super::{Count, Store, StoreError, parse_column};
 use crate::domain::reason::Reason;
 use crate::domain::statistics::EventKind;
 use crate::domain::statistics::{Aggregates, Code};
@@ -101,22 +101,20 @@ impl Rows {
     fn into_aggregates(self) -> Result<Aggregates, StoreError> {
         let mut aggregates = Aggregates {
             first_action_seconds: self.durations,
-            members_reported_more_than_once: self.repeated.max(0) as u64,
+            members_reported_more_than_once: self.repeated.count(),
             ..Aggregates::default()
         };
         for (day, reason, count) in self.cases {
             let day = parse_column::<NaiveDate>("stats_events", "occurred_hour", &day)?;
             let reason = parse_column::<Reason>("stats_events", "reason", &reason)?;
-            aggregates
-                .cases_by_day
-                .push((day, reason, count.max(0) as u64));
+            aggregates.cases_by_day.push((day, reason, count.count()));
         }
         add_actions(&mut aggregates, self.actions)?;
         for (delivered, count) in self.help_cards {
             if delivered {
-                aggregates.help_cards_delivered += count.max(0) as u64;
+                aggregates.help_cards_delivered += count.count();
             } else {
-                aggregates.help_cards_not_delivered += count.max(0) as u64;
+                aggregates.help_cards_not_delivered += count.count();
             }
         }
         Ok(aggregates)
@@ -134,7 +132,7 @@ fn add_actions(
             column: "action".to_owned(),
             detail: error.to_string(),
         })?;
-        let count = count.max(0) as u64;
+        let count = count.count();
         if kind == EventKind::ProtectiveAction.as_str() {
             aggregates.protective_actions.push((code, count));
         } else {

@@ -1,5 +1,5 @@
 //! `/config`, onboarding and the server language (SPEC §6), end to end against the fake
-//! Discord, with every request body validated against Discord's OpenAPI file.
+//! Discord, with every request body validated against Discord's `OpenAPI` file.
 
 use std::time::Duration;
 
@@ -90,7 +90,7 @@ async fn shown_settings(app: &TestApp) -> String {
 
 async fn stored(app: &TestApp) -> Vec<(String, String)> {
     app.store
-        .guild_settings(ids::GUILD as i64)
+        .guild_settings(ids::GUILD.cast_signed())
         .await
         .unwrap()
         .into_iter()
@@ -223,13 +223,13 @@ async fn every_setting_is_set_shown_reset_and_survives_a_restart(db: TestDb) {
     }
     assert_eq!(stored(&app).await, pairs(&EXPECTED));
     let audit = db
-        .audit_of_guild(ids::GUILD as i64, AuditAction::SettingSet.as_str())
+        .audit_of_guild(ids::GUILD.cast_signed(), AuditAction::SettingSet.as_str())
         .await;
     assert_eq!(audit.len(), 14, "one audit entry per change: {audit:#?}");
     assert!(
         audit
             .iter()
-            .all(|entry| entry.actor_user_id == ids::ADMIN as i64)
+            .all(|entry| entry.actor_user_id == ids::ADMIN.cast_signed())
     );
     assert!(
         audit
@@ -299,7 +299,7 @@ async fn every_setting_is_set_shown_reset_and_survives_a_restart(db: TestDb) {
     }
     assert!(stored(&app).await.is_empty(), "every setting reset");
     let resets = db
-        .audit_of_guild(ids::GUILD as i64, AuditAction::SettingReset.as_str())
+        .audit_of_guild(ids::GUILD.cast_signed(), AuditAction::SettingReset.as_str())
         .await;
     assert_eq!(resets.len(), 14);
 
@@ -333,7 +333,7 @@ async fn every_setting_is_set_shown_reset_and_survives_a_restart(db: TestDb) {
         "**Timezone** already used the bot default: Europe/Paris."
     );
     assert_eq!(
-        db.audit_of_guild(ids::GUILD as i64, AuditAction::SettingReset.as_str())
+        db.audit_of_guild(ids::GUILD.cast_signed(), AuditAction::SettingReset.as_str())
             .await
             .len(),
         14
@@ -451,7 +451,7 @@ async fn bad_values_are_refused_with_their_range_and_nothing_is_stored() {
     assert!(stored(&app).await.is_empty(), "nothing stored");
     assert!(
         app.db()
-            .audit_of_guild(ids::GUILD as i64, AuditAction::SettingSet.as_str())
+            .audit_of_guild(ids::GUILD.cast_signed(), AuditAction::SettingSet.as_str())
             .await
             .is_empty(),
         "nothing audited"

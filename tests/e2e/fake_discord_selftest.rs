@@ -1,5 +1,5 @@
 //! Self-tests of the fake Discord: payload builders against serenity's models and the shared
-//! fixtures, OpenAPI validation through serenity's real `Http`, scripted failures, and the
+//! fixtures, `OpenAPI` validation through serenity's real `Http`, scripted failures, and the
 //! gateway handshake and reconnection with a real serenity client.
 
 use std::path::PathBuf;
@@ -129,7 +129,7 @@ fn guild_member_user_role_channel_builders_deserialize_in_serenity() {
         parsed.roles[&ids::BOT_ROLE.into()]
             .tags
             .bot_id
-            .map(|b| b.get()),
+            .map(serenity::all::UserId::get),
         Some(ids::BOT)
     );
     assert!(parsed.channels.contains_key(&ids::QUEUE_CHANNEL.into()));
@@ -148,7 +148,13 @@ fn guild_member_user_role_channel_builders_deserialize_in_serenity() {
     assert_eq!(user.name, "emma.leroy");
     let roles: Vec<Role> = deserialize(
         "roles",
-        json!(guild.roles.iter().map(|r| r.to_json()).collect::<Vec<_>>()),
+        json!(
+            guild
+                .roles
+                .iter()
+                .map(super::support::fake_discord::payloads::FakeRole::to_json)
+                .collect::<Vec<_>>()
+        ),
     );
     assert_eq!(roles.len(), guild.roles.len());
     let channel: GuildChannel = deserialize(
@@ -210,7 +216,10 @@ fn message_builder_output_deserializes_with_mentions_and_reply() {
     assert_has_fixture_keys(&reply, "GatewayEvent--0015-MESSAGE_CREATE.json", "/d", &[]);
 
     let parsed: Message = deserialize("reply", reply);
-    assert_eq!(parsed.guild_id.map(|g| g.get()), Some(ids::GUILD));
+    assert_eq!(
+        parsed.guild_id.map(serenity::all::GuildId::get),
+        Some(ids::GUILD)
+    );
     assert!(
         parsed.member.is_some(),
         "guild messages carry the author's member"
@@ -279,7 +288,10 @@ fn interaction_builders_deserialize_into_serenity_interactions() {
     let Interaction::Command(command) = deserialize::<Interaction>("user menu", user_menu) else {
         panic!("not a command")
     };
-    assert_eq!(command.data.target_id.map(|t| t.get()), Some(ids::EMMA));
+    assert_eq!(
+        command.data.target_id.map(serenity::all::TargetId::get),
+        Some(ids::EMMA)
+    );
     assert!(
         command
             .data
@@ -659,7 +671,7 @@ async fn serenity_client_connects_and_resumes_after_a_drop() {
     let guild = fake.guild(ids::GUILD);
     match next_seen(&mut events).await {
         Seen::GuildCreate { guild: id, members } => {
-            assert_eq!((id, members), (ids::GUILD, guild.members.len()))
+            assert_eq!((id, members), (ids::GUILD, guild.members.len()));
         }
         other => panic!("expected GUILD_CREATE, got {other:?}"),
     }

@@ -260,7 +260,7 @@ async fn a_rate_limited_or_new_reporter_is_stored_and_queued_without_automatic_p
     app.assert_discord_traffic_valid();
 }
 
-/// A message by `author` in #general, dispatched as MESSAGE_CREATE.
+/// A message by `author` in #general, dispatched as `MESSAGE_CREATE`.
 async fn say(
     app: &TestApp,
     author: u64,

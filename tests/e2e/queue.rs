@@ -88,7 +88,7 @@ async fn a_case_is_queued_sealed_and_moves_with_each_moderator_action() {
     assert!(edited.to_string().contains("Pris en charge"), "{edited}");
     let case = app.case(case_id).await;
     assert_eq!(case.status, CaseStatus::Claimed);
-    assert_eq!(case.claimed_by, Some(ids::MODERATOR as i64));
+    assert_eq!(case.claimed_by, Some(ids::MODERATOR.cast_signed()));
     assert_eq!(moderator_audit(&app, case_id).await, ["claim"]);
 
     // Mute for one hour, then undo.
@@ -334,7 +334,7 @@ async fn cases_lists_shows_and_reveals_only_to_the_asking_moderator() {
     let audit = app.audit_of(filed.case.id).await;
     assert_eq!(audit.len(), 1);
     assert_eq!(audit[0].action.as_str(), "reveal");
-    assert_eq!(audit[0].actor_user_id, ids::MODERATOR as i64);
+    assert_eq!(audit[0].actor_user_id, ids::MODERATOR.cast_signed());
     assert_eq!(
         audit[0].detail.as_deref(),
         Some("menaces graves, besoin de contacter")
@@ -708,7 +708,7 @@ async fn a_timeout_belongs_to_the_member_and_is_never_shortened_by_another_case(
     let aggregates = app
         .store
         .stats_aggregates(
-            ids::GUILD as i64,
+            ids::GUILD.cast_signed(),
             today - TimeDelta::days(1),
             today + TimeDelta::days(1),
         )
@@ -821,7 +821,7 @@ async fn dismiss_lifts_the_victims_mute(notify: bool) {
     assert!(!is_timed_out(&app, ids::BILAL));
     let actions = app.actions_of(filed.case.id).await;
     assert_eq!(actions[0].status, ActionStatus::Reverted);
-    assert_eq!(actions[0].actor_user_id, Some(ids::ALICE as i64));
+    assert_eq!(actions[0].actor_user_id, Some(ids::ALICE.cast_signed()));
     assert_eq!(
         moderator_audit(&app, filed.case.id).await,
         ["dismiss", "unmute"]
@@ -1032,9 +1032,9 @@ async fn a_case_of_another_server_is_refused_to_every_button() {
         .store
         .record_report(safe_button::store::NewReport {
             guild_id: 1_187_000_000_000_000_777,
-            reported_user_id: ids::BILAL as i64,
-            reporter_user_id: ids::ALICE as i64,
-            victim_user_id: ids::ALICE as i64,
+            reported_user_id: ids::BILAL.cast_signed(),
+            reporter_user_id: ids::ALICE.cast_signed(),
+            victim_user_id: ids::ALICE.cast_signed(),
             reason: safe_button::domain::reason::Reason::Harassment,
             details: None,
             source: safe_button::domain::case::ReportSource::Slash,

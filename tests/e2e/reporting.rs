@@ -108,7 +108,7 @@ async fn answer_text(app: &TestApp, sent: &SentInteraction) -> String {
 /// The case an acknowledgement names, as stored.
 async fn case_in(app: &TestApp, text: &str) -> CaseRecord {
     app.store
-        .case_by_reference(ids::GUILD as i64, &reference_in(text))
+        .case_by_reference(ids::GUILD.cast_signed(), &reference_in(text))
         .await
         .unwrap()
         .expect("the acknowledged case is stored")
@@ -192,7 +192,7 @@ fn assert_vcard_3018(bytes: &[u8]) {
     assert!(!value("N").is_empty());
 }
 
-/// Another connection holding the write lock of the bot's SQLite database: the bot's writes
+/// Another connection holding the write lock of the bot's `SQLite` database: the bot's writes
 /// wait (up to its busy timeout) until the lock is released.
 struct WriteLock {
     release: tokio::sync::oneshot::Sender<()>,
@@ -227,7 +227,7 @@ impl WriteLock {
     }
 }
 
-/// Rows in a table of the bot's SQLite database, read directly.
+/// Rows in a table of the bot's `SQLite` database, read directly.
 async fn count_rows(app: &TestApp, table: &str) -> i64 {
     app.db()
         .integer_raw(&format!("SELECT COUNT(*) FROM {table}"))
@@ -262,12 +262,12 @@ async fn a_slash_report_is_stored_acknowledged_and_the_help_card_sent_by_dm() {
     );
 
     let case = case_in(&app, &text).await;
-    assert_eq!(case.reported_user_id, ids::BILAL as i64);
-    assert_eq!(case.victim_user_id, ids::ALICE as i64);
+    assert_eq!(case.reported_user_id, ids::BILAL.cast_signed());
+    assert_eq!(case.victim_user_id, ids::ALICE.cast_signed());
     assert_eq!(case.reason, Reason::Harassment);
     let reports = app.store.reports_of_case(case.id).await.unwrap();
     assert_eq!(reports.len(), 1);
-    assert_eq!(reports[0].reporter_user_id, Some(ids::ALICE as i64));
+    assert_eq!(reports[0].reporter_user_id, Some(ids::ALICE.cast_signed()));
     assert_eq!(
         reports[0].details.as_deref(),
         Some("Il m'insulte en MP depuis lundi")
@@ -367,10 +367,10 @@ async fn a_witness_report_helps_the_victim_without_naming_the_reporter() {
     let text = answer_text(&app, &sent).await;
     assert!(text.contains("à la personne que tu protèges"), "{text}");
     let case = case_in(&app, &text).await;
-    assert_eq!(case.victim_user_id, ids::CHLOE as i64);
+    assert_eq!(case.victim_user_id, ids::CHLOE.cast_signed());
     let reports = app.store.reports_of_case(case.id).await.unwrap();
     assert!(reports[0].is_witness);
-    assert_eq!(reports[0].reporter_user_id, Some(ids::EMMA as i64));
+    assert_eq!(reports[0].reporter_user_id, Some(ids::EMMA.cast_signed()));
     app.assert_discord_traffic_valid();
 }
 
@@ -418,7 +418,7 @@ async fn the_message_menu_snapshots_the_message_then_asks_reason_and_details() {
     let text = answer_text(&app, &submitted).await;
     let case = case_in(&app, &text).await;
     assert_eq!(case.reason, Reason::InsultsOrHate);
-    assert_eq!(case.reported_user_id, ids::BILAL as i64);
+    assert_eq!(case.reported_user_id, ids::BILAL.cast_signed());
     let reports = app.store.reports_of_case(case.id).await.unwrap();
     assert_eq!(reports[0].source, ReportSource::MessageMenu);
     assert_eq!(
@@ -428,8 +428,8 @@ async fn the_message_menu_snapshots_the_message_then_asks_reason_and_details() {
     let evidence = app.store.evidence_of_case(case.id).await.unwrap();
     assert_eq!(evidence.len(), 1);
     assert_eq!(evidence[0].message_id, message_id);
-    assert_eq!(evidence[0].author_id, ids::BILAL as i64);
-    assert_eq!(evidence[0].channel_id, ids::GENERAL_CHANNEL as i64);
+    assert_eq!(evidence[0].author_id, ids::BILAL.cast_signed());
+    assert_eq!(evidence[0].channel_id, ids::GENERAL_CHANNEL.cast_signed());
     assert_eq!(
         evidence[0].content.as_deref(),
         Some("t'es vraiment nul, personne ne veut de toi ici")

@@ -912,7 +912,7 @@ async fn purge_dry_run_prints_and_changes_nothing_then_purge_removes() {
     assert!(String::from_utf8_lossy(&again.stdout).contains("of 0 closed case(s)"));
 }
 
-/// Runs `setup` on the SQLite database at `url` (created and migrated), then closes it.
+/// Runs `setup` on the `SQLite` database at `url` (created and migrated), then closes it.
 async fn on_sqlite_at<Setup, Run>(url: &str, setup: Setup)
 where
     Setup: FnOnce(TestDb) -> Run,
@@ -930,7 +930,11 @@ where
 #[tokio::test]
 async fn slow_statistics_are_deferred_then_delivered() {
     crate::support::db::on_postgres(|db: TestDb| async move {
-        let app = crate::support::app::spawn_app_on(Default::default(), db.url()).await;
+        let app = crate::support::app::spawn_app_on(
+            crate::support::fake_discord::FakeDiscordConfig::default(),
+            db.url(),
+        )
+        .await;
         let locker = db.clone();
         let (locked_tx, locked_rx) = tokio::sync::oneshot::channel();
         let holder = tokio::spawn(async move {

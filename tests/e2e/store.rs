@@ -1,5 +1,5 @@
-//! The storage layer against real databases: every test runs on SQLite and, when
-//! `TEST_POSTGRES_URL` is set, on PostgreSQL.
+//! The storage layer against real databases: every test runs on `SQLite` and, when
+//! `TEST_POSTGRES_URL` is set, on `PostgreSQL`.
 
 use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
 use safe_button::domain::case::{CaseReference, CaseStatus, HelpCardDelivery, ReportSource};

@@ -52,6 +52,7 @@ impl From<StatusChoice> for CaseStatus {
     subcommand_required,
     default_member_permissions = "MODERATE_MEMBERS"
 )]
+#[allow(clippy::unused_async)] // poise needs an async fn, even for a parent command.
 pub async fn cases(_ctx: Context<'_>) -> Result<(), BotError> {
     Ok(())
 }
@@ -157,7 +158,7 @@ async fn open(
         count: page.count,
         total,
     };
-    let embed = case_list::open_cases(&data.texts, locale, page);
+    let embed = case_list::open_cases(&data.texts, locale, &page);
     reply(ctx, CreateReply::default().embed(embed)).await
 }
 

@@ -41,7 +41,9 @@ pub async fn answer(ctx: Context<'_>, reply: poise::CreateReply) -> Result<(), B
         poise::Context::Application(app)
             if app.has_sent_initial_response.load(Ordering::SeqCst) =>
         {
-            let edit = reply.to_slash_initial_response_edit(Default::default());
+            let edit = reply.to_slash_initial_response_edit(
+                poise::serenity_prelude::EditInteractionResponse::default(),
+            );
             app.interaction.edit_response(ctx.http(), edit).await?;
         }
         _ => {

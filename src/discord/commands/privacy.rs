@@ -19,6 +19,7 @@ use crate::i18n::tr;
     subcommands("delete_my_data"),
     subcommand_required
 )]
+#[allow(clippy::unused_async)] // poise needs an async fn, even for a parent command.
 pub async fn privacy(_ctx: Context<'_>) -> Result<(), BotError> {
     Ok(())
 }

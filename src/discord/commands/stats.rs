@@ -47,6 +47,7 @@ impl From<PeriodChoice> for Period {
     subcommand_required,
     default_member_permissions = "MODERATE_MEMBERS"
 )]
+#[allow(clippy::unused_async)] // poise needs an async fn, even for a parent command.
 pub async fn stats(_ctx: Context<'_>) -> Result<(), BotError> {
     Ok(())
 }

@@ -140,12 +140,11 @@ impl MenuReport {
         else {
             return Ok(None);
         };
-        match serde_json::from_str::<PendingPayload>(&pending.payload) {
-            Ok(payload) => Ok(Some((pending, payload))),
-            Err(_) => {
-                tracing::error!("unreadable pending report");
-                Ok(None)
-            }
+        if let Ok(payload) = serde_json::from_str::<PendingPayload>(&pending.payload) {
+            Ok(Some((pending, payload)))
+        } else {
+            tracing::error!("unreadable pending report");
+            Ok(None)
         }
     }
 }

@@ -95,7 +95,7 @@ pub async fn file_report(
         settings,
         guild_name,
         filing: &filing,
-        recorded: &recorded,
+        stored: &recorded,
     };
     context.deliver_and_answer(http, data, card).await
 }
@@ -105,7 +105,7 @@ struct Recorded<'a> {
     settings: &'a Settings,
     guild_name: &'a str,
     filing: &'a Filing,
-    recorded: &'a RecordedReport,
+    stored: &'a RecordedReport,
 }
 
 impl Recorded<'_> {
@@ -116,7 +116,7 @@ impl Recorded<'_> {
         data: &BotData,
         card: Option<HelpCard>,
     ) -> Acknowledgement {
-        let (settings, filing, recorded) = (self.settings, self.filing, self.recorded);
+        let (settings, filing, recorded) = (self.settings, self.filing, self.stored);
         let report = &filing.report;
         let render_card = |card: HelpCard| help_card::render(&card, &data.texts, &filing.locale);
         let guild_name = self.guild_name;

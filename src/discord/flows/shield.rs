@@ -28,7 +28,7 @@ pub struct WatchedMessage {
 }
 
 impl WatchedMessage {
-    /// MESSAGE_CREATE; `None` outside a server.
+    /// `MESSAGE_CREATE`; `None` outside a server.
     pub fn created(message: &serenity::Message) -> Option<WatchedMessage> {
         Some(WatchedMessage {
             guild_id: message.guild_id?.db(),
@@ -43,7 +43,7 @@ impl WatchedMessage {
         })
     }
 
-    /// MESSAGE_UPDATE: an edit can add a mention of the victim to a message posted
+    /// `MESSAGE_UPDATE`: an edit can add a mention of the victim to a message posted
     /// innocently (a reply target cannot change, so only mentions matter).
     pub fn edited(update: &serenity::MessageUpdateEvent) -> Option<WatchedMessage> {
         let (Some(guild_id), Some(author), Some(mentions)) =

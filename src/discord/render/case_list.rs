@@ -31,7 +31,7 @@ pub struct OpenPage {
     pub total: i64,
 }
 
-pub fn open_cases(texts: &Texts, locale: &str, page: OpenPage) -> serenity::CreateEmbed {
+pub fn open_cases(texts: &Texts, locale: &str, page: &OpenPage) -> serenity::CreateEmbed {
     let (number, count, total) = (page.number, page.count, page.total);
     let title = tr!(
         texts,

@@ -26,7 +26,7 @@ type Chart<'a, 'b> = ChartContext<
 >;
 
 /// Labels are drawn with this font, embedded so the chart renders on machines without
-/// system fonts. DejaVu Sans, Bitstream Vera licence: see assets/fonts/LICENSE-DejaVu.txt.
+/// system fonts. `DejaVu` Sans, Bitstream Vera licence: see assets/fonts/LICENSE-DejaVu.txt.
 const FONT: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
 const FAMILY: &str = "sans-serif";
 

@@ -23,11 +23,12 @@ pub struct RenderedHelpCard {
 
 pub fn render(card: &HelpCard, texts: &Texts, locale: &str) -> RenderedHelpCard {
     let number = card.primary.number.clone();
-    let now = match (&card.primary_status, card.next_opening) {
-        (OpenStatus::Closed { opens_at }, Some(next)) => {
-            closed_until(texts, locale, *opens_at, next)
-        }
-        _ => tr!(texts, locale, "help-card-open-now", number = number.clone()),
+    let now = if let (OpenStatus::Closed { opens_at }, Some(next)) =
+        (&card.primary_status, card.next_opening)
+    {
+        closed_until(texts, locale, *opens_at, next)
+    } else {
+        tr!(texts, locale, "help-card-open-now", number = number.clone())
     };
     let embed = serenity::CreateEmbed::new()
         .title(tr!(

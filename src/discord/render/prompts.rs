@@ -153,7 +153,7 @@ pub fn details_modal(
         DETAILS_INPUT,
     )
     .placeholder(texts.text(locale, "report-modal-details-placeholder"))
-    .max_length(MAX_DETAILS_CHARS as u16)
+    .max_length(u16::try_from(MAX_DETAILS_CHARS).unwrap_or(u16::MAX))
     .required(false);
     let id = CustomId::ReportDetails {
         reason,

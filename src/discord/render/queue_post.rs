@@ -169,7 +169,7 @@ fn evidence_field(frame: &Frame<'_>, view: &CaseView) -> Field {
 }
 
 fn evidence_line(frame: &Frame<'_>, guild_id: i64, item: &EvidenceRecord) -> String {
-    let link = format!(
+    let url = format!(
         "https://discord.com/channels/{guild_id}/{}/{}",
         item.channel_id, item.message_id
     );
@@ -177,12 +177,14 @@ fn evidence_line(frame: &Frame<'_>, guild_id: i64, item: &EvidenceRecord) -> Str
         frame.texts,
         frame.locale,
         "queue-evidence-item",
-        link = link,
+        link = url,
         author = mention(item.author_id),
         attachments = item.attachment_urls.len()
     );
     if let Some(content) = &item.content {
-        line.push_str(&format!("\n> {}", clip(content.replace('\n', " "), 300)));
+        let quoted = clip(content.replace('\n', " "), 300);
+        line.push_str("\n> ");
+        line.push_str(&quoted);
     }
     line
 }

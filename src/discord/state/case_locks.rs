@@ -17,7 +17,7 @@ impl CaseLocks {
             let mut locks = self
                 .locks
                 .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             // Forget the locks nobody holds or waits for.
             locks.retain(|_, lock| Arc::strong_count(lock) > 1);
             Arc::clone(locks.entry(case_id).or_default())

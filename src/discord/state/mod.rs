@@ -30,7 +30,7 @@ pub struct BotData {
     pub store: Store,
     /// Keyed pseudonyms of reported members, for statistics.
     pub pseudonyms: Pseudonymizer,
-    /// The contact shields running now, for the MESSAGE_CREATE hot path.
+    /// The contact shields running now, for the `MESSAGE_CREATE` hot path.
     pub shields: Arc<ShieldIndex>,
     /// Serialises the actions on one case (double clicks, two moderators).
     pub case_locks: Arc<CaseLocks>,
@@ -98,9 +98,9 @@ impl BotData {
         guild_id: serenity::GuildId,
         locale: &str,
     ) -> String {
-        ctx.cache
-            .guild(guild_id)
-            .map(|guild| guild.name.clone())
-            .unwrap_or_else(|| self.texts.text(locale, "this-server"))
+        ctx.cache.guild(guild_id).map_or_else(
+            || self.texts.text(locale, "this-server"),
+            |guild| guild.name.clone(),
+        )
     }
 }

@@ -1,4 +1,4 @@
-//! The contact shields running now, kept in memory for the MESSAGE_CREATE hot path.
+//! The contact shields running now, kept in memory for the `MESSAGE_CREATE` hot path.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, RwLock};
@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use crate::domain::protection;
 use crate::store::ActiveShield;
 
-/// The contact shields running now, by (server, shielded member): the MESSAGE_CREATE hot
+/// The contact shields running now, by (server, shielded member): the `MESSAGE_CREATE` hot
 /// path reads this instead of the database. Loaded at start, kept in sync as shields start
 /// and cases close; expiry is checked on read.
 #[derive(Debug, Default)]
@@ -49,7 +49,7 @@ impl ShieldIndex {
         let mut refreshed = self
             .refreshed
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         refreshed.retain(|_, at| now.duration_since(*at) < SHIELD_REFRESH_EVERY);
         if refreshed.contains_key(&case_id) {
             return false;
@@ -101,13 +101,13 @@ impl ShieldIndex {
     fn read(&self) -> std::sync::RwLockReadGuard<'_, HashMap<(i64, i64), Vec<ActiveShield>>> {
         self.shields
             .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn write(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<(i64, i64), Vec<ActiveShield>>> {
         self.shields
             .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 

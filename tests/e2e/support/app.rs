@@ -46,7 +46,7 @@ pub fn test_config(api_base: &str, database_url: &str, folder: &Path) -> Config 
     config
 }
 
-/// Starts the bot on a fresh SQLite database against a fresh standard fake Discord, and
+/// Starts the bot on a fresh `SQLite` database against a fresh standard fake Discord, and
 /// waits until it has registered its commands.
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(FakeDiscordConfig::default(), |_| {}).await
@@ -69,12 +69,12 @@ pub async fn spawn_app_with(
 }
 
 /// Like [`spawn_app_with`], on an existing database (a [`super::db::TestDb`]'s URL), so that
-/// a test written once runs on SQLite and PostgreSQL.
+/// a test written once runs on `SQLite` and `PostgreSQL`.
 pub async fn spawn_app_on(world: FakeDiscordConfig, database_url: &str) -> TestApp {
     launch(world, Some(database_url), |_| {}).await
 }
 
-/// Starts the fake and the bot (on `database_url`, or a fresh SQLite file), and waits until
+/// Starts the fake and the bot (on `database_url`, or a fresh `SQLite` file), and waits until
 /// the bot has registered its commands.
 async fn launch(
     world: FakeDiscordConfig,
@@ -184,21 +184,21 @@ impl TestApp {
             .collect();
         self.store
             .change_guild_settings(
-                ids::GUILD as i64,
+                ids::GUILD.cast_signed(),
                 &changes,
-                ids::ADMIN as i64,
+                ids::ADMIN.cast_signed(),
                 chrono::Utc::now(),
             )
             .await
             .unwrap();
     }
 
-    /// Raw SQL on the bot's own SQLite database, for what the store cannot read.
+    /// Raw SQL on the bot's own `SQLite` database, for what the store cannot read.
     pub fn db(&self) -> TestDb {
         TestDb::attach(&self.config.database.url, self.store.clone())
     }
 
-    /// Every body the bot sent conformed to Discord's OpenAPI file, and every request had a
+    /// Every body the bot sent conformed to Discord's `OpenAPI` file, and every request had a
     /// route in the fake.
     pub fn assert_discord_traffic_valid(&self) {
         self.fake.assert_no_violations();

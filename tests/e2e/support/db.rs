@@ -1,5 +1,5 @@
-//! Fresh, migrated databases for tests: a SQLite file in a temporary folder, or, when
-//! `TEST_POSTGRES_URL` is set, a PostgreSQL database created for one test and dropped after it.
+//! Fresh, migrated databases for tests: a `SQLite` file in a temporary folder, or, when
+//! `TEST_POSTGRES_URL` is set, a `PostgreSQL` database created for one test and dropped after it.
 //!
 //! `both_backends!` runs a test written once on each backend:
 //!
@@ -30,7 +30,7 @@ pub mod store_ids {
 /// Enough for the concurrency tests, few enough for many tests at once on one server.
 const TEST_POOL_SIZE: u32 = 5;
 
-/// Names the PostgreSQL server tests create their databases on.
+/// Names the `PostgreSQL` server tests create their databases on.
 const POSTGRES_URL_VARIABLE: &str = "TEST_POSTGRES_URL";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -201,7 +201,7 @@ impl TestDb {
     }
 }
 
-/// Runs `test` against a fresh SQLite database file.
+/// Runs `test` against a fresh `SQLite` database file.
 pub async fn on_sqlite<Test, Run>(test: Test)
 where
     Test: FnOnce(TestDb) -> Run,
@@ -216,7 +216,7 @@ where
     rethrow(outcome);
 }
 
-/// Runs `test` against a fresh PostgreSQL database, or skips it with a notice when
+/// Runs `test` against a fresh `PostgreSQL` database, or skips it with a notice when
 /// `TEST_POSTGRES_URL` is unset. The database is dropped afterwards, even when the test fails.
 pub async fn on_postgres<Test, Run>(test: Test)
 where
@@ -298,7 +298,7 @@ macro_rules! both_backends {
 pub(crate) use both_backends;
 
 impl TestDb {
-    /// Runs `lock` (e.g. `LOCK TABLE …`) in a transaction of its own PostgreSQL session,
+    /// Runs `lock` (e.g. `LOCK TABLE …`) in a transaction of its own `PostgreSQL` session,
     /// signals `locked`, holds it for `duration`, then rolls back: a database that is slow
     /// to answer, for deadline tests.
     pub async fn hold_lock_raw(

@@ -28,7 +28,10 @@ pub async fn nth_queue_post(app: &TestApp, filed: &Filed, n: usize) -> (String, 
     let posts = wait_for_queue_posts(app, n + 1).await;
     let case = app.case(filed.case.id).await;
     let message = case.queue_message_id.expect("the post is remembered");
-    assert_eq!(case.queue_channel_id, Some(ids::QUEUE_CHANNEL as i64));
+    assert_eq!(
+        case.queue_channel_id,
+        Some(ids::QUEUE_CHANNEL.cast_signed())
+    );
     (
         format!("/channels/{}/messages/{message}", ids::QUEUE_CHANNEL),
         posts[n].body.clone().unwrap(),
@@ -49,7 +52,7 @@ pub async fn moderator_audit(app: &TestApp, case_id: i64) -> Vec<String> {
         .await
         .into_iter()
         .map(|entry| {
-            assert_eq!(entry.actor_user_id, ids::MODERATOR as i64);
+            assert_eq!(entry.actor_user_id, ids::MODERATOR.cast_signed());
             entry.action.as_str().to_owned()
         })
         .collect()

@@ -81,7 +81,7 @@ pub async fn report_with(app: &TestApp, reporter: u64, reported: u64, extra: &[V
     let reference = CaseReference::parse(&text[start..end]).expect("a reference");
     let case = app
         .store
-        .case_by_reference(ids::GUILD as i64, &reference)
+        .case_by_reference(ids::GUILD.cast_signed(), &reference)
         .await
         .unwrap()
         .expect("the case is stored");

@@ -78,7 +78,7 @@ fn matching_timezones(partial: &str) -> Vec<&'static str> {
             (starts || lower.contains(&wanted)).then_some((!starts, name))
         })
         .collect();
-    found.sort();
+    found.sort_unstable();
     found
         .into_iter()
         .take(MAX_CHOICES)

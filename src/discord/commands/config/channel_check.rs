@@ -16,7 +16,7 @@ pub(super) enum QueueChannelCheck {
     Missing(Vec<&'static str>),
 }
 
-/// Checks the channel against the cached server (GUILD_CREATE fills it): its type, and the
+/// Checks the channel against the cached server (`GUILD_CREATE` fills it): its type, and the
 /// bot's effective permissions there (roles and channel overwrites).
 pub(super) async fn check_queue_channel(
     ctx: Context<'_>,

@@ -18,22 +18,23 @@ pub(super) fn saved_text(
     let texts = &data.texts;
     let setting = tr!(texts, locale, key.fluent_id());
     let shown = display_value(data, locale, key, value);
-    match value {
-        Some(SettingValue::Timezone(timezone)) => tr!(
+    if let Some(SettingValue::Timezone(timezone)) = value {
+        tr!(
             texts,
             locale,
             "config-saved-timezone",
             setting = setting,
             value = shown,
             time = format_time(locale, &now.with_timezone(timezone)),
-        ),
-        _ => tr!(
+        )
+    } else {
+        tr!(
             texts,
             locale,
             "config-saved",
             setting = setting,
             value = shown
-        ),
+        )
     }
 }
 

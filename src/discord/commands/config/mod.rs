@@ -100,6 +100,7 @@ impl From<SettingChoice> for SettingKey {
     subcommand_required,
     default_member_permissions = "MANAGE_GUILD"
 )]
+#[allow(clippy::unused_async)] // poise needs an async fn, even for a parent command.
 pub async fn config(_ctx: Context<'_>) -> Result<(), BotError> {
     Ok(())
 }

@@ -74,23 +74,24 @@ fn origin(data: &BotData, locale: &str, current: &Current, key: SettingKey) -> S
 /// When (in the server's timezone) and by whom a stored setting was last changed.
 fn changed(data: &BotData, locale: &str, current: &Current, row: &StoredSetting) -> String {
     let changed_at = row.updated_at.with_timezone(&current.settings.timezone());
-    let date = format_date(locale, &changed_at);
+    let day = format_date(locale, &changed_at);
     let time = format_time(locale, &changed_at);
-    match row.updated_by {
-        Some(user) => tr!(
+    if let Some(user) = row.updated_by {
+        tr!(
             data.texts,
             locale,
             "config-origin-server",
-            date = date,
+            date = day,
             time = time,
             user = user.to_string(),
-        ),
-        None => tr!(
+        )
+    } else {
+        tr!(
             data.texts,
             locale,
             "config-origin-server-unattributed",
-            date = date,
+            date = day,
             time = time,
-        ),
+        )
     }
 }

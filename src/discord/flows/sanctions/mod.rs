@@ -95,15 +95,16 @@ pub fn audit_reason(
     moderator: Option<i64>,
 ) -> String {
     let reference = case.reference.as_str();
-    match moderator {
-        Some(moderator) => tr!(
+    if let Some(moderator) = moderator {
+        tr!(
             data.texts,
             settings.language(),
             id,
             reference = reference,
             moderator = moderator.to_string()
-        ),
-        None => tr!(data.texts, settings.language(), id, reference = reference),
+        )
+    } else {
+        tr!(data.texts, settings.language(), id, reference = reference)
     }
 }
 
@@ -141,6 +142,7 @@ pub async fn record_applied(
 }
 
 /// The latest end among running mutes (`None` end: until lifted, the latest of all).
+#[allow(clippy::option_option)] // `Some(None)`, a mute without end, is not `None`, no mute.
 fn latest_end(mutes: &[ProtectiveActionRecord]) -> Option<Option<DateTime<Utc>>> {
     mutes
         .iter()

@@ -171,9 +171,9 @@ impl Muting<'_> {
         if let Some(entry) = &mut audit {
             entry.detail = Some(StepDetail::new(status, detail).to_string());
         }
-        let mut stats: Vec<NewStatsEvent> = request.moderator_stats.iter().cloned().collect();
+        let mut events: Vec<NewStatsEvent> = request.moderator_stats.iter().cloned().collect();
         if applied {
-            stats.push(protective_stats(
+            events.push(protective_stats(
                 self.settings,
                 case,
                 ProtectionKind::Mute,
@@ -194,7 +194,7 @@ impl Muting<'_> {
                 now,
             }),
             audit,
-            stats,
+            stats: events,
             now: Some(now),
             ..ModerationStep::default()
         };

@@ -1,4 +1,4 @@
-//! The fake gateway: Hello → Identify → READY + one GUILD_CREATE per guild of the shard,
+//! The fake gateway: Hello → Identify → READY + one `GUILD_CREATE` per guild of the shard,
 //! heartbeats, Resume (with replay of missed dispatches) → RESUMED, and test controls
 //! (dispatch, abrupt drop, op 7 Reconnect, op 9 Invalid Session).
 
@@ -201,7 +201,7 @@ fn handle_client_frame(
                 .guilds
                 .iter()
                 .filter(|g| shard_of(g.id, shard[1]) == shard[0])
-                .map(|g| g.to_guild_create_json())
+                .map(super::payloads::FakeGuild::to_guild_create_json)
                 .collect();
             let guild_ids: Vec<u64> = guilds
                 .iter()
@@ -243,22 +243,19 @@ fn handle_client_frame(
         Some(6) => {
             let session_id = data["session_id"].as_str().unwrap_or_default().to_owned();
             let seq = data["seq"].as_u64().unwrap_or_default();
-            let accepted = match state.gateway.sessions.get_mut(&session_id) {
-                Some(session) => {
-                    session.connection = Some(connection_id);
-                    for (_, frame) in session.history.iter().filter(|(s, _)| *s > seq) {
-                        let _ = tx.send(Command::Frame(frame.clone()));
-                    }
-                    let (_, resumed) = next_dispatch(session, "RESUMED", &json!({}));
-                    let _ = tx.send(Command::Frame(resumed));
-                    true
+            let accepted = if let Some(session) = state.gateway.sessions.get_mut(&session_id) {
+                session.connection = Some(connection_id);
+                for (_, frame) in session.history.iter().filter(|(s, _)| *s > seq) {
+                    let _ = tx.send(Command::Frame(frame.clone()));
                 }
-                None => {
-                    let _ = tx.send(Command::Frame(
-                        json!({ "op": 9, "s": null, "t": null, "d": false }).to_string(),
-                    ));
-                    false
-                }
+                let (_, resumed) = next_dispatch(session, "RESUMED", &json!({}));
+                let _ = tx.send(Command::Frame(resumed));
+                true
+            } else {
+                let _ = tx.send(Command::Frame(
+                    json!({ "op": 9, "s": null, "t": null, "d": false }).to_string(),
+                ));
+                false
             };
             state.gateway.resumes.push(Resume {
                 session_id,

@@ -6,7 +6,7 @@
 //! to it, and `GET /gateway` hands out the fake's WebSocket URL.
 //!
 //! Every REST request is recorded; every JSON body (and multipart `payload_json`) is validated
-//! against Discord's OpenAPI description ([`openapi`]), and a violation fails the test when the
+//! against Discord's `OpenAPI` description ([`openapi`]), and a violation fails the test when the
 //! fake is dropped or [`FakeDiscord::finish`]ed. Failures (Discord error codes, 429, 500,
 //! dropped connections) and delays can be scripted per route.
 //!
@@ -76,7 +76,7 @@ pub struct FakeDiscordConfig {
     pub application_id: u64,
     /// The application's owner (`GET /oauth2/applications/@me`).
     pub owner: FakeUser,
-    /// Guilds sent in GUILD_CREATE and served over REST.
+    /// Guilds sent in `GUILD_CREATE` and served over REST.
     pub guilds: Vec<FakeGuild>,
     /// The heartbeat interval announced in Hello.
     pub heartbeat_interval_ms: u64,
@@ -126,7 +126,7 @@ impl Shared {
         // A panicking test thread must not hide what was recorded.
         self.state
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     pub fn notify(&self) {
@@ -140,7 +140,7 @@ pub struct SentInteraction {
     pub id: u64,
     pub token: String,
     pub application_id: u64,
-    /// The INTERACTION_CREATE payload as dispatched.
+    /// The `INTERACTION_CREATE` payload as dispatched.
     pub payload: Value,
 }
 
@@ -162,7 +162,7 @@ impl SentInteraction {
 }
 
 /// The fake Discord server. Dropping it stops the server and fails the test if a request
-/// body violated the OpenAPI spec.
+/// body violated the `OpenAPI` spec.
 pub struct FakeDiscord {
     shared: Arc<Shared>,
     base_url: String,
@@ -290,7 +290,7 @@ impl FakeDiscord {
             .map(|(c, _)| *c)
     }
 
-    /// Messages of a channel, oldest first (sent by the bot, injected by MESSAGE_CREATE, or
+    /// Messages of a channel, oldest first (sent by the bot, injected by `MESSAGE_CREATE`, or
     /// stored with [`Self::insert_message`]).
     pub fn messages_in(&self, channel_id: u64) -> Vec<Value> {
         let state = self.shared.lock();
@@ -367,7 +367,7 @@ impl FakeDiscord {
 
     /// Sends a dispatch (op 0) to the session owning `data.guild_id` (shard 0 without one),
     /// waiting up to 10 s for the bot to have a session; returns its sequence number. A
-    /// MESSAGE_CREATE is also stored as a message of its channel. Dispatches sent while the
+    /// `MESSAGE_CREATE` is also stored as a message of its channel. Dispatches sent while the
     /// connection is down are replayed when the bot resumes.
     pub async fn dispatch(&self, event: &str, data: Value) -> u64 {
         if event == "MESSAGE_CREATE" {
@@ -381,7 +381,7 @@ impl FakeDiscord {
         })
     }
 
-    /// Dispatches an INTERACTION_CREATE built by `interaction`, after setting `data.id` to the
+    /// Dispatches an `INTERACTION_CREATE` built by `interaction`, after setting `data.id` to the
     /// id of the command the bot registered under that name (if any). The bot's answers to it
     /// are served by the REST API.
     pub async fn send_interaction(&self, interaction: InteractionBuilder) -> SentInteraction {
@@ -533,7 +533,7 @@ impl FakeDiscord {
         self.shared.lock().delays.push(Delay {
             method,
             pattern: pattern.to_owned(),
-            delay,
+            lasting: delay,
         });
     }
 
@@ -633,7 +633,7 @@ impl FakeDiscord {
 
     // ----- OpenAPI validation -----
 
-    /// Request bodies that did not conform to Discord's OpenAPI spec.
+    /// Request bodies that did not conform to Discord's `OpenAPI` spec.
     pub fn violations(&self) -> Vec<Violation> {
         self.shared.lock().violations.clone()
     }

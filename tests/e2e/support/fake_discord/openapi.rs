@@ -1,4 +1,4 @@
-//! Validation of the bot's JSON request bodies against Discord's OpenAPI 3.1 description.
+//! Validation of the bot's JSON request bodies against Discord's `OpenAPI` 3.1 description.
 //!
 //! The spec is read from `DISCORD_OPENAPI_SPEC`, else `<CARGO_MANIFEST_DIR>/../shared/
 //! discord-api-spec/openapi.json` (never copied into the project). It is loaded once per process;
@@ -213,7 +213,7 @@ pub fn validate(method: &Method, api_path: &str, body: &Value) -> Outcome {
     }
 }
 
-/// The OpenAPI file is stricter than Discord itself in exactly two known places; this rewrites
+/// The `OpenAPI` file is stricter than Discord itself in exactly two known places; this rewrites
 /// those two shapes into what the file accepts before validating, and touches nothing else:
 ///
 /// (a) a new attachment's `id` in `attachments[]` is a placeholder index that serenity sends as

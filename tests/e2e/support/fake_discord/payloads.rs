@@ -1,6 +1,6 @@
 //! The fake Discord's world (users, guilds, roles, channels, members) and builders producing
-//! complete Discord JSON payloads that serenity 0.12.5 deserializes: GUILD_CREATE, members,
-//! messages (MESSAGE_CREATE) and interactions (INTERACTION_CREATE).
+//! complete Discord JSON payloads that serenity 0.12.5 deserializes: `GUILD_CREATE`, members,
+//! messages (`MESSAGE_CREATE`) and interactions (`INTERACTION_CREATE`).
 //!
 //! Shapes follow `/work/shared/discord-fixtures/` (checked against serenity) and Discord's docs.
 //! The standard world ([`FakeGuild::standard`]) reuses the fixtures' ids, see [`ids`].
@@ -250,7 +250,7 @@ impl FakeChannel {
         self
     }
 
-    /// The channel object as Discord sends it (`guild_id` is omitted inside GUILD_CREATE).
+    /// The channel object as Discord sends it (`guild_id` is omitted inside `GUILD_CREATE`).
     pub fn to_json(&self, guild_id: Option<u64>) -> Value {
         let overwrites: Vec<Value> = self
             .overwrites
@@ -315,7 +315,7 @@ impl FakeMember {
         self
     }
 
-    /// The member object without `user` (as in MESSAGE_CREATE and resolved interaction data).
+    /// The member object without `user` (as in `MESSAGE_CREATE` and resolved interaction data).
     pub fn to_partial_json(&self) -> Value {
         json!({
             "nick": self.nick,
@@ -342,7 +342,7 @@ impl FakeMember {
     }
 }
 
-/// A guild as the fake Discord knows it; the source of GUILD_CREATE and of REST answers.
+/// A guild as the fake Discord knows it; the source of `GUILD_CREATE` and of REST answers.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FakeGuild {
     pub id: u64,
@@ -560,7 +560,7 @@ impl FakeGuild {
         permissions
     }
 
-    /// The GUILD_CREATE payload (`d`), with channels, roles and members.
+    /// The `GUILD_CREATE` payload (`d`), with channels, roles and members.
     pub fn to_guild_create_json(&self) -> Value {
         let mut guild = self.to_json();
         let extra = json!({
@@ -640,7 +640,7 @@ fn merge(target: &mut Value, extra: Value) {
     }
 }
 
-/// Builds a message payload (MESSAGE_CREATE `d`, a REST message, a resolved message...).
+/// Builds a message payload (`MESSAGE_CREATE` `d`, a REST message, a resolved message...).
 #[derive(Clone, Debug)]
 pub struct MessageBuilder {
     id: u64,
@@ -702,7 +702,7 @@ impl MessageBuilder {
         self
     }
 
-    /// Sets any other field (attachments, embeds, components, flags, webhook_id...).
+    /// Sets any other field (attachments, embeds, components, flags, `webhook_id`...).
     pub fn field(mut self, key: &str, value: Value) -> Self {
         self.extra.insert(key.to_owned(), value);
         self
@@ -778,7 +778,7 @@ enum InteractionPlace {
     },
 }
 
-/// Builds an INTERACTION_CREATE payload (`d`). Start with one of the constructors, then place it
+/// Builds an `INTERACTION_CREATE` payload (`d`). Start with one of the constructors, then place it
 /// with [`Self::in_guild`] or [`Self::in_dm`] (required), then [`Self::build`].
 ///
 /// Slash command options naming users (type 6), channels (7), roles (8) or mentionables (9) of
@@ -944,7 +944,7 @@ impl InteractionBuilder {
         .flatten()
     }
 
-    /// The INTERACTION_CREATE payload. Panics if neither `in_guild` nor `in_dm` was called.
+    /// The `INTERACTION_CREATE` payload. Panics if neither `in_guild` nor `in_dm` was called.
     pub fn build(self) -> Value {
         let place = self
             .place

@@ -1,4 +1,4 @@
-//! The fake REST API under `/api/v10`: recording, OpenAPI validation, scripted failures and
+//! The fake REST API under `/api/v10`: recording, `OpenAPI` validation, scripted failures and
 //! delays, and default answers built from the fake's world.
 
 use std::sync::Arc;
@@ -133,7 +133,7 @@ pub enum ViolationKind {
     InvalidJson(String),
 }
 
-/// A request body that failed OpenAPI validation.
+/// A request body that failed `OpenAPI` validation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Violation {
     pub method: Method,
@@ -239,7 +239,7 @@ pub(crate) struct Script {
 pub(crate) struct Delay {
     pub method: Method,
     pub pattern: String,
-    pub delay: Duration,
+    pub lasting: Duration,
 }
 
 /// Whether `path` (relative to `/api/v10`) matches `pattern`, where `*`, `{}` or `{name}` stand
@@ -453,7 +453,7 @@ pub(crate) async fn serve(
             .iter()
             .rev()
             .find(|d| d.method == method && path_matches(&d.pattern, &path))
-            .map(|d| d.delay)
+            .map(|d| d.lasting)
     };
     if let Some(delay) = delay {
         tokio::time::sleep(delay).await;
@@ -730,13 +730,14 @@ fn route(
         ("POST", ["users", "@me", "channels"]) => {
             match snowflake(&body["recipient_id"]).and_then(|u| world.user(u)) {
                 Some(user) => {
-                    let channel_id = match world.dm_channels.iter().find(|(_, u)| u.id == user.id) {
-                        Some((channel_id, _)) => *channel_id,
-                        None => {
-                            let channel_id = next_snowflake();
-                            world.dm_channels.push((channel_id, user.clone()));
-                            channel_id
-                        }
+                    let channel_id = if let Some((channel_id, _)) =
+                        world.dm_channels.iter().find(|(_, u)| u.id == user.id)
+                    {
+                        *channel_id
+                    } else {
+                        let channel_id = next_snowflake();
+                        world.dm_channels.push((channel_id, user.clone()));
+                        channel_id
                     };
                     Answer::ok(dm_channel_json(channel_id, &user))
                 }
@@ -801,7 +802,10 @@ fn route(
         ("GET", ["guilds", guild]) => with_guild(world, guild, |g| Answer::ok(g.to_json())),
         ("GET", ["guilds", guild, "roles"]) => with_guild(world, guild, |g| {
             Answer::ok(json!(
-                g.roles.iter().map(|r| r.to_json()).collect::<Vec<_>>()
+                g.roles
+                    .iter()
+                    .map(super::payloads::FakeRole::to_json)
+                    .collect::<Vec<_>>()
             ))
         }),
         ("GET", ["guilds", guild, "channels"]) => with_guild(world, guild, |g| {
@@ -814,7 +818,10 @@ fn route(
         }),
         ("GET", ["guilds", guild, "members"]) => with_guild(world, guild, |g| {
             Answer::ok(json!(
-                g.members.iter().map(|m| m.to_json()).collect::<Vec<_>>()
+                g.members
+                    .iter()
+                    .map(super::payloads::FakeMember::to_json)
+                    .collect::<Vec<_>>()
             ))
         }),
         (_, ["guilds", guild, "members", user]) => member_route(world, method, guild, user, body),
