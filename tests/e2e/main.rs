@@ -18,5 +18,6 @@ mod reporting;
 mod startup;
 mod statistics;
 mod store;
+mod structure;
 mod support;
 mod translations;
