@@ -1,6 +1,7 @@
 //! Property-based fuzzing of every parser of untrusted input, through the very functions
-//! the bot calls: custom ids, message links, case references, durations, every `/config`
-//! value, the report details of the modal, `bot.toml` and the helpline files.
+//! the bot calls: custom ids (and the locale they carry), message links, case references,
+//! durations, every `/config` value, the report details of the modal, `bot.toml` and the
+//! helpline files.
 //!
 //! `cargo fuzz` needs a nightly toolchain; proptest runs on stable, shrinks what it finds to
 //! a small input, and keeps the seed of every failure in `tests/e2e/fuzz-regressions/` (one
@@ -223,6 +224,22 @@ fn custom_ids() {
     });
     fuzz("custom_id", "id-like text", id_like_text(), |text| {
         formats_back(&text)
+    });
+    // The locale field is forgeable text too: the bot answers in what it negotiates to.
+    let texts = Embedded::load().expect("embedded data").texts;
+    let locale = prop_oneof![
+        any_text(20),
+        "[a-zA-Z]{0,9}([-_][a-zA-Z0-9]{0,9}){0,3}",
+        select(VOCABULARY.locales.clone()),
+    ];
+    fuzz("custom_id", "locale field negotiates", locale, |locale| {
+        let shipped = &VOCABULARY.locales;
+        if let Some(resolved) = texts.resolve(&locale) {
+            prop_assert!(shipped.iter().any(|code| code == resolved));
+        }
+        let negotiated = texts.negotiate(&[Some(&locale), Some("fr")]);
+        prop_assert!(shipped.iter().any(|code| code == negotiated));
+        Ok(())
     });
     fuzz(
         "custom_id",
