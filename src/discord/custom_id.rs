@@ -136,7 +136,10 @@ impl CustomId {
         }
         if let Some(rest) = id.strip_prefix(REPORT_DETAILS) {
             let (reason, rest) = rest.split_once(':').unwrap_or(("", rest));
-            let (token, locale) = rest.split_once(':').unwrap_or((rest, ""));
+            // Every version wrote the locale field: without it, the id is not one of ours.
+            let Some((token, locale)) = rest.split_once(':') else {
+                return Err(stale_report(""));
+            };
             let (Ok(reason), Some(token)) = (reason.parse(), PendingToken::parse(token)) else {
                 return Err(stale_report(locale));
             };
@@ -165,10 +168,13 @@ fn stale_report(locale: &str) -> Stale {
     }
 }
 
-/// `<code>:<case id>`, the case id in plain decimal digits.
+/// `<code>:<case id>`, the case id in plain decimal digits, without leading zeros (as
+/// `format` writes it).
 fn verb_and_case<V: std::str::FromStr>(rest: &str) -> Option<(V, i64)> {
     let (code, case_id) = rest.split_once(':')?;
-    let digits = !case_id.is_empty() && case_id.bytes().all(|b| b.is_ascii_digit());
+    let digits = !case_id.is_empty()
+        && case_id.bytes().all(|b| b.is_ascii_digit())
+        && (case_id == "0" || !case_id.starts_with('0'));
     Some((code.parse().ok()?, digits.then(|| case_id.parse().ok())??))
 }
 
@@ -241,6 +247,7 @@ mod tests {
             ("sb:q:claim:-1", Stale::Queue),
             ("sb:q:claim:+1", Stale::Queue),
             ("sb:q:claim:99999999999999999999", Stale::Queue),
+            ("sb:q:claim:007", Stale::Queue),
             ("sb:q:obliterate:1", Stale::Queue),
             ("sb:q:", Stale::Queue),
             ("sb:p:ban:1", Stale::Victim),
@@ -255,6 +262,10 @@ mod tests {
                 stale_report("fr"),
             ),
             ("sb:report-details:threats", stale_report("")),
+            (
+                "sb:report-details:threats:abcdefghij0123456789",
+                stale_report(""),
+            ),
             ("", Stale::Unknown),
             ("sb:", Stale::Unknown),
             (long.as_str(), Stale::Unknown),

@@ -439,13 +439,16 @@ fn parse_snowflake(text: &str) -> Result<u64, InvalidValue> {
     }
 }
 
-/// Parses "30m", "12h", "7d", "1h 30m" (humantime syntax) and checks the bounds.
+/// Parses "30m", "12h", "7d", "1h 30m" (humantime syntax) and checks the bounds. A fraction
+/// of a second ("1500ms") is dropped: the stored form keeps whole seconds, and the value
+/// used must be the one stored.
 pub fn parse_duration_within(
     text: &str,
     min: Duration,
     max: Duration,
 ) -> Result<Duration, InvalidValue> {
-    let duration = humantime::parse_duration(text).map_err(|_| InvalidValue::NotADuration)?;
+    let parsed = humantime::parse_duration(text).map_err(|_| InvalidValue::NotADuration)?;
+    let duration = Duration::from_secs(parsed.as_secs());
     if (min..=max).contains(&duration) {
         Ok(duration)
     } else {
@@ -549,6 +552,7 @@ mod tests {
         let vocabulary = vocabulary();
         for (key, text) in [
             (SettingKey::SelfMuteDuration, "1h 30m"),
+            (SettingKey::SelfMuteDuration, "86197795µs"),
             (SettingKey::ReporterSealed, "no"),
             (SettingKey::QueueChannel, "123456789012345678"),
             (SettingKey::Timezone, "America/Montreal"),
