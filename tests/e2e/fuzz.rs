@@ -12,7 +12,7 @@
 //! `cargo test --test e2e fuzz -- --nocapture`.
 
 use std::cell::Cell;
-use std::fmt::Debug;
+use std::fmt::{Debug, Write};
 use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
@@ -440,8 +440,10 @@ fn duration_text() -> impl Strategy<Value = String> {
     prop::collection::vec(part, 0..5).prop_map(|parts| {
         parts
             .into_iter()
-            .map(|(number, unit, gap)| format!("{number}{unit}{gap}"))
-            .collect()
+            .fold(String::new(), |mut text, (number, unit, gap)| {
+                let _ = write!(text, "{number}{unit}{gap}");
+                text
+            })
     })
 }
 
@@ -571,20 +573,20 @@ fn setting_property((key, text): (SettingKey, String)) -> Result<(), TestCaseErr
     };
     match (key.kind(), &value) {
         (ValueKind::Duration { min, max }, SettingValue::Duration(duration)) => {
-            prop_assert!(min <= *duration && *duration <= max)
+            prop_assert!(min <= *duration && *duration <= max);
         }
         (ValueKind::Integer { min, max }, SettingValue::Integer(number)) => {
-            prop_assert!((min..=max).contains(number))
+            prop_assert!((min..=max).contains(number));
         }
         (ValueKind::Channel, SettingValue::Channel(id))
         | (ValueKind::Role, SettingValue::Role(id)) => {
-            prop_assert!(*id > 0 && *id <= i64::MAX as u64)
+            prop_assert!(*id > 0 && i64::try_from(*id).is_ok());
         }
         (ValueKind::Locale, SettingValue::Locale(code)) => {
-            prop_assert!(vocabulary.locales.contains(code))
+            prop_assert!(vocabulary.locales.contains(code));
         }
         (ValueKind::Country, SettingValue::Country(code)) => {
-            prop_assert!(vocabulary.countries.contains(code))
+            prop_assert!(vocabulary.countries.contains(code));
         }
         (ValueKind::Bool, SettingValue::Bool(_))
         | (ValueKind::Timezone, SettingValue::Timezone(_)) => {}
@@ -652,7 +654,7 @@ fn report_details() {
         "details are kept within the limit or refused",
         prop::option::weighted(0.95, details_text()),
         |details| {
-            let trimmed = details.as_deref().map(str::trim).unwrap_or("");
+            let trimmed = details.as_deref().map_or("", str::trim);
             match draft(details.clone()).check() {
                 Ok(report) => {
                     let stored = report.details;
@@ -759,9 +761,9 @@ fn mutate(original: &str, mutations: &[Mutation]) -> String {
                     *line = format!("{key} = {value}");
                 }
             }
-            Mutation::InsertText(at, text) => insert_at(&mut lines, at, text),
+            Mutation::InsertText(at, text) => insert_at(&mut lines, *at, text),
             Mutation::InsertBytes(at, bytes) => {
-                insert_at(&mut lines, at, &String::from_utf8_lossy(bytes))
+                insert_at(&mut lines, *at, &String::from_utf8_lossy(bytes));
             }
         }
     }
@@ -769,7 +771,7 @@ fn mutate(original: &str, mutations: &[Mutation]) -> String {
 }
 
 /// Inserts `text` at a character boundary of the joined lines.
-fn insert_at(lines: &mut Vec<String>, at: &Index, text: &str) {
+fn insert_at(lines: &mut Vec<String>, at: Index, text: &str) {
     let mut joined = lines.join("\n");
     let boundaries: Vec<usize> = joined
         .char_indices()

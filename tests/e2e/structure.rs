@@ -13,6 +13,7 @@
 //! they use its shared helpers is Rust's usual shape, not a cycle to report.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
 use std::path::Path;
 
 use regex::Regex;
@@ -150,17 +151,14 @@ fn code_only(text: &str) -> String {
             .or_else(|| raw_string_len(&chars[at..], at == 0 || !is_ident(chars[at - 1])))
             .or_else(|| string_len(&chars[at..]))
             .or_else(|| char_literal_len(&chars[at..]));
-        match skipped {
-            Some(len) => {
-                let blanked = &chars[at..at + len];
-                code.extend(blanked.iter().filter(|&&c| c == '\n'));
-                code.push(' ');
-                at += len;
-            }
-            None => {
-                code.push(chars[at]);
-                at += 1;
-            }
+        if let Some(len) = skipped {
+            let blanked = &chars[at..at + len];
+            code.extend(blanked.iter().filter(|&&c| c == '\n'));
+            code.push(' ');
+            at += len;
+        } else {
+            code.push(chars[at]);
+            at += 1;
         }
     }
     code
@@ -485,7 +483,8 @@ fn import_cycles(sources: &[Source]) -> Vec<String> {
             for &from in &component {
                 for (&to, dependency) in &graph[from] {
                     if component.contains(&to) {
-                        message += &format!(
+                        let _ = write!(
+                            message,
                             "\n  {}:{} uses {} ({})",
                             file(from),
                             dependency.line,
@@ -727,7 +726,7 @@ fn checker_resolves_super_to_the_sibling_not_the_parent() {
 
 #[test]
 fn checker_ignores_comments_strings_and_test_modules() {
-    let text = r###"
+    let text = r##"
 // use crate::x::X;
 /* crate::x /* nested */ crate::x */
 /// [`crate::x::X`]
@@ -739,7 +738,7 @@ fn f<'a>(s: &'a str) -> &'a str { s }
 mod tests {
     use crate::x::X;
 }
-"###;
+"##;
     let files = [("src/lib.rs", ""), ("src/x.rs", ""), ("src/y.rs", text)];
     assert!(targets_of(&files, "src/y.rs").is_empty());
 }
