@@ -21,6 +21,7 @@ use crate::discord::rest::ErrorCode;
 use crate::domain::case::ReportSource;
 use crate::domain::reason::Reason;
 use crate::domain::report::{MessageLink, Person, Refusal, ReportDraft};
+use crate::domain::settings::Settings;
 use crate::store::NewEvidence;
 
 /// The report reasons as a Discord choice; names are Fluent ids.
@@ -68,14 +69,16 @@ pub async fn report(
     #[max_length = 200] message: Option<String>,
     victim: Option<serenity::User>,
 ) -> Result<(), BotError> {
-    let (poise::Context::Application(app), Some(guild_id)) = (ctx, ctx.guild_id()) else {
+    let Some(Reporting {
+        interaction,
+        guild_id,
+        settings,
+        locale,
+    }) = begin(ctx).await?
+    else {
         return Ok(());
     };
-    ctx.defer_ephemeral().await?;
     let data = ctx.data();
-    let interaction = app.interaction;
-    let settings = data.settings(guild_id).await;
-    let locale = data.locale(Some(&interaction.locale), Some(&settings));
     let draft = ReportDraft {
         guild_id: guild_id.db(),
         reporter_id: interaction.user.id.db(),
@@ -119,6 +122,32 @@ pub async fn report(
     let answer = flows::reporting::file_report(http, data, &settings, &guild_name, filing).await;
     answer_report(ctx, &interaction.token, answer).await;
     Ok(())
+}
+
+/// A report begun from a command: deferred at once, with the reporter's server settings
+/// and language.
+struct Reporting<'a> {
+    interaction: &'a serenity::CommandInteraction,
+    guild_id: serenity::GuildId,
+    settings: Settings,
+    locale: String,
+}
+
+/// Defers the command, then reads what every report path needs; `None` outside a server.
+async fn begin(ctx: Context<'_>) -> Result<Option<Reporting<'_>>, BotError> {
+    let (poise::Context::Application(app), Some(guild_id)) = (ctx, ctx.guild_id()) else {
+        return Ok(None);
+    };
+    ctx.defer_ephemeral().await?;
+    let data = ctx.data();
+    let settings = data.settings(guild_id).await;
+    let locale = data.locale(Some(&app.interaction.locale), Some(&settings));
+    Ok(Some(Reporting {
+        interaction: app.interaction,
+        guild_id,
+        settings,
+        locale,
+    }))
 }
 
 /// A user named in the command's options, as the report's checks see them.
@@ -191,14 +220,16 @@ async fn start_menu_report(
     source: ReportSource,
     snapshot: Option<NewEvidence>,
 ) -> Result<(), BotError> {
-    let (poise::Context::Application(app), Some(guild_id)) = (ctx, ctx.guild_id()) else {
+    let Some(Reporting {
+        interaction,
+        guild_id,
+        locale,
+        ..
+    }) = begin(ctx).await?
+    else {
         return Ok(());
     };
-    ctx.defer_ephemeral().await?;
     let data = ctx.data();
-    let interaction = app.interaction;
-    let settings = data.settings(guild_id).await;
-    let locale = data.locale(Some(&interaction.locale), Some(&settings));
     let menu = MenuReport {
         guild_id: guild_id.db(),
         reporter_id: interaction.user.id.db(),
