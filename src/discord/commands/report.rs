@@ -90,14 +90,6 @@ pub async fn report(
         message_link: message,
     };
     let http = ctx.http();
-    let refuse = |refused| {
-        edit_deferred(
-            http,
-            &interaction.token,
-            refusal(&data.texts, &locale, refused),
-            None,
-        )
-    };
     let checked = match draft.check() {
         Ok(report) => linked_evidence(http, guild_id, report.linked_message)
             .await
@@ -107,7 +99,8 @@ pub async fn report(
     let (report, (evidence, link_note)) = match checked {
         Ok(checked) => checked,
         Err(refused) => {
-            refuse(refused).await;
+            let text = refusal(&data.texts, &locale, refused);
+            edit_deferred(http, &interaction.token, text, None).await;
             return Ok(());
         }
     };
