@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::discord::in_flight::{self, TrackedFramework};
 use crate::discord::rest_forwarder::RestForwarder;
 use crate::discord::{
-    BotData, BotError, commands, error, events, onboarding, registration, retention,
+    BotData, BotError, commands, deliveries, error, events, onboarding, registration, retention,
 };
 use crate::domain::helpline::{HelplineDataError, HelplineDirectory};
 use crate::domain::settings::Vocabulary;
@@ -159,6 +159,7 @@ async fn bot_data(
         shields: Arc::default(),
         case_locks: Arc::default(),
         tasks: TaskTracker::new(),
+        deliveries: Arc::default(),
     };
     data.shields
         .load(data.store.active_shields(chrono::Utc::now()).await?);
@@ -216,13 +217,16 @@ async fn run_until_shutdown(
         tracing::info!("shutting down");
         shard_manager.shutdown_all().await;
     });
-    let retention = tokio::spawn(retention::purge_every_hour(
+    let worker = tokio::spawn(deliveries::run(
         Arc::clone(&client.http),
-        retention_data,
+        retention_data.clone(),
     ));
+    let retention = tokio::spawn(retention::purge_every_hour(retention_data));
     let outcome = client.start_autosharded().await;
     stopper.abort();
     retention.abort();
+    // Deliveries in progress finish below; the others wait in the outbox for the next start.
+    worker.abort();
     // Events already received finish (a report is stored and answered) before the database
     // and the REST forwarder close.
     if !in_flight::wait_idle(tasks, SHUTDOWN_GRACE).await {

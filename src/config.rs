@@ -3,7 +3,7 @@
 //! Every problem is reported at once, each naming its key and the value expected, so an
 //! operator fixes the file in one pass. The bot token never lives here (it comes from
 //! `DISCORD_TOKEN`), nor does the pseudonym key (a file of its own, or
-//! `SAFE_BUTTON_PSEUDONYM_KEY`). One secret may: a `PostgreSQL` `database.url` can carry a
+//! `SAFE_BUTTON_PSEUDONYM_KEY`). One secret may: a PostgreSQL `database.url` can carry a
 //! password, so the file must then be protected like the token; the configuration summary
 //! hides it (`redact_password`) and the validation errors do not repeat the URL.
 
@@ -45,7 +45,7 @@ pub struct DiscordConfig {
 
 #[derive(Clone, Debug)]
 pub struct DatabaseConfig {
-    /// May hold a `PostgreSQL` password: print it only through `redact_password`.
+    /// May hold a PostgreSQL password: print it only through `redact_password`.
     pub url: String,
     pub max_connections: u32,
 }

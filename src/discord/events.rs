@@ -3,7 +3,7 @@
 
 use poise::serenity_prelude as serenity;
 
-use super::flows::publish::publish_all;
+use super::flows::publish::wake_deliveries;
 use super::flows::shield::{self, WatchedMessage};
 use super::ids::DbId;
 use super::{BotData, BotError, components};
@@ -58,7 +58,7 @@ async fn hold_to_shield(
     what: &'static str,
 ) {
     match shield::enforce(ctx, data, message).await {
-        Ok(changed) => publish_all(&ctx.http, data, changed).await,
+        Ok(changed) => wake_deliveries(data, changed),
         Err(error) => tracing::error!(%error, "contact shield failed on {what}"),
     }
 }

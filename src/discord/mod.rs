@@ -10,6 +10,8 @@
 //!   issues, `ids` the one conversion between Discord's ids and the store's, `rest` the
 //!   Discord calls and error codes serenity does not wrap as needed, `reply` the answers to
 //!   deferred interactions.
+//! - `deliveries` carries out the outbox: what changes must cause on Discord, written with
+//!   them (queue posts), retried until done;
 //! - `registration`, `onboarding`, `retention`, `in_flight` and `rest_forwarder` run
 //!   beside: command registration, the setup checklist, the hourly purge, the shutdown
 //!   grace, and the 429-aware REST forwarder.
@@ -18,6 +20,7 @@ pub mod checks;
 pub mod commands;
 pub mod components;
 pub mod custom_id;
+pub mod deliveries;
 pub mod error;
 pub mod events;
 pub mod flows;

@@ -1,20 +1,19 @@
-//! The hourly retention purge (SPEC §7). The queue posts of purged cases are redrawn: the
-//! evidence and free text removed from the database must not live on in Discord.
+//! The hourly retention purge (SPEC §7). The queue posts of purged cases are redrawn (the
+//! purge writes their deliveries): the evidence and free text removed from the database
+//! must not live on in Discord.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
-use poise::serenity_prelude as serenity;
 
 use super::BotData;
 use super::flows::CaseChanged;
-use super::flows::publish::publish_all;
+use super::flows::publish::wake_deliveries;
 
 /// How often the bot purges what expired (also once at start).
 const PURGE_INTERVAL: Duration = Duration::from_hours(1);
 
-pub async fn purge_every_hour(http: Arc<serenity::Http>, data: BotData) {
+pub async fn purge_every_hour(data: BotData) {
     let mut ticks = tokio::time::interval(PURGE_INTERVAL);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -31,7 +30,7 @@ pub async fn purge_every_hour(http: Arc<serenity::Http>, data: BotData) {
         match purged {
             Ok(report) => {
                 let changed = report.case_ids.into_iter().map(CaseChanged);
-                publish_all(&http, &data, changed).await;
+                wake_deliveries(&data, changed);
             }
             Err(error) => tracing::error!(%error, "retention purge failed; retrying in an hour"),
         }

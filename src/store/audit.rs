@@ -1,9 +1,11 @@
 //! The append-only audit log of moderator and admin actions (SPEC §5). The database refuses
 //! every update and delete of its rows.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 
+use super::deliveries::enqueue_queue_post;
 use super::{Store, StoreError, decode_error, stored};
+use crate::domain::delivery::SHIELD_REFRESH_DELAY;
 use crate::domain::queue::AuditAction;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,8 +33,10 @@ pub struct AuditEntry {
 impl Store {
     /// Appends an entry and returns its id.
     pub async fn append_audit(&self, entry: &NewAuditEntry) -> Result<i64, StoreError> {
-        on_backend!(self, pool => {
-            Ok(sqlx::query_scalar::<_, i64>(
+        let now = stored(entry.now);
+        let mut tx = self.begin().await?;
+        let id = on_transaction!(&mut tx, conn => {
+            sqlx::query_scalar::<_, i64>(
                 "INSERT INTO audit_log (guild_id, case_id, actor_user_id, action, detail, created_at)
                  VALUES ($1, $2, $3, $4, $5, $6)
                  RETURNING id",
@@ -42,10 +46,20 @@ impl Store {
             .bind(entry.actor_user_id)
             .bind(entry.action.as_str())
             .bind(entry.detail.as_deref())
-            .bind(stored(entry.now))
-            .fetch_one(pool)
-            .await?)
-        })
+            .bind(now)
+            .fetch_one(conn)
+            .await?
+        });
+        if let Some(case_id) = entry.case_id {
+            let delay = match entry.action {
+                AuditAction::ShieldDeletion => SHIELD_REFRESH_DELAY,
+                _ => std::time::Duration::ZERO,
+            };
+            let due = now + TimeDelta::from_std(delay).unwrap_or(TimeDelta::zero());
+            enqueue_queue_post(&mut tx, case_id, due, now).await?;
+        }
+        tx.commit().await?;
+        Ok(id)
     }
 
     /// The case's audit trail, oldest first.

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 
+use super::deliveries::enqueue_queue_post;
 use super::{Store, StoreError, Transaction, decode_error, parse_column, stored};
 use crate::domain::case::{CaseReference, CaseStatus, HelpCardDelivery, ReportSource};
 use crate::domain::reason::Reason;
@@ -247,7 +248,7 @@ impl TryFrom<EvidenceRow> for EvidenceRecord {
 }
 
 /// Writes the server's row, which serialises reports within a server on both backends (row
-/// lock on `PostgreSQL`, write lock on `SQLite`), so simultaneous reports against one member
+/// lock on PostgreSQL, write lock on SQLite), so simultaneous reports against one member
 /// cannot open two cases.
 async fn lock_guild(
     tx: &mut Transaction,
@@ -505,6 +506,7 @@ impl Store {
         }
         let (distinct_reporters, prior_cases_against_reported) =
             case_counts(&mut tx, &report, case_id).await?;
+        enqueue_queue_post(&mut tx, case_id, now, now).await?;
         tx.commit().await?;
         Ok(RecordedReport {
             case_id,
@@ -530,15 +532,17 @@ impl Store {
             HelpCardDelivery::DmSent => Some(true),
             HelpCardDelivery::DmFailed => Some(false),
         };
-        on_backend!(self, pool => {
-            let mut tx = pool.begin().await?;
-            let stats_event_id = sqlx::query_scalar::<_, Option<i64>>(
-                "SELECT stats_event_id FROM reports WHERE id = $1",
+        let mut tx = self.begin().await?;
+        let row = on_transaction!(&mut tx, conn => {
+            sqlx::query_as::<_, (i64, Option<i64>)>(
+                "SELECT case_id, stats_event_id FROM reports WHERE id = $1",
             )
             .bind(report_id)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut *conn)
             .await?
-            .ok_or(StoreError::NotFound { entity: "report" })?;
+        });
+        let (case_id, stats_event_id) = row.ok_or(StoreError::NotFound { entity: "report" })?;
+        on_transaction!(&mut tx, conn => {
             sqlx::query(
                 "UPDATE reports
                  SET help_card = $2,
@@ -548,17 +552,20 @@ impl Store {
             .bind(report_id)
             .bind(delivery.as_str())
             .bind(delivered.is_some())
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?;
             if let (Some(stats_event_id), Some(delivered)) = (stats_event_id, delivered) {
                 sqlx::query("UPDATE stats_events SET help_card_delivered = $2 WHERE id = $1")
                     .bind(stats_event_id)
                     .bind(delivered)
-                    .execute(&mut *tx)
+                    .execute(&mut *conn)
                     .await?;
             }
-            tx.commit().await?;
         });
+        // The queue post shows whether the card reached the victim.
+        let now = stored(Utc::now());
+        enqueue_queue_post(&mut tx, case_id, now, now).await?;
+        tx.commit().await?;
         Ok(())
     }
 

@@ -1,11 +1,11 @@
-//! Every database query, for `SQLite` and `PostgreSQL`, behind one interface.
+//! Every database query, for SQLite and PostgreSQL, behind one interface.
 //!
 //! Each query is written once, as SQL text with `$1, $2…` placeholders (both sqlx-sqlite and
 //! sqlx-postgres read them by number), and [`on_backend!`] (or [`on_transaction!`] inside a
 //! transaction) runs that same text on whichever pool the bot uses. The SQL is a runtime
 //! string, not checked when compiling: the tests run every query on both backends.
 //! IDs are `i64` (Discord snowflakes fit). Timestamps are UTC and kept to the microsecond,
-//! `PostgreSQL`'s precision, on both backends so what is read back equals what was written.
+//! PostgreSQL's precision, on both backends so what is read back equals what was written.
 //! A stored value that no longer parses gives [`StoreError::CorruptRow`], never a panic.
 
 /// Expands `$body` once per backend with `$pool` bound to that backend's pool, so a query
@@ -40,6 +40,7 @@ macro_rules! on_transaction {
 
 mod audit;
 mod cases;
+mod deliveries;
 mod guilds;
 mod moderation;
 mod pending;
@@ -58,6 +59,7 @@ use sqlx::sqlite::{
 
 pub use audit::{AuditEntry, NewAuditEntry};
 pub use cases::{CaseRecord, EvidenceRecord, NewEvidence, NewReport, RecordedReport, ReportRecord};
+pub use deliveries::{Delivery, Finished};
 pub use guilds::{GuildRecord, SettingChange, StoredSetting};
 pub use moderation::{
     ActiveShield, CaseUpdate, ModerationStep, NewProtectiveAction, NewStatsEvent,
@@ -66,7 +68,7 @@ pub use moderation::{
 pub use pending::PendingReport;
 pub use retention::{ErasureReport, PurgeReport};
 
-/// How long a `SQLite` connection waits for another writer before giving up.
+/// How long a SQLite connection waits for another writer before giving up.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 #[derive(Debug, thiserror::Error)]
@@ -139,8 +141,8 @@ impl Transaction {
 
 impl Store {
     /// Opens the database named by `url`:
-    /// - `postgres://…` or `postgresql://…`: a `PostgreSQL` pool;
-    /// - `sqlite://path`, `sqlite:path` or a plain file path: `SQLite`, creating the folder and
+    /// - `postgres://…` or `postgresql://…`: a PostgreSQL pool;
+    /// - `sqlite://path`, `sqlite:path` or a plain file path: SQLite, creating the folder and
     ///   the file when missing, in WAL mode with foreign keys on.
     ///
     /// `max_connections` bounds the pool (at least one connection is always allowed).
@@ -200,7 +202,7 @@ impl Store {
         Ok(())
     }
 
-    /// Closes every connection; on `SQLite` this also checkpoints the WAL into the file.
+    /// Closes every connection; on SQLite this also checkpoints the WAL into the file.
     pub async fn close(&self) {
         on_backend!(self, pool => pool.close().await);
     }

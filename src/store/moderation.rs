@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::deliveries::enqueue_queue_post;
 use super::{NewAuditEntry, Store, StoreError, Transaction, decode_error, parse_column, stored};
 use crate::domain::case::CaseStatus;
 use crate::domain::protection::{ActionStatus, ProtectionKind, RequestedBy, Withheld};
@@ -96,6 +97,16 @@ pub struct ModerationStep {
     pub audit: Option<NewAuditEntry>,
     pub stats: Vec<NewStatsEvent>,
     pub now: Option<DateTime<Utc>>,
+}
+
+impl ModerationStep {
+    /// The case the step is about, whose queue post must show it.
+    fn case_id(&self) -> Option<i64> {
+        let update = self.case_update.as_ref().map(|update| update.case_id);
+        let action = self.new_action.as_ref().map(|action| action.case_id);
+        let audit = self.audit.as_ref().and_then(|entry| entry.case_id);
+        update.or(action).or(audit)
+    }
 }
 
 /// What [`Store::record_step`] did.
@@ -345,6 +356,9 @@ impl Store {
         for event in &step.stats {
             insert_step_event(&mut tx, event, first_moderator_step, now).await?;
         }
+        if let Some(case_id) = step.case_id() {
+            enqueue_queue_post(&mut tx, case_id, now, now).await?;
+        }
         tx.commit().await?;
         Ok(StepOutcome::Written { action_id })
     }
@@ -531,24 +545,6 @@ impl Store {
         code.flatten()
             .map(|code| parse_column("reports", "protection_withheld", &code))
             .transpose()
-    }
-
-    /// Remembers where the case's queue embed was posted.
-    pub async fn set_queue_message(
-        &self,
-        case_id: i64,
-        channel_id: i64,
-        message_id: i64,
-    ) -> Result<(), StoreError> {
-        on_backend!(self, pool => {
-            sqlx::query("UPDATE cases SET queue_channel_id = $2, queue_message_id = $3 WHERE id = $1")
-                .bind(case_id)
-                .bind(channel_id)
-                .bind(message_id)
-                .execute(pool)
-                .await?;
-        });
-        Ok(())
     }
 
     /// Ids of a server's cases, newest first: `status` (or every active case when `None`),

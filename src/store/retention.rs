@@ -6,6 +6,7 @@
 
 use chrono::{DateTime, Months, TimeDelta, Utc};
 
+use super::deliveries::enqueue_queue_post;
 use super::{Count, Store, StoreError, Transaction, stored};
 use crate::domain::settings::{SettingKey, Settings, Vocabulary};
 
@@ -282,6 +283,10 @@ impl Store {
             return Ok(report);
         }
         purge.apply(&mut tx, stored(now)).await?;
+        // The purged text must not live on in the queue posts: they are redrawn.
+        for &case_id in &report.case_ids {
+            enqueue_queue_post(&mut tx, case_id, stored(now), stored(now)).await?;
+        }
         tx.commit().await?;
         Ok(report)
     }
@@ -296,44 +301,52 @@ impl Store {
         user_id: i64,
         now: DateTime<Utc>,
     ) -> Result<ErasureReport, StoreError> {
-        on_backend!(self, pool => {
-            let mut tx = pool.begin().await?;
-            let mut case_ids = sqlx::query_scalar::<_, i64>(
+        let now = stored(now);
+        let mut tx = self.begin().await?;
+        let mut case_ids = on_transaction!(&mut tx, conn => {
+            sqlx::query_scalar::<_, i64>(
                 "UPDATE reports SET reporter_user_id = NULL, details = NULL, reporter_erased_at = $3
                  WHERE guild_id = $1 AND reporter_user_id = $2
                  RETURNING case_id",
             )
             .bind(guild_id)
             .bind(user_id)
-            .bind(stored(now))
-            .fetch_all(&mut *tx)
-            .await?;
-            let reports = case_ids.len().try_into().unwrap_or(u64::MAX);
-            case_ids.sort_unstable();
-            case_ids.dedup();
-            let pending_reports = sqlx::query(
+            .bind(now)
+            .fetch_all(conn)
+            .await?
+        });
+        let reports = case_ids.len().try_into().unwrap_or(u64::MAX);
+        case_ids.sort_unstable();
+        case_ids.dedup();
+        // The queue posts showed the reporter: they are redrawn as "reporter erased".
+        for &case_id in &case_ids {
+            enqueue_queue_post(&mut tx, case_id, now, now).await?;
+        }
+        let (pending_reports, cases_as_victim) = on_transaction!(&mut tx, conn => {
+            let pending = sqlx::query(
                 "DELETE FROM pending_reports WHERE guild_id = $1 AND reporter_user_id = $2",
             )
             .bind(guild_id)
             .bind(user_id)
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?
             .rows_affected();
-            let cases_as_victim = sqlx::query_scalar::<_, i64>(
+            let as_victim = sqlx::query_scalar::<_, i64>(
                 "SELECT COUNT(*) FROM cases WHERE guild_id = $1 AND victim_user_id = $2",
             )
             .bind(guild_id)
             .bind(user_id)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut *conn)
             .await?
             .count();
-            tx.commit().await?;
-            Ok(ErasureReport {
-                reports,
-                pending_reports,
-                case_ids,
-                cases_as_victim,
-            })
+            (pending, as_victim)
+        });
+        tx.commit().await?;
+        Ok(ErasureReport {
+            reports,
+            pending_reports,
+            case_ids,
+            cases_as_victim,
         })
     }
 }

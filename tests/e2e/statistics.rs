@@ -985,11 +985,8 @@ async fn the_purge_redraws_the_queue_post_without_the_purged_text() {
             .contains("Il m'insulte depuis lundi")
     );
     let message_id = app
-        .store
-        .case_by_id(filed.case.id)
+        .case_once(filed.case.id, |case| case.queue_message_id.is_some())
         .await
-        .unwrap()
-        .unwrap()
         .queue_message_id
         .unwrap();
 

@@ -9,7 +9,7 @@ use poise::CreateReply;
 
 use super::{BotError, Context, member_locale};
 use crate::discord::flows::CaseChanged;
-use crate::discord::flows::publish::publish_all;
+use crate::discord::flows::publish::wake_deliveries;
 use crate::discord::ids::DbId;
 use crate::i18n::tr;
 
@@ -43,7 +43,7 @@ async fn delete_my_data(ctx: Context<'_>) -> Result<(), BotError> {
     // The queue posts showed the reporter: redraw them as "reporter erased". A failure is
     // logged and does not undo the erasure, which the member is told about all the same.
     let changed = erased.case_ids.iter().copied().map(CaseChanged);
-    publish_all(ctx.http(), ctx.data(), changed).await;
+    wake_deliveries(ctx.data(), changed);
     let locale = member_locale(ctx).await;
     let texts = &ctx.data().texts;
     let reports = erased.reports + erased.pending_reports;

@@ -11,7 +11,7 @@ use super::{BotError, Context};
 use crate::discord::flows;
 use crate::discord::flows::evidence::{LinkedMessage, evidence_of, read_linked_message};
 use crate::discord::flows::menu_report::MenuReport;
-use crate::discord::flows::publish::publish_all;
+use crate::discord::flows::publish::wake_deliveries;
 use crate::discord::flows::reporting::{Acknowledgement, Filing};
 use crate::discord::ids::DbId;
 use crate::discord::render::acknowledgement::refusal;
@@ -174,7 +174,7 @@ async fn linked_evidence(
 
 /// Publishes the case the report went into, then answers the reporter.
 async fn answer_report(ctx: Context<'_>, token: &str, answer: Acknowledgement) {
-    publish_all(ctx.http(), ctx.data(), answer.changed).await;
+    wake_deliveries(ctx.data(), answer.changed);
     acknowledge(ctx.http(), token, answer).await;
 }
 

@@ -7,7 +7,7 @@ use crate::discord::checks::is_moderator;
 use crate::discord::custom_id::QueueVerb;
 use crate::discord::flows::CaseChanged;
 use crate::discord::flows::moderation;
-use crate::discord::flows::publish::publish_all;
+use crate::discord::flows::publish::wake_deliveries;
 use crate::discord::flows::sanctions::Moderator;
 use crate::discord::ids::DbId;
 use crate::discord::render::prompts::moderator_prompt;
@@ -91,7 +91,7 @@ async fn carry_out(
         tracing::error!(case = %case.reference, %error, "queue action failed");
         data.texts.text(moderator.locale, "error-internal")
     });
-    publish_all(&ctx.http, data, [CaseChanged(case.id)]).await;
+    wake_deliveries(data, [CaseChanged(case.id)]);
     let edit = serenity::EditInteractionResponse::new()
         .content(answer)
         .components(Vec::new());

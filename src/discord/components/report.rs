@@ -6,7 +6,7 @@ use poise::serenity_prelude as serenity;
 
 use crate::discord::custom_id::{DETAILS_INPUT, PendingToken};
 use crate::discord::flows::menu_report::MenuReport;
-use crate::discord::flows::publish::publish_all;
+use crate::discord::flows::publish::wake_deliveries;
 use crate::discord::ids::DbId;
 use crate::discord::render::prompts::details_modal;
 use crate::discord::reply::{acknowledge, edit_deferred};
@@ -80,7 +80,7 @@ pub async fn on_details(
         .await;
     match filed {
         Ok(answer) => {
-            publish_all(&ctx.http, data, answer.changed).await;
+            wake_deliveries(data, answer.changed);
             acknowledge(&ctx.http, &interaction.token, answer).await;
         }
         Err(error) => {

@@ -4,7 +4,7 @@
 use poise::serenity_prelude as serenity;
 
 use crate::discord::custom_id::VictimAction;
-use crate::discord::flows::publish::publish_all;
+use crate::discord::flows::publish::wake_deliveries;
 use crate::discord::flows::victim::{self, Press};
 use crate::discord::ids::DbId;
 use crate::discord::{BotData, BotError};
@@ -36,7 +36,7 @@ pub async fn on_button(
     };
     let answer = match victim::act(&ctx.http, data, &press).await {
         Ok((answer, changed)) => {
-            publish_all(&ctx.http, data, changed).await;
+            wake_deliveries(data, changed);
             answer
         }
         Err(error) => {

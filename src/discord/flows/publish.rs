@@ -11,29 +11,29 @@ use crate::discord::render::queue_post::{CaseView, Frame, queue_post};
 use crate::discord::rest::ErrorCode;
 use crate::discord::{BotData, BotError};
 use crate::domain::settings::{SettingKey, SettingValue, Settings};
-use crate::store::CaseRecord;
+use crate::store::{CaseRecord, Finished};
 
-/// Publishes each changed case, logging (not returning) failures: what changed is recorded
-/// already, and the next change redraws the post.
-pub async fn publish_all(
-    http: &Http,
-    data: &BotData,
-    changed: impl IntoIterator<Item = CaseChanged>,
-) {
-    for CaseChanged(case_id) in changed {
-        if let Err(error) = publish(http, data, CaseChanged(case_id)).await {
-            tracing::error!(case_id, %error, "queue post not updated");
-        }
+/// Wakes this process's delivery worker: what the changes must cause is in the outbox
+/// already, written with them, and goes out now rather than at the next poll.
+pub fn wake_deliveries(data: &BotData, changed: impl IntoIterator<Item = CaseChanged>) {
+    if changed.into_iter().next().is_some() {
+        data.deliveries.notify_one();
     }
 }
 
-/// Posts the case's embed in the queue channel, or edits the one already posted. Without a
-/// configured queue channel nothing is posted (the report stands all the same).
-pub async fn publish(http: &Http, data: &BotData, changed: CaseChanged) -> Result<(), BotError> {
-    let CaseChanged(case_id) = changed;
+/// Posts the case's embed in the queue channel, or edits the one already posted. A post is
+/// created with `nonce` enforced, so a create retried after a crash returns the post the
+/// first try made. Without a configured queue channel nothing is posted (the report stands
+/// all the same).
+pub async fn publish(
+    http: &Http,
+    data: &BotData,
+    case_id: i64,
+    nonce: String,
+) -> Result<Finished, BotError> {
     let _guard = data.case_locks.lock(case_id).await;
     let Some(case) = data.store.case_by_id(case_id).await? else {
-        return Ok(());
+        return Ok(Finished::Done);
     };
     let settings = data.settings_of(case.guild_id).await;
     let view = load_view(data, case).await?;
@@ -61,7 +61,7 @@ pub async fn publish(http: &Http, data: &BotData, changed: CaseChanged) -> Resul
             )
             .await;
         match edited {
-            Ok(_) => return Ok(()),
+            Ok(_) => return Ok(Finished::Done),
             // The post or its channel was deleted: post it again below.
             Err(error)
                 if matches!(
@@ -73,17 +73,19 @@ pub async fn publish(http: &Http, data: &BotData, changed: CaseChanged) -> Resul
     }
     // Not posted yet, gone, or the server moved its queue: post in the configured channel.
     let Some(channel) = configured else {
-        return Ok(());
+        return Ok(Finished::Done);
     };
     let post = serenity::CreateMessage::new()
         .embed(embed)
         .components(rows)
-        .allowed_mentions(serenity::CreateAllowedMentions::new());
+        .allowed_mentions(serenity::CreateAllowedMentions::new())
+        .nonce(serenity::Nonce::String(nonce))
+        .enforce_nonce(true);
     let posted = ids::channel(channel).send_message(http, post).await?;
-    data.store
-        .set_queue_message(case.id, channel, posted.id.db())
-        .await?;
-    Ok(())
+    Ok(Finished::Posted {
+        channel_id: channel,
+        message_id: posted.id.db(),
+    })
 }
 
 fn queue_channel(settings: &Settings) -> Option<i64> {

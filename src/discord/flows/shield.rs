@@ -2,8 +2,6 @@
 //! replies to the member the shield protects is deleted, and noted on the case. Every other
 //! message costs one map lookup.
 
-use std::time::Instant;
-
 use chrono::Utc;
 use poise::serenity_prelude as serenity;
 
@@ -62,9 +60,8 @@ impl WatchedMessage {
     }
 }
 
-/// Deletes the message if it breaks a running shield, and notes it on the case. The case
-/// changed when its embed is due a refresh (at most one per case every few seconds: a
-/// member who spams the victim must not make the bot hammer Discord).
+/// Deletes the message if it breaks a running shield, and notes it on the case (which
+/// writes the delivery that redraws the case's post).
 pub async fn enforce(
     ctx: &serenity::Context,
     data: &BotData,
@@ -115,6 +112,6 @@ pub async fn enforce(
             now: Utc::now(),
         })
         .await?;
-    let due = data.shields.refresh_due(case.id, Instant::now());
-    Ok(due.then_some(CaseChanged(case.id)))
+    // The post shows the count once its delivery, a few seconds later, redraws it.
+    Ok(Some(CaseChanged(case.id)))
 }

@@ -7,6 +7,7 @@ mod shield_index;
 use std::sync::Arc;
 
 use poise::serenity_prelude as serenity;
+use tokio::sync::Notify;
 use tokio_util::task::TaskTracker;
 
 pub use case_locks::CaseLocks;
@@ -37,6 +38,8 @@ pub struct BotData {
     /// The events being handled and the background tasks they start: shutdown waits for
     /// them before closing the database.
     pub tasks: TaskTracker,
+    /// Wakes this process's delivery worker when a change wrote a delivery.
+    pub deliveries: Arc<Notify>,
 }
 
 impl BotData {

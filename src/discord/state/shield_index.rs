@@ -1,8 +1,7 @@
 //! The contact shields running now, kept in memory for the `MESSAGE_CREATE` hot path.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, RwLock};
-use std::time::{Duration, Instant};
+use std::sync::RwLock;
 
 use chrono::{DateTime, Utc};
 
@@ -15,13 +14,7 @@ use crate::store::ActiveShield;
 #[derive(Debug, Default)]
 pub struct ShieldIndex {
     shields: RwLock<HashMap<(i64, i64), Vec<ActiveShield>>>,
-    /// When each case's embed was last refreshed for a deletion (see [`Self::refresh_due`]).
-    refreshed: Mutex<HashMap<i64, Instant>>,
 }
-
-/// At most one embed refresh per case in this time for shield deletions: a member who
-/// spams the victim must not make the bot hammer Discord under the case lock.
-const SHIELD_REFRESH_EVERY: Duration = Duration::from_secs(10);
 
 impl ShieldIndex {
     /// Replaces the index with what the database says is running.
@@ -41,21 +34,6 @@ impl ShieldIndex {
             .entry((shield.guild_id, shield.target_user_id))
             .or_default()
             .push(shield);
-    }
-
-    /// Whether a shield deletion on this case should refresh its embed now (the count
-    /// shows at the next refresh otherwise); records the refresh when it is due.
-    pub fn refresh_due(&self, case_id: i64, now: Instant) -> bool {
-        let mut refreshed = self
-            .refreshed
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        refreshed.retain(|_, at| now.duration_since(*at) < SHIELD_REFRESH_EVERY);
-        if refreshed.contains_key(&case_id) {
-            return false;
-        }
-        refreshed.insert(case_id, now);
-        true
     }
 
     /// Ends every shield of a closed case.
@@ -108,23 +86,5 @@ impl ShieldIndex {
         self.shields
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn shield_deletions_refresh_a_case_embed_at_most_once_per_period() {
-        let index = ShieldIndex::default();
-        let start = Instant::now();
-        assert!(index.refresh_due(1, start));
-        assert!(!index.refresh_due(1, start + Duration::from_secs(1)));
-        assert!(
-            index.refresh_due(2, start + Duration::from_secs(1)),
-            "per case"
-        );
-        assert!(index.refresh_due(1, start + SHIELD_REFRESH_EVERY));
     }
 }

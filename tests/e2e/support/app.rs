@@ -239,6 +239,19 @@ impl TestApp {
             .expect("the case is stored")
     }
 
+    /// The stored case once `ready` holds of it (the deliveries that follow a change, such
+    /// as recording the queue post's ids, run after the interaction is answered).
+    pub async fn case_once(&self, case_id: i64, ready: impl Fn(&CaseRecord) -> bool) -> CaseRecord {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let case = self.case(case_id).await;
+            if ready(&case) || tokio::time::Instant::now() >= deadline {
+                return case;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     /// The protective actions taken on a case, oldest first.
     pub async fn actions_of(&self, case_id: i64) -> Vec<ProtectiveActionRecord> {
         self.store

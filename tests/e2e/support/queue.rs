@@ -26,7 +26,9 @@ pub async fn queue_post(app: &TestApp, filed: &Filed) -> (String, Value) {
 /// Like [`queue_post`], for a case whose post is the `n`th in the channel (0 = first).
 pub async fn nth_queue_post(app: &TestApp, filed: &Filed, n: usize) -> (String, Value) {
     let posts = wait_for_queue_posts(app, n + 1).await;
-    let case = app.case(filed.case.id).await;
+    let case = app
+        .case_once(filed.case.id, |case| case.queue_message_id.is_some())
+        .await;
     let message = case.queue_message_id.expect("the post is remembered");
     assert_eq!(
         case.queue_channel_id,

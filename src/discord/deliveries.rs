@@ -1,0 +1,152 @@
+//! The delivery worker (SPEC §8): every bot process runs one over the shared outbox. It
+//! claims due deliveries under a lease, carries them out, and records how each ended. A
+//! failure (network, 5xx, 429, 40003) is retried with exponential backoff and jitter; a
+//! refusal is recorded and given up. A crashed process's leases expire and are taken over.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{TimeDelta, Utc};
+use poise::serenity_prelude as serenity;
+use tokio::sync::Semaphore;
+
+use super::flows::publish::publish;
+use super::{BotData, BotError};
+use crate::domain::delivery::{DeliveryKind, retry_wait};
+use crate::store::{Delivery, Finished};
+
+/// How long a claim holds a delivery: well over what one takes, short enough that a
+/// crashed process's work resumes soon after a restart.
+const LEASE: Duration = Duration::from_secs(15);
+/// Deliveries claimed at once, and carried out at once.
+const BATCH: i64 = 16;
+const CONCURRENCY: usize = 16;
+/// How often the outbox is read without a wake-up: deliveries written by other processes,
+/// and retries coming due.
+const POLL: Duration = Duration::from_secs(1);
+
+/// Runs until the process stops; the deliveries in progress are tracked by `data.tasks`.
+pub async fn run(http: Arc<serenity::Http>, data: BotData) {
+    let permits = Arc::new(Semaphore::new(CONCURRENCY));
+    loop {
+        let claimed = match data
+            .store
+            .claim_due_deliveries(Utc::now(), LEASE, BATCH)
+            .await
+        {
+            Ok(claimed) => claimed,
+            Err(error) => {
+                tracing::error!(%error, "cannot read the outbox");
+                Vec::new()
+            }
+        };
+        if claimed.is_empty() {
+            tokio::select! {
+                () = data.deliveries.notified() => {}
+                () = tokio::time::sleep(POLL) => {}
+            }
+            continue;
+        }
+        for delivery in claimed {
+            let Ok(permit) = Arc::clone(&permits).acquire_owned().await else {
+                return;
+            };
+            let (http, data) = (Arc::clone(&http), data.clone());
+            data.tasks.clone().spawn(async move {
+                carry_out(&http, &data, delivery).await;
+                drop(permit);
+            });
+        }
+    }
+}
+
+/// What to do with a delivery that did not go out.
+enum Failure {
+    /// Discord refused it for good: its JSON error code.
+    Refused(isize),
+    /// Worth another try; the code of what failed, for the record.
+    Transient(&'static str),
+}
+
+async fn carry_out(http: &serenity::Http, data: &BotData, delivery: Delivery) {
+    let started = Instant::now();
+    let attempted = match delivery.kind {
+        DeliveryKind::QueuePost => {
+            let nonce = format!("sb-delivery-{}", delivery.id);
+            publish(http, data, delivery.case_id, nonce).await
+        }
+    };
+    let recorded = match attempted.map_err(|error| classify(&error)) {
+        Ok(finished) => finish(data, &delivery, finished, started).await,
+        Err(Failure::Refused(code)) => {
+            finish(data, &delivery, Finished::Refused(code), started).await
+        }
+        Err(Failure::Transient(why)) => retry(data, &delivery, why).await,
+    };
+    if let Err(error) = recorded {
+        // The lease expires and the delivery is carried out again.
+        tracing::error!(delivery = delivery.id, %error, "delivery outcome not recorded");
+    }
+}
+
+async fn finish(
+    data: &BotData,
+    delivery: &Delivery,
+    finished: Finished,
+    started: Instant,
+) -> Result<(), BotError> {
+    let ended = data
+        .store
+        .finish_delivery(delivery, finished, Utc::now())
+        .await?;
+    tracing::info!(
+        kind = %delivery.kind,
+        case_id = delivery.case_id,
+        attempt = delivery.attempts,
+        outcome = ?finished,
+        newer_revision = !ended,
+        took_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        "delivery carried out"
+    );
+    if !ended {
+        data.deliveries.notify_one();
+    }
+    Ok(())
+}
+
+async fn retry(data: &BotData, delivery: &Delivery, why: &'static str) -> Result<(), BotError> {
+    let wait = retry_wait(delivery.attempts, rand::random());
+    let due = Utc::now() + TimeDelta::from_std(wait).unwrap_or(TimeDelta::MAX);
+    data.store.retry_delivery(delivery, due, why).await?;
+    tracing::warn!(
+        kind = %delivery.kind,
+        case_id = delivery.case_id,
+        attempt = delivery.attempts,
+        outcome = why,
+        wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+        "delivery failed; retrying"
+    );
+    Ok(())
+}
+
+/// Discord's JSON code for "opening direct messages too fast": a rate limit, not a refusal.
+const OPENING_DMS_TOO_FAST: isize = 40003;
+
+fn classify(error: &BotError) -> Failure {
+    let BotError::Discord(error) = error else {
+        return Failure::Transient("store");
+    };
+    let serenity::Error::Http(serenity::HttpError::UnsuccessfulRequest(response)) = &**error else {
+        return Failure::Transient("network");
+    };
+    let status = response.status_code;
+    if status.is_server_error() {
+        Failure::Transient("discord_5xx")
+    } else if status == reqwest::StatusCode::TOO_MANY_REQUESTS {
+        Failure::Transient("discord_429")
+    } else if response.error.code == OPENING_DMS_TOO_FAST {
+        Failure::Transient("discord_40003")
+    } else {
+        Failure::Refused(response.error.code)
+    }
+}

@@ -1,0 +1,47 @@
+//! Deliveries: what a change must cause on Discord, carried out later by a worker (the
+//! outbox), and how long a failed one waits before the next attempt.
+
+use std::time::Duration;
+
+use super::code::coded;
+
+coded!(
+    /// What a delivery sends. `QueuePost`: the case's post in the moderators' queue,
+    /// created or edited in place.
+    DeliveryKind, "delivery kind" {
+        QueuePost => "queue_post",
+    }
+);
+
+/// A shield deletion redraws the case's post this long after it (coalesced with any other
+/// change meanwhile): a member who spams the victim must not make the bot hammer Discord.
+pub const SHIELD_REFRESH_DELAY: Duration = Duration::from_secs(10);
+
+/// The first retry waits this long; each further one twice as long, up to [`MAX_WAIT`].
+const FIRST_WAIT: Duration = Duration::from_secs(1);
+const MAX_WAIT: Duration = Duration::from_mins(5);
+
+/// How long a delivery that failed for the `attempts`-th time waits before the next try:
+/// exponential, capped, and spread by `jitter` (0.0 to 1.0, drawn by the caller) over
+/// ±25 % so that many deliveries failing together do not retry together.
+pub fn retry_wait(attempts: u32, jitter: f64) -> Duration {
+    let doublings = attempts.saturating_sub(1).min(16);
+    let wait = FIRST_WAIT.saturating_mul(1 << doublings).min(MAX_WAIT);
+    wait.mul_f64(0.75 + 0.5 * jitter.clamp(0.0, 1.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waits_double_up_to_the_cap_with_bounded_jitter() {
+        assert_eq!(retry_wait(1, 0.5), Duration::from_secs(1));
+        assert_eq!(retry_wait(2, 0.5), Duration::from_secs(2));
+        assert_eq!(retry_wait(4, 0.5), Duration::from_secs(8));
+        assert_eq!(retry_wait(40, 0.5), MAX_WAIT);
+        assert_eq!(retry_wait(1, 0.0), Duration::from_millis(750));
+        assert_eq!(retry_wait(1, 1.0), Duration::from_millis(1250));
+        assert_eq!(retry_wait(0, 7.0), Duration::from_millis(1250), "clamped");
+    }
+}

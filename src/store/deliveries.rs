@@ -1,0 +1,239 @@
+//! The outbox (SPEC §8): deliveries written in the transaction of the change that causes
+//! them, claimed by the delivery worker of any process under a lease, and finished with
+//! their outcome. An expired lease is taken over, so a crashed process's work is finished
+//! by the next worker to look.
+
+use std::time::Duration;
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+use super::{Pool, Store, StoreError, Transaction, parse_column, stored};
+use crate::domain::delivery::DeliveryKind;
+
+/// A delivery a worker claimed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Delivery {
+    pub id: i64,
+    pub kind: DeliveryKind,
+    pub case_id: i64,
+    /// The revision claimed: a change arriving meanwhile bumps it, and the row stays
+    /// pending for it.
+    pub revision: i64,
+    /// This claim included.
+    pub attempts: u32,
+}
+
+/// How a delivery ended once and for all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Finished {
+    /// The queue post went out; Discord's ids of the post.
+    Posted { channel_id: i64, message_id: i64 },
+    /// Carried out with nothing to record (an edit in place, or no queue configured).
+    Done,
+    /// Discord refused it for good: the JSON error code, kept as the outcome.
+    Refused(isize),
+}
+
+/// Coalesces into the case's pending queue post, or adds one, due at `due_at` (the sooner
+/// of both when one is pending).
+const ENQUEUE_QUEUE_POST: &str = "
+    INSERT INTO deliveries (kind, case_id, due_at, created_at) VALUES ($1, $2, $3, $4)
+    ON CONFLICT (case_id) WHERE kind = 'queue_post' AND done_at IS NULL
+    DO UPDATE SET revision = deliveries.revision + 1,
+                  due_at = CASE WHEN excluded.due_at < deliveries.due_at
+                                THEN excluded.due_at ELSE deliveries.due_at END";
+
+/// Inside the change's transaction: the case's queue post must show it.
+pub(super) async fn enqueue_queue_post(
+    tx: &mut Transaction,
+    case_id: i64,
+    due_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    on_transaction!(tx, conn => {
+        sqlx::query(ENQUEUE_QUEUE_POST)
+            .bind(DeliveryKind::QueuePost.as_str())
+            .bind(case_id)
+            .bind(stored(due_at))
+            .bind(stored(now))
+            .execute(conn)
+            .await?;
+    });
+    Ok(())
+}
+
+/// The rows a claim may take: pending, due, and not held by a live lease.
+const CLAIMABLE: &str = "SELECT id FROM deliveries
+     WHERE done_at IS NULL AND due_at <= $2 AND (leased_until IS NULL OR leased_until <= $2)
+     ORDER BY due_at LIMIT $3";
+
+#[derive(sqlx::FromRow)]
+struct ClaimedRow {
+    id: i64,
+    kind: String,
+    case_id: i64,
+    revision: i64,
+    attempts: i32,
+}
+
+impl TryFrom<ClaimedRow> for Delivery {
+    type Error = StoreError;
+
+    fn try_from(row: ClaimedRow) -> Result<Self, Self::Error> {
+        Ok(Delivery {
+            id: row.id,
+            kind: parse_column("deliveries", "kind", &row.kind)?,
+            case_id: row.case_id,
+            revision: row.revision,
+            attempts: u32::try_from(row.attempts).unwrap_or(0),
+        })
+    }
+}
+
+impl Store {
+    /// Claims up to `limit` due deliveries for `lease`. PostgreSQL skips the rows another
+    /// process is claiming at the same moment; SQLite runs the one statement atomically.
+    pub async fn claim_due_deliveries(
+        &self,
+        now: DateTime<Utc>,
+        lease: Duration,
+        limit: i64,
+    ) -> Result<Vec<Delivery>, StoreError> {
+        let now = stored(now);
+        let until = now + TimeDelta::from_std(lease).unwrap_or(TimeDelta::MAX);
+        let returning = "RETURNING id, kind, case_id, revision, attempts";
+        let rows: Vec<ClaimedRow> = match &self.pool {
+            Pool::Sqlite(pool) => {
+                let sql = format!(
+                    "UPDATE deliveries SET leased_until = $1, attempts = attempts + 1
+                     WHERE id IN ({CLAIMABLE}) {returning}"
+                );
+                sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                    .bind(until)
+                    .bind(now)
+                    .bind(limit)
+                    .fetch_all(pool)
+                    .await?
+            }
+            Pool::Postgres(pool) => {
+                let sql = format!(
+                    "UPDATE deliveries SET leased_until = $1, attempts = attempts + 1
+                     WHERE id IN ({CLAIMABLE} FOR UPDATE SKIP LOCKED) {returning}"
+                );
+                sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                    .bind(until)
+                    .bind(now)
+                    .bind(limit)
+                    .fetch_all(pool)
+                    .await?
+            }
+        };
+        rows.into_iter().map(Delivery::try_from).collect()
+    }
+
+    /// Records how the delivery ended, with the post's ids in the same transaction. If a
+    /// newer revision arrived meanwhile, the row stays pending, due at once, and `false`
+    /// says so.
+    pub async fn finish_delivery(
+        &self,
+        delivery: &Delivery,
+        finished: Finished,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let now = stored(now);
+        let outcome = match finished {
+            Finished::Posted { .. } => "posted".to_owned(),
+            Finished::Done => "done".to_owned(),
+            Finished::Refused(code) => format!("refused:{code}"),
+        };
+        let mut tx = self.begin().await?;
+        if let Finished::Posted {
+            channel_id,
+            message_id,
+        } = finished
+        {
+            record_post(&mut tx, delivery.case_id, channel_id, message_id).await?;
+        }
+        let finished_now = on_transaction!(&mut tx, conn => {
+            sqlx::query(
+                "UPDATE deliveries SET done_at = $1, outcome = $2, leased_until = NULL
+                 WHERE id = $3 AND revision = $4",
+            )
+            .bind(now)
+            .bind(outcome.as_str())
+            .bind(delivery.id)
+            .bind(delivery.revision)
+            .execute(conn)
+            .await?
+            .rows_affected()
+                == 1
+        });
+        if !finished_now {
+            release(&mut tx, delivery.id, now, None).await?;
+        }
+        tx.commit().await?;
+        Ok(finished_now)
+    }
+
+    /// Gives the delivery back, to be tried again at `due_at`; `why` is kept as its last
+    /// outcome (a code).
+    pub async fn retry_delivery(
+        &self,
+        delivery: &Delivery,
+        due_at: DateTime<Utc>,
+        why: &str,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        release(&mut tx, delivery.id, stored(due_at), Some(why)).await?;
+        tx.commit().await
+    }
+
+    /// How many deliveries are not finished yet.
+    pub async fn pending_deliveries(&self) -> Result<i64, StoreError> {
+        on_backend!(self, pool => {
+            Ok(sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM deliveries WHERE done_at IS NULL")
+                .fetch_one(pool)
+                .await?)
+        })
+    }
+}
+
+/// The queue post's ids, recorded by the step that posted it.
+async fn record_post(
+    tx: &mut Transaction,
+    case_id: i64,
+    channel_id: i64,
+    message_id: i64,
+) -> Result<(), StoreError> {
+    on_transaction!(tx, conn => {
+        sqlx::query("UPDATE cases SET queue_channel_id = $2, queue_message_id = $3 WHERE id = $1")
+            .bind(case_id)
+            .bind(channel_id)
+            .bind(message_id)
+            .execute(conn)
+            .await?;
+    });
+    Ok(())
+}
+
+/// Ends the lease: the row is pending again from `due_at`.
+async fn release(
+    tx: &mut Transaction,
+    id: i64,
+    due_at: DateTime<Utc>,
+    why: Option<&str>,
+) -> Result<(), StoreError> {
+    on_transaction!(tx, conn => {
+        sqlx::query(
+            "UPDATE deliveries SET leased_until = NULL, due_at = $2,
+                                   outcome = COALESCE($3, outcome)
+             WHERE id = $1",
+        )
+        .bind(id)
+        .bind(due_at)
+        .bind(why)
+        .execute(conn)
+        .await?;
+    });
+    Ok(())
+}
