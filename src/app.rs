@@ -219,6 +219,7 @@ async fn run_until_shutdown(
     });
     let worker = tokio::spawn(deliveries::run(
         Arc::clone(&client.http),
+        Arc::clone(&client.cache),
         retention_data.clone(),
     ));
     let retention = tokio::spawn(retention::purge_every_hour(retention_data));

@@ -6,6 +6,8 @@ report-next-steps = { $sealed ->
     [yes] What happens next: the moderators of this server will review the case. They will not see who reported unless one of them reveals it for a stated reason, which is logged.
    *[no] What happens next: the moderators of this server will review the case.
 }
+report-help-card-sending = We are sending you the 3018 contact card by private message; this message will say when it has arrived.
+report-help-card-sending-victim = We are sending the person you are protecting the 3018 contact card by private message, without saying who reported; this message will say how it went.
 report-help-card-sent = We sent you the 3018 contact card by private message.
 report-help-card-sent-victim = We sent the person you are protecting the 3018 contact card by private message, without saying who reported.
 report-help-card-here = We could not send you a private message, so here is the help card. Only you can see it.

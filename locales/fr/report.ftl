@@ -6,6 +6,8 @@ report-next-steps = { $sealed ->
     [yes] Et maintenant : la modération de ce serveur va examiner le dossier. Elle ne verra pas qui a signalé, sauf si un modérateur le révèle pour une raison motivée, ce qui est journalisé.
    *[no] Et maintenant : la modération de ce serveur va examiner le dossier.
 }
+report-help-card-sending = Nous t'envoyons la fiche du 3018 en message privé ; ce message dira quand elle sera arrivée.
+report-help-card-sending-victim = Nous envoyons la fiche du 3018 en message privé à la personne que tu protèges, sans dire qui a signalé ; ce message dira comment cela s'est passé.
 report-help-card-sent = Nous t'avons envoyé la fiche du 3018 en message privé.
 report-help-card-sent-victim = Nous avons envoyé la fiche du 3018 en message privé à la personne que tu protèges, sans dire qui a signalé.
 report-help-card-here = Nous n'avons pas pu t'envoyer de message privé, alors voici la carte d'aide. Toi seul·e la vois.

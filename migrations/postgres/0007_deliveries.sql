@@ -6,7 +6,7 @@
 -- the database when the delivery is carried out, so purged text is never delivered later.
 CREATE TABLE deliveries (
     id           BIGSERIAL PRIMARY KEY,
-    kind         TEXT NOT NULL,               -- queue_post
+    kind         TEXT NOT NULL,               -- queue_post | help_card
     case_id      BIGINT NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
     -- Bumped by every change that arrives while the row is pending: a worker that carried
     -- out an older revision leaves the row pending for the newer one.
@@ -18,7 +18,17 @@ CREATE TABLE deliveries (
     done_at      TIMESTAMPTZ,
     -- How it ended (sent, or why it was given up): a code, never text from Discord.
     outcome      TEXT,
-    created_at   TIMESTAMPTZ NOT NULL
+    created_at   TIMESTAMPTZ NOT NULL,
+    -- help_card: the report whose victim gets the card, in which language, and the
+    -- reporter's interaction (its token lets the answer be edited with the card's outcome
+    -- for 15 minutes; it is cleared when the delivery ends).
+    report_id         BIGINT REFERENCES reports (id) ON DELETE CASCADE,
+    locale            TEXT,
+    interaction_token TEXT,
+    token_expires_at  TIMESTAMPTZ,
+    -- What the reporter's answer says besides the card, as codes (JSON of Fluent ids and
+    -- flags), set once the answer is sent.
+    answer            TEXT
 );
 
 -- One pending queue post per case: every change coalesces into it.

@@ -10,6 +10,7 @@ use chrono::{TimeDelta, Utc};
 use poise::serenity_prelude as serenity;
 use tokio::sync::Semaphore;
 
+use super::flows::help_card::{self, OPENING_DMS_TOO_FAST};
 use super::flows::publish::publish;
 use super::{BotData, BotError};
 use crate::domain::delivery::{DeliveryKind, retry_wait};
@@ -26,7 +27,7 @@ const CONCURRENCY: usize = 16;
 const POLL: Duration = Duration::from_secs(1);
 
 /// Runs until the process stops; the deliveries in progress are tracked by `data.tasks`.
-pub async fn run(http: Arc<serenity::Http>, data: BotData) {
+pub async fn run(http: Arc<serenity::Http>, cache: Arc<serenity::Cache>, data: BotData) {
     let permits = Arc::new(Semaphore::new(CONCURRENCY));
     loop {
         let claimed = match data
@@ -51,9 +52,9 @@ pub async fn run(http: Arc<serenity::Http>, data: BotData) {
             let Ok(permit) = Arc::clone(&permits).acquire_owned().await else {
                 return;
             };
-            let (http, data) = (Arc::clone(&http), data.clone());
+            let (http, cache, data) = (Arc::clone(&http), Arc::clone(&cache), data.clone());
             data.tasks.clone().spawn(async move {
-                carry_out(&http, &data, delivery).await;
+                carry_out(&http, &cache, &data, delivery).await;
                 drop(permit);
             });
         }
@@ -68,13 +69,19 @@ enum Failure {
     Transient(&'static str),
 }
 
-async fn carry_out(http: &serenity::Http, data: &BotData, delivery: Delivery) {
+async fn carry_out(
+    http: &serenity::Http,
+    cache: &serenity::Cache,
+    data: &BotData,
+    delivery: Delivery,
+) {
     let started = Instant::now();
     let attempted = match delivery.kind {
         DeliveryKind::QueuePost => {
             let nonce = format!("sb-delivery-{}", delivery.id);
             publish(http, data, delivery.case_id, nonce).await
         }
+        DeliveryKind::HelpCard => help_card::deliver(http, cache, data, &delivery).await,
     };
     let recorded = match attempted.map_err(|error| classify(&error)) {
         Ok(finished) => finish(data, &delivery, finished, started).await,
@@ -128,9 +135,6 @@ async fn retry(data: &BotData, delivery: &Delivery, why: &'static str) -> Result
     );
     Ok(())
 }
-
-/// Discord's JSON code for "opening direct messages too fast": a rate limit, not a refusal.
-const OPENING_DMS_TOO_FAST: isize = 40003;
 
 fn classify(error: &BotError) -> Failure {
     let BotError::Discord(error) = error else {

@@ -8,21 +8,8 @@ use poise::serenity_prelude as serenity;
 use serenity::builder::Builder;
 use serenity::{CreateInteractionResponseFollowup, EditInteractionResponse, Http};
 
-use super::flows::reporting::Acknowledgement;
 use super::render::help_card::RenderedHelpCard;
 use super::rest::is_refusal;
-
-/// Answers a filed report: its acknowledgement, help card and protective buttons.
-pub async fn acknowledge(http: &Http, interaction_token: &str, answer: Acknowledgement) {
-    edit_deferred_with(
-        http,
-        interaction_token,
-        answer.content,
-        answer.help_card,
-        answer.protection,
-    )
-    .await;
-}
 
 /// Replaces the deferred "thinking" state of an interaction with the answer.
 pub async fn edit_deferred(
@@ -31,10 +18,12 @@ pub async fn edit_deferred(
     content: String,
     help_card: Option<RenderedHelpCard>,
 ) {
-    edit_deferred_with(http, interaction_token, content, help_card, None).await;
+    edit_answer(http, interaction_token, content, help_card, None).await;
 }
 
-async fn edit_deferred_with(
+/// Replaces the interaction's answer: its text, the help card (embed, link buttons, vCard)
+/// if given, and an extra row of buttons.
+pub async fn edit_answer(
     http: &Http,
     interaction_token: &str,
     content: String,

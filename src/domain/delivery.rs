@@ -7,15 +7,22 @@ use super::code::coded;
 
 coded!(
     /// What a delivery sends. `QueuePost`: the case's post in the moderators' queue,
-    /// created or edited in place.
+    /// created or edited in place. `HelpCard`: the help card, by DM to the victim, then
+    /// the reporter's answer edited with how it went.
     DeliveryKind, "delivery kind" {
         QueuePost => "queue_post",
+        HelpCard => "help_card",
     }
 );
 
 /// A shield deletion redraws the case's post this long after it (coalesced with any other
 /// change meanwhile): a member who spams the victim must not make the bot hammer Discord.
 pub const SHIELD_REFRESH_DELAY: Duration = Duration::from_secs(10);
+
+/// A help card waits this long for the reporter's first answer to go out before it is
+/// sent anyway (the answer's edit must come after it). The reporter's flow releases it
+/// sooner; this bounds the wait after a crash in between.
+pub const HELP_CARD_HOLD: Duration = Duration::from_secs(30);
 
 /// The first retry waits this long; each further one twice as long, up to [`MAX_WAIT`].
 const FIRST_WAIT: Duration = Duration::from_secs(1);

@@ -169,7 +169,7 @@ impl AntiAbuse {
 }
 
 /// What the reporter's acknowledgement offers.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Offer {
     /// "Mute them until a moderator reviews".
     pub mute: bool,

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use super::deliveries::enqueue_queue_post;
+use super::deliveries::{HelpCardRequest, enqueue_help_card, enqueue_queue_post};
 use super::{Store, StoreError, Transaction, decode_error, parse_column, stored};
 use crate::domain::case::{CaseReference, CaseStatus, HelpCardDelivery, ReportSource};
 use crate::domain::reason::Reason;
@@ -33,6 +33,8 @@ pub struct NewReport {
     pub stats_hour: String,
     /// The keyed pseudonym (HMAC hex) of the reported member, for the statistics event.
     pub reported_pseudonym: Option<String>,
+    /// The help card to deliver to the victim, written with the report.
+    pub help_card: Option<HelpCardRequest>,
 }
 
 /// A snapshot of the reported message. Serializable: a context-menu report keeps it in
@@ -507,6 +509,9 @@ impl Store {
         let (distinct_reporters, prior_cases_against_reported) =
             case_counts(&mut tx, &report, case_id).await?;
         enqueue_queue_post(&mut tx, case_id, now, now).await?;
+        if let Some(request) = &report.help_card {
+            enqueue_help_card(&mut tx, request, case_id, report_id, now).await?;
+        }
         tx.commit().await?;
         Ok(RecordedReport {
             case_id,
@@ -533,35 +538,35 @@ impl Store {
             HelpCardDelivery::DmFailed => Some(false),
         };
         let mut tx = self.begin().await?;
-        let row = on_transaction!(&mut tx, conn => {
-            sqlx::query_as::<_, (i64, Option<i64>)>(
-                "SELECT case_id, stats_event_id FROM reports WHERE id = $1",
-            )
-            .bind(report_id)
-            .fetch_optional(&mut *conn)
-            .await?
-        });
-        let (case_id, stats_event_id) = row.ok_or(StoreError::NotFound { entity: "report" })?;
+        // Writes only, the statistics event first (it needs the report's link before the
+        // report drops it): a read first could not be upgraded to a write under contention.
         on_transaction!(&mut tx, conn => {
-            sqlx::query(
+            if let Some(delivered) = delivered {
+                sqlx::query(
+                    "UPDATE stats_events SET help_card_delivered = $2
+                     WHERE id = (SELECT stats_event_id FROM reports WHERE id = $1)",
+                )
+                .bind(report_id)
+                .bind(delivered)
+                .execute(&mut *conn)
+                .await?;
+            }
+        });
+        let case_id = on_transaction!(&mut tx, conn => {
+            sqlx::query_scalar::<_, i64>(
                 "UPDATE reports
                  SET help_card = $2,
                      stats_event_id = CASE WHEN $3 THEN NULL ELSE stats_event_id END
-                 WHERE id = $1",
+                 WHERE id = $1
+                 RETURNING case_id",
             )
             .bind(report_id)
             .bind(delivery.as_str())
             .bind(delivered.is_some())
-            .execute(&mut *conn)
-            .await?;
-            if let (Some(stats_event_id), Some(delivered)) = (stats_event_id, delivered) {
-                sqlx::query("UPDATE stats_events SET help_card_delivered = $2 WHERE id = $1")
-                    .bind(stats_event_id)
-                    .bind(delivered)
-                    .execute(&mut *conn)
-                    .await?;
-            }
-        });
+            .fetch_optional(&mut *conn)
+            .await?
+        })
+        .ok_or(StoreError::NotFound { entity: "report" })?;
         // The queue post shows whether the card reached the victim.
         let now = stored(Utc::now());
         enqueue_queue_post(&mut tx, case_id, now, now).await?;

@@ -8,7 +8,28 @@ use std::time::Duration;
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::{Pool, Store, StoreError, Transaction, parse_column, stored};
-use crate::domain::delivery::DeliveryKind;
+use crate::domain::delivery::{DeliveryKind, HELP_CARD_HOLD};
+
+/// A Discord interaction token: it can answer as the bot for 15 minutes, so it is never
+/// printed, not even in debug output.
+#[derive(Clone, PartialEq, Eq)]
+pub struct InteractionToken(pub String);
+
+impl std::fmt::Debug for InteractionToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("InteractionToken(…)")
+    }
+}
+
+/// What delivering a report's help card needs beyond the report itself.
+#[derive(Clone, Debug)]
+pub struct HelpCardRequest {
+    /// The language of the reporter's answer (and of the card, when they are the victim).
+    pub locale: String,
+    /// The reporter's interaction, to edit their answer with the card's outcome.
+    pub interaction_token: InteractionToken,
+    pub token_expires_at: DateTime<Utc>,
+}
 
 /// A delivery a worker claimed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -21,6 +42,11 @@ pub struct Delivery {
     pub revision: i64,
     /// This claim included.
     pub attempts: u32,
+    /// A help card's report, language, reporter's interaction and answer (codes).
+    pub report_id: Option<i64>,
+    pub locale: Option<String>,
+    pub interaction: Option<(InteractionToken, DateTime<Utc>)>,
+    pub answer: Option<String>,
 }
 
 /// How a delivery ended once and for all.
@@ -62,6 +88,36 @@ pub(super) async fn enqueue_queue_post(
     Ok(())
 }
 
+/// Inside the report's transaction: the victim's help card, held until the reporter's first
+/// answer is out (see [`Store::release_help_card`]).
+pub(super) async fn enqueue_help_card(
+    tx: &mut Transaction,
+    request: &HelpCardRequest,
+    case_id: i64,
+    report_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let due = now + TimeDelta::from_std(HELP_CARD_HOLD).unwrap_or(TimeDelta::zero());
+    on_transaction!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO deliveries (kind, case_id, report_id, locale, interaction_token,
+                                     token_expires_at, due_at, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(DeliveryKind::HelpCard.as_str())
+        .bind(case_id)
+        .bind(report_id)
+        .bind(request.locale.as_str())
+        .bind(request.interaction_token.0.as_str())
+        .bind(stored(request.token_expires_at))
+        .bind(stored(due))
+        .bind(stored(now))
+        .execute(conn)
+        .await?;
+    });
+    Ok(())
+}
+
 /// The rows a claim may take: pending, due, and not held by a live lease.
 const CLAIMABLE: &str = "SELECT id FROM deliveries
      WHERE done_at IS NULL AND due_at <= $2 AND (leased_until IS NULL OR leased_until <= $2)
@@ -74,6 +130,11 @@ struct ClaimedRow {
     case_id: i64,
     revision: i64,
     attempts: i32,
+    report_id: Option<i64>,
+    locale: Option<String>,
+    interaction_token: Option<String>,
+    token_expires_at: Option<DateTime<Utc>>,
+    answer: Option<String>,
 }
 
 impl TryFrom<ClaimedRow> for Delivery {
@@ -86,6 +147,13 @@ impl TryFrom<ClaimedRow> for Delivery {
             case_id: row.case_id,
             revision: row.revision,
             attempts: u32::try_from(row.attempts).unwrap_or(0),
+            report_id: row.report_id,
+            locale: row.locale,
+            interaction: row
+                .interaction_token
+                .map(InteractionToken)
+                .zip(row.token_expires_at),
+            answer: row.answer,
         })
     }
 }
@@ -101,7 +169,8 @@ impl Store {
     ) -> Result<Vec<Delivery>, StoreError> {
         let now = stored(now);
         let until = now + TimeDelta::from_std(lease).unwrap_or(TimeDelta::MAX);
-        let returning = "RETURNING id, kind, case_id, revision, attempts";
+        let returning = "RETURNING id, kind, case_id, revision, attempts, report_id, locale,
+                                   interaction_token, token_expires_at, answer";
         let rows: Vec<ClaimedRow> = match &self.pool {
             Pool::Sqlite(pool) => {
                 let sql = format!(
@@ -156,7 +225,8 @@ impl Store {
         }
         let finished_now = on_transaction!(&mut tx, conn => {
             sqlx::query(
-                "UPDATE deliveries SET done_at = $1, outcome = $2, leased_until = NULL
+                "UPDATE deliveries SET done_at = $1, outcome = $2, leased_until = NULL,
+                                       interaction_token = NULL
                  WHERE id = $3 AND revision = $4",
             )
             .bind(now)
@@ -186,6 +256,29 @@ impl Store {
         let mut tx = self.begin().await?;
         release(&mut tx, delivery.id, stored(due_at), Some(why)).await?;
         tx.commit().await
+    }
+
+    /// The reporter's first answer is out: the help card may go, and its outcome edit the
+    /// answer, which `answer` (codes) describes.
+    pub async fn release_help_card(
+        &self,
+        report_id: i64,
+        answer: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        on_backend!(self, pool => {
+            sqlx::query(
+                "UPDATE deliveries SET due_at = $2, answer = $3
+                 WHERE report_id = $1 AND kind = $4 AND done_at IS NULL AND leased_until IS NULL",
+            )
+            .bind(report_id)
+            .bind(stored(now))
+            .bind(answer)
+            .bind(DeliveryKind::HelpCard.as_str())
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
     }
 
     /// How many deliveries are not finished yet.

@@ -59,7 +59,7 @@ use sqlx::sqlite::{
 
 pub use audit::{AuditEntry, NewAuditEntry};
 pub use cases::{CaseRecord, EvidenceRecord, NewEvidence, NewReport, RecordedReport, ReportRecord};
-pub use deliveries::{Delivery, Finished};
+pub use deliveries::{Delivery, Finished, HelpCardRequest, InteractionToken};
 pub use guilds::{GuildRecord, SettingChange, StoredSetting};
 pub use moderation::{
     ActiveShield, CaseUpdate, ModerationStep, NewProtectiveAction, NewStatsEvent,

@@ -9,7 +9,7 @@ use crate::support::app::{TestApp, WAIT, spawn_app, spawn_app_with};
 use crate::support::fake_discord::{
     FakeDiscordConfig, InteractionBuilder, MessageBuilder, Method, ids,
 };
-use crate::support::queue::queue_posts_path;
+use crate::support::queue::{queue_posts_path, wait_for_edit_showing};
 use crate::support::reports::{
     SETTLE, click, deferred_answer, is_timed_out, member_path, press, report, timeout_end,
     timeouts_of,
@@ -197,13 +197,16 @@ async fn a_rate_limited_or_new_reporter_is_stored_and_queued_without_automatic_p
         .await
         .queue_message_id
         .expect("posted in the queue");
-    let edit = app
-        .wait_for(
-            Method::PATCH,
-            &format!("/channels/{}/messages/{message}", ids::QUEUE_CHANNEL),
-        )
-        .await;
-    let details = serde_json::to_string(&edit.body.unwrap()["embeds"]).unwrap();
+    let post = format!("/channels/{}/messages/{message}", ids::QUEUE_CHANNEL);
+    let both = |edit: &Value| {
+        serde_json::to_string(&edit["embeds"])
+            .unwrap()
+            .matches("Il m'insulte depuis lundi")
+            .count()
+            == 2
+    };
+    let edit = wait_for_edit_showing(&app, &post, both).await;
+    let details = serde_json::to_string(&edit["embeds"]).unwrap();
     assert_eq!(
         details.matches("Il m'insulte depuis lundi").count(),
         2,

@@ -11,7 +11,7 @@ use crate::support::fake_discord::{
 };
 use crate::support::queue::{
     edits_of, moderator_audit, moderator_choose, moderator_presses, nth_queue_post, queue_post,
-    report_queued, wait_for_edits, wait_for_queue_posts,
+    report_queued, wait_for_edit_showing, wait_for_edits, wait_for_queue_posts,
 };
 use crate::support::reports::{
     SETTLE, click, custom_ids, deferred_answer, is_timed_out, member_path, press, report,
@@ -51,6 +51,9 @@ async fn a_case_is_queued_sealed_and_moves_with_each_moderator_action() {
     let filed = report(&app, ids::ALICE, ids::BILAL).await;
     let case_id = filed.case.id;
     let (post, body) = queue_post(&app, &filed).await;
+    // The help card's outcome redraws the post once: the moderators' edits come after it.
+    app.settle_deliveries().await;
+    let settled = edits_of(&app, &post);
     let embed = &body["embeds"][0];
     assert!(
         embed["title"]
@@ -84,7 +87,10 @@ async fn a_case_is_queued_sealed_and_moves_with_each_moderator_action() {
             .await
             .contains("Tu as pris le dossier")
     );
-    let edited = wait_for_edits(&app, &post, 1).await;
+    let edited = wait_for_edit_showing(&app, &post, |edit| {
+        edit.to_string().contains("Pris en charge")
+    })
+    .await;
     assert!(edited.to_string().contains("Pris en charge"), "{edited}");
     let case = app.case(case_id).await;
     assert_eq!(case.status, CaseStatus::Claimed);
@@ -103,7 +109,7 @@ async fn a_case_is_queued_sealed_and_moves_with_each_moderator_action() {
             .unwrap()
             .contains(filed.case.reference.as_str())
     );
-    let edited = wait_for_edits(&app, &post, 2).await;
+    let edited = wait_for_edits(&app, &post, settled + 2).await;
     assert!(
         custom_ids(&edited).contains(&format!("sb:q:unmute:{case_id}")),
         "the undo is offered"
@@ -121,7 +127,7 @@ async fn a_case_is_queued_sealed_and_moves_with_each_moderator_action() {
         Value::Null
     );
     assert!(!is_timed_out(&app, ids::BILAL));
-    wait_for_edits(&app, &post, 3).await;
+    wait_for_edits(&app, &post, settled + 3).await;
 
     // Ban, deleting the last hour of messages, then undo.
     let answer = moderator_choose(&app, "ban", "1h", case_id, &post).await;
@@ -139,19 +145,19 @@ async fn a_case_is_queued_sealed_and_moves_with_each_moderator_action() {
             .contains(filed.case.reference.as_str())
     );
     assert_eq!(app.fake.bans(ids::GUILD).len(), 1);
-    wait_for_edits(&app, &post, 4).await;
+    wait_for_edits(&app, &post, settled + 4).await;
     assert!(
         moderator_presses(&app, "unban", case_id, &post)
             .await
             .contains("n'est plus banni")
     );
     assert!(app.fake.bans(ids::GUILD).is_empty());
-    wait_for_edits(&app, &post, 5).await;
+    wait_for_edits(&app, &post, settled + 5).await;
 
     // Resolve: the case closes and the reporter is told, without sanction details.
     let answer = moderator_choose(&app, "resolve", "action_taken", case_id, &post).await;
     assert!(answer.contains("est résolu"), "{answer}");
-    let edited = wait_for_edits(&app, &post, 6).await;
+    let edited = wait_for_edits(&app, &post, settled + 6).await;
     assert!(
         edited.to_string().contains("Résolu : mesure prise"),
         "{edited}"
@@ -196,6 +202,7 @@ async fn a_case_is_queued_sealed_and_moves_with_each_moderator_action() {
 async fn a_member_without_permission_is_refused_and_nothing_changes() {
     let app = spawn_app_with_queue().await;
     let (filed, post) = report_queued(&app, ids::ALICE, ids::BILAL).await;
+    let settled_edits = edits_of(&app, &post);
     let message = app
         .fake
         .message(post.rsplit('/').next().unwrap().parse().unwrap())
@@ -245,7 +252,11 @@ async fn a_member_without_permission_is_refused_and_nothing_changes() {
     assert_eq!(case.status, CaseStatus::Open);
     assert_eq!(case.claimed_by, None);
     app.assert_no_action_on(filed.case.id).await;
-    assert_eq!(edits_of(&app, &post), 0);
+    assert_eq!(
+        edits_of(&app, &post),
+        settled_edits,
+        "refusals edit nothing"
+    );
     assert!(
         app.fake
             .requests_matching(Method::PATCH, "/guilds/*/members/*")
@@ -258,6 +269,7 @@ async fn a_member_without_permission_is_refused_and_nothing_changes() {
 async fn a_discord_refusal_is_reported_clearly_and_leaves_no_false_mute() {
     let app = spawn_app_with_queue().await;
     let (filed, post) = report_queued(&app, ids::ALICE, ids::BILAL).await;
+    let settled = edits_of(&app, &post);
     app.fake.script(
         Method::PATCH,
         "/guilds/*/members/*",
@@ -275,7 +287,7 @@ async fn a_discord_refusal_is_reported_clearly_and_leaves_no_false_mute() {
         actions[0].detail.as_deref(),
         Some("discord_missing_permissions")
     );
-    let edited = wait_for_edits(&app, &post, 1).await;
+    let edited = wait_for_edits(&app, &post, settled + 1).await;
     assert!(edited.to_string().contains("échec"), "{edited}");
     assert!(
         !custom_ids(&edited).contains(&format!("sb:q:unmute:{}", filed.case.id)),
@@ -388,6 +400,7 @@ mod store {
             now,
             stats_hour: "2025-03-14T10".to_owned(),
             reported_pseudonym: None,
+            help_card: None,
         }
     }
 
@@ -882,16 +895,21 @@ async fn a_failed_undo_shows_as_failed_in_the_history() {
     let text = moderator_presses(&app, "unmute", filed.case.id, &post).await;
     assert!(text.contains("Discord a refusé"), "{text}");
     assert!(is_timed_out(&app, ids::BILAL));
-    let edited = wait_for_edits(&app, &post, 2).await;
-    let history = edited["embeds"][0]["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|field| field["name"] == "Historique")
-        .expect("a history")["value"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let history_of = |edited: &Value| {
+        edited["embeds"][0]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|field| field["name"] == "Historique")
+            .and_then(|field| field["value"].as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let edited = wait_for_edit_showing(&app, &post, |edited| {
+        history_of(edited).lines().count() == 2
+    })
+    .await;
+    let history = history_of(&edited);
     let lines: Vec<&str> = history.lines().collect();
     assert_eq!(lines.len(), 2, "{history}");
     assert!(
@@ -1064,6 +1082,7 @@ async fn a_case_of_another_server_is_refused_to_every_button() {
             now: Utc::now(),
             stats_hour: "2025-03-14T10".to_owned(),
             reported_pseudonym: None,
+            help_card: None,
         })
         .await
         .unwrap();

@@ -97,7 +97,7 @@ async fn pick_reason_and_submit(
 
 /// The final answer, edited into the deferred response.
 async fn final_answer(app: &TestApp, sent: &SentInteraction) -> RecordedRequest {
-    app.wait_for(Method::PATCH, &sent.original_path()).await
+    crate::support::reports::settled_answer(app, sent).await
 }
 
 /// The final answer's text.
@@ -800,8 +800,16 @@ async fn a_report_under_way_when_the_bot_stops_is_still_stored_and_answered() {
     app.shutdown().await.expect("a clean shutdown");
     release.await.unwrap();
 
-    let text = answer_text(&app, &sent).await;
+    let first = app.wait_for(Method::PATCH, &sent.original_path()).await;
+    let text = content(&first);
     assert!(text.contains("Ton signalement est enregistré"), "{text}");
     case_in(&app, &text).await;
+    // The help card waited in the outbox: the next start sends it and edits the answer.
+    app.start_again().await;
+    let settled = answer_text(&app, &sent).await;
+    assert!(
+        settled.contains("Nous t'avons envoyé la fiche du 3018"),
+        "{settled}"
+    );
     app.assert_discord_traffic_valid();
 }

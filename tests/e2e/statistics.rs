@@ -515,6 +515,7 @@ fn new_report(guild_id: i64, reporter: i64, reported: i64, details: &str) -> New
         now,
         stats_hour: now.format("%Y-%m-%dT%H").to_string(),
         reported_pseudonym: Some(pseudonyms.pseudonym(guild_id, reported)),
+        help_card: None,
     }
 }
 
@@ -999,11 +1000,11 @@ async fn the_purge_redraws_the_queue_post_without_the_purged_text() {
         ))
         .await
         .unwrap();
+    let post = format!("{posts}/{message_id}");
     app.restart().await;
-    let redraw = app
-        .wait_for(Method::PATCH, &format!("{posts}/{message_id}"))
-        .await;
-    let redrawn = serde_json::to_string(&redraw.body).unwrap();
+    let purged = |edit: &serde_json::Value| edit.to_string().contains("Purgées après la durée");
+    let redraw = crate::support::queue::wait_for_edit_showing(&app, &post, purged).await;
+    let redrawn = serde_json::to_string(&redraw).unwrap();
     assert!(!redrawn.contains("Il m'insulte depuis lundi"), "{redrawn}");
     app.assert_discord_traffic_valid();
 }

@@ -11,12 +11,11 @@ use super::{BotError, Context};
 use crate::discord::flows;
 use crate::discord::flows::evidence::{LinkedMessage, evidence_of, read_linked_message};
 use crate::discord::flows::menu_report::MenuReport;
-use crate::discord::flows::publish::wake_deliveries;
-use crate::discord::flows::reporting::{Acknowledgement, Filing};
+use crate::discord::flows::reporting::{Filing, answer_reporter};
 use crate::discord::ids::DbId;
 use crate::discord::render::acknowledgement::refusal;
 use crate::discord::render::prompts::reason_select;
-use crate::discord::reply::{acknowledge, edit_deferred};
+use crate::discord::reply::edit_deferred;
 use crate::discord::rest::ErrorCode;
 use crate::domain::case::ReportSource;
 use crate::domain::reason::Reason;
@@ -104,16 +103,16 @@ pub async fn report(
             return Ok(());
         }
     };
-    let guild_name = data.guild_name(ctx.serenity_context(), guild_id, &locale);
     let filing = Filing {
         report,
         source: ReportSource::Slash,
         evidence,
         locale,
         link_note,
+        interaction_token: interaction.token.clone(),
     };
-    let answer = flows::reporting::file_report(http, data, &settings, &guild_name, filing).await;
-    answer_report(ctx, &interaction.token, answer).await;
+    let answer = flows::reporting::file_report(http, data, &settings, filing).await;
+    answer_reporter(http, data, &interaction.token, answer).await;
     Ok(())
 }
 
@@ -170,12 +169,6 @@ async fn linked_evidence(
         LinkedMessage::Unreadable => (None, Some("report-link-unreadable")),
         LinkedMessage::OtherServer => return Err(Refusal::LinkOtherServer),
     })
-}
-
-/// Publishes the case the report went into, then answers the reporter.
-async fn answer_report(ctx: Context<'_>, token: &str, answer: Acknowledgement) {
-    wake_deliveries(ctx.data(), answer.changed);
-    acknowledge(ctx.http(), token, answer).await;
 }
 
 #[poise::command(context_menu_command = "Report message", guild_only)]

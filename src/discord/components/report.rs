@@ -6,10 +6,10 @@ use poise::serenity_prelude as serenity;
 
 use crate::discord::custom_id::{DETAILS_INPUT, PendingToken};
 use crate::discord::flows::menu_report::MenuReport;
-use crate::discord::flows::publish::wake_deliveries;
+use crate::discord::flows::reporting::answer_reporter;
 use crate::discord::ids::DbId;
 use crate::discord::render::prompts::details_modal;
-use crate::discord::reply::{acknowledge, edit_deferred};
+use crate::discord::reply::edit_deferred;
 use crate::discord::{BotData, BotError};
 use crate::domain::reason::Reason;
 
@@ -67,22 +67,13 @@ pub async fn on_details(
         reporter_id: interaction.user.id.db(),
         bot_id: ctx.cache.current_user().id.db(),
     };
-    let guild_name = data.guild_name(ctx, guild_id, &locale);
     let details = modal_value(interaction, DETAILS_INPUT);
+    let answering = (locale.as_str(), interaction.token.as_str());
     let filed = report
-        .file(
-            &ctx.http,
-            data,
-            &guild_name,
-            &locale,
-            (reason, &token, details),
-        )
+        .file(&ctx.http, data, answering, (reason, &token, details))
         .await;
     match filed {
-        Ok(answer) => {
-            wake_deliveries(data, answer.changed);
-            acknowledge(&ctx.http, &interaction.token, answer).await;
-        }
+        Ok(answer) => answer_reporter(&ctx.http, data, &interaction.token, answer).await,
         Err(error) => {
             tracing::error!(%error, "menu report failed");
             let text = data.texts.text(&locale, "error-internal");

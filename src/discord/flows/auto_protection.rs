@@ -15,8 +15,8 @@ use crate::store::RecordedReport;
 
 /// What the reporter's acknowledgement gains from the protective actions.
 pub struct AfterReport {
-    /// Extra paragraphs (already rendered in the reporter's language).
-    pub lines: Vec<String>,
+    /// Extra paragraphs: Fluent ids.
+    pub notes: Vec<&'static str>,
     /// The victim's buttons to offer.
     pub offer: Offer,
 }
@@ -29,7 +29,6 @@ pub async fn after_report(
     settings: &Settings,
     report: &CheckedReport,
     recorded: &RecordedReport,
-    locale: &str,
 ) -> AfterReport {
     let now = Utc::now();
     let check = anti_abuse_check(http, data, report, recorded, now).await;
@@ -46,23 +45,23 @@ pub async fn after_report(
     {
         tracing::error!(%error, "withheld protection not recorded");
     }
-    let mut lines = Vec::new();
+    let mut notes = Vec::new();
     if withheld.is_none() {
         match automatic_mute(http, data, settings, report, recorded, now).await {
             Ok(Some(MuteResult::Applied { .. })) => {
-                lines.push(data.texts.text(locale, "protection-auto-muted"));
+                notes.push("protection-auto-muted");
             }
             Ok(_) => {}
             Err(error) => tracing::error!(%error, "automatic mute failed"),
         }
     }
     if withheld.is_some() {
-        lines.push(data.texts.text(locale, "protection-withheld"));
+        notes.push("protection-withheld");
     }
     let self_mute = settings.flag(SettingKey::SelfMuteAllowed);
     AfterReport {
         offer: protection::victim_offer(report.is_witness, self_mute, withheld),
-        lines,
+        notes,
     }
 }
 

@@ -71,8 +71,7 @@ impl MenuReport {
         &self,
         http: &Http,
         data: &BotData,
-        guild_name: &str,
-        locale: &str,
+        (locale, interaction_token): (&str, &str),
         (reason, token, details): (Reason, &PendingToken, Option<String>),
     ) -> Result<Acknowledgement, BotError> {
         let Some((pending, payload)) = self.take(data, token).await? else {
@@ -106,9 +105,10 @@ impl MenuReport {
             evidence: payload.snapshot,
             locale: locale.to_owned(),
             link_note: None,
+            interaction_token: interaction_token.to_owned(),
         };
         let settings = data.settings_of(self.guild_id).await;
-        let answer = reporting::file_report(http, data, &settings, guild_name, filing).await;
+        let answer = reporting::file_report(http, data, &settings, filing).await;
         if !answer.recorded {
             data.store
                 .save_pending_report(

@@ -5,6 +5,7 @@
 
 pub mod auto_protection;
 pub mod evidence;
+pub mod help_card;
 pub mod menu_report;
 pub mod moderation;
 pub mod publish;

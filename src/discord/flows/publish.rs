@@ -48,28 +48,9 @@ pub async fn publish(
     let case = &view.case;
     if let (Some(channel), Some(message)) = (case.queue_channel_id, case.queue_message_id)
         && (configured == Some(channel) || configured.is_none())
+        && edit_in_place(http, (channel, message), &embed, &rows).await?
     {
-        let edit = serenity::EditMessage::new()
-            .embed(embed.clone())
-            .components(rows.clone());
-        let edited = http
-            .edit_message(
-                ids::channel(channel),
-                ids::message(message),
-                &edit,
-                Vec::new(),
-            )
-            .await;
-        match edited {
-            Ok(_) => return Ok(Finished::Done),
-            // The post or its channel was deleted: post it again below.
-            Err(error)
-                if matches!(
-                    ErrorCode::of(&error),
-                    Some(ErrorCode::UnknownMessage | ErrorCode::UnknownChannel)
-                ) => {}
-            Err(error) => return Err(error.into()),
-        }
+        return Ok(Finished::Done);
     }
     // Not posted yet, gone, or the server moved its queue: post in the configured channel.
     let Some(channel) = configured else {
@@ -86,6 +67,38 @@ pub async fn publish(
         channel_id: channel,
         message_id: posted.id.db(),
     })
+}
+
+/// Edits the post; `false` when it or its channel was deleted (it is posted again).
+async fn edit_in_place(
+    http: &Http,
+    (channel, message): (i64, i64),
+    embed: &serenity::CreateEmbed,
+    rows: &[serenity::CreateActionRow],
+) -> Result<bool, BotError> {
+    let edit = serenity::EditMessage::new()
+        .embed(embed.clone())
+        .components(rows.to_vec());
+    let edited = http
+        .edit_message(
+            ids::channel(channel),
+            ids::message(message),
+            &edit,
+            Vec::new(),
+        )
+        .await;
+    match edited {
+        Ok(_) => Ok(true),
+        Err(error)
+            if matches!(
+                ErrorCode::of(&error),
+                Some(ErrorCode::UnknownMessage | ErrorCode::UnknownChannel)
+            ) =>
+        {
+            Ok(false)
+        }
+        Err(error) => Err(error.into()),
+    }
 }
 
 fn queue_channel(settings: &Settings) -> Option<i64> {

@@ -1,6 +1,7 @@
-//! Filing a report, whatever the entry point (SPEC §2–3): store it, send the help card to
-//! the victim by DM (or into the ephemeral answer when the DM fails), apply what the report
-//! triggers, and say what to answer.
+//! Filing a report, whatever the entry point (SPEC §2–3): store it with what it must cause
+//! (the victim's help card and the queue post, written as deliveries in the same
+//! transaction), apply what it triggers, and answer the reporter at once. The help card's
+//! delivery then edits that answer with how it went (see [`super::help_card`]).
 
 use chrono::{DateTime, TimeDelta, Utc};
 use poise::serenity_prelude as serenity;
@@ -12,13 +13,16 @@ use crate::discord::BotData;
 use crate::discord::render::acknowledgement::{ReportAnswer, acknowledgement};
 use crate::discord::render::help_card::{self, RenderedHelpCard};
 use crate::discord::render::prompts::victim_buttons;
-use crate::discord::rest::{self, ErrorCode};
+use crate::discord::reply;
 use crate::domain::case::{HelpCardDelivery, ReportSource};
-use crate::domain::help_card::{HelpCard, help_card};
+use crate::domain::help_card::help_card;
 use crate::domain::report::CheckedReport;
 use crate::domain::settings::{SettingKey, Settings};
-use crate::i18n::tr;
-use crate::store::{NewEvidence, NewReport, RecordedReport};
+use crate::store::{HelpCardRequest, InteractionToken, NewEvidence, NewReport, RecordedReport};
+
+/// An interaction token answers for 15 minutes; the card's outcome edits the answer until a
+/// little before.
+const ANSWER_EDITABLE: TimeDelta = TimeDelta::minutes(14);
 
 /// A checked report and what came with it.
 pub struct Filing {
@@ -30,6 +34,8 @@ pub struct Filing {
     /// What to tell the reporter about their linked message, if something went amiss: a
     /// Fluent id.
     pub link_note: Option<&'static str>,
+    /// The reporter's interaction, answered now and edited with the card's outcome.
+    pub interaction_token: String,
 }
 
 /// What the reporter is told.
@@ -37,12 +43,14 @@ pub struct Acknowledgement {
     /// Whether the report is in the database (the text says so only then).
     pub recorded: bool,
     pub content: String,
-    /// The help card, when it could not be delivered by DM (or the report was not stored).
+    /// The help card, when the report could not be stored (help is never withheld).
     pub help_card: Option<RenderedHelpCard>,
     /// The victim's protective buttons, when the server's policy offers them.
     pub protection: Option<serenity::CreateActionRow>,
     /// The case the report went into, whose queue post must now show it.
     pub changed: Option<CaseChanged>,
+    /// The stored report and what its answer says, for its help card's delivery.
+    pub filed: Option<(i64, ReportAnswer)>,
 }
 
 impl Acknowledgement {
@@ -54,109 +62,94 @@ impl Acknowledgement {
             help_card: None,
             protection: None,
             changed: None,
+            filed: None,
         }
     }
 }
 
-/// Stores the report, then delivers the help card. The acknowledgement says "recorded" only
-/// once the transaction committed.
+/// Stores the report with its deliveries, then applies what it triggers. The answer says
+/// "recorded" only once the transaction committed.
 pub async fn file_report(
     http: &Http,
     data: &BotData,
     settings: &Settings,
-    guild_name: &str,
     filing: Filing,
 ) -> Acknowledgement {
     let now = Utc::now();
     let report = &filing.report;
-    let card = data
-        .helplines
-        .country(settings.helpline_country())
-        .map(|country| help_card(country, report.reason, now, settings.timezone()));
-    let render_card = |card: HelpCard| help_card::render(&card, &data.texts, &filing.locale);
-    let recorded = match data
+    let stored = data
         .store
         .record_report(new_report(data, settings, &filing, now))
-        .await
-    {
+        .await;
+    let recorded = match stored {
         Ok(recorded) => recorded,
         Err(error) => {
             tracing::error!(guild_id = report.guild_id, %error, "report not recorded");
-            // Help is never withheld: the card goes into the answer.
-            let text = data.texts.text(&filing.locale, "report-store-failed");
-            let mut answer = Acknowledgement::text(text);
-            answer.help_card = card.map(render_card);
-            return answer;
+            return not_recorded(data, settings, &filing, now);
         }
     };
     let (case, merged, source) = (&recorded.reference, recorded.merged, filing.source);
     tracing::info!(guild_id = report.guild_id, %case, merged, %source, "report recorded");
-    let context = Recorded {
-        settings,
-        guild_name,
-        filing: &filing,
-        stored: &recorded,
+    let protection = auto_protection::after_report(http, data, settings, report, &recorded).await;
+    let answer = ReportAnswer {
+        case_id: recorded.case_id,
+        reference: recorded.reference.as_str().to_owned(),
+        merged: recorded.merged,
+        link_note: filing.link_note.map(str::to_owned),
+        sealed: settings.flag(SettingKey::ReporterSealed),
+        protection_notes: protection
+            .notes
+            .iter()
+            .map(|&note| note.to_owned())
+            .collect(),
+        offer: protection.offer,
+        witness: report.is_witness,
     };
-    context.deliver_and_answer(http, data, card).await
+    filed_answer(data, &filing.locale, &recorded, answer)
 }
 
-/// A report just stored, and what its answer depends on.
-struct Recorded<'a> {
-    settings: &'a Settings,
-    guild_name: &'a str,
-    filing: &'a Filing,
-    stored: &'a RecordedReport,
-}
-
-impl Recorded<'_> {
-    /// Sends the help card, applies what the report triggers, and builds the answer.
-    async fn deliver_and_answer(
-        &self,
-        http: &Http,
-        data: &BotData,
-        card: Option<HelpCard>,
-    ) -> Acknowledgement {
-        let (settings, filing, recorded) = (self.settings, self.filing, self.stored);
-        let report = &filing.report;
-        let render_card = |card: HelpCard| help_card::render(&card, &data.texts, &filing.locale);
-        let guild_name = self.guild_name;
-        let delivery =
-            deliver_help_card(http, data, settings, guild_name, filing, card.as_ref()).await;
-        if let Err(error) = data
-            .store
-            .set_help_card_delivery(recorded.report_id, delivery)
-            .await
-        {
-            tracing::error!(case = %recorded.reference, %error, "help card delivery not recorded");
-        }
-        // After the help card, so that the queue post shows whether it reached the victim.
-        let protection =
-            auto_protection::after_report(http, data, settings, report, recorded, &filing.locale)
-                .await;
-        let answer = ReportAnswer {
-            reference: recorded.reference.as_str(),
-            merged: recorded.merged,
-            link_note: filing.link_note,
-            sealed: settings.flag(SettingKey::ReporterSealed),
-            protection_lines: protection.lines,
-            delivery,
-            witness: report.is_witness,
-        };
-        let content = acknowledgement(&data.texts, &filing.locale, answer);
-        let dm_failed = delivery == HelpCardDelivery::DmFailed;
-        Acknowledgement {
-            recorded: true,
-            content,
-            help_card: card.filter(|_| dm_failed).map(render_card),
-            protection: victim_buttons(
-                &data.texts,
-                &filing.locale,
-                recorded.case_id,
-                protection.offer,
-            ),
-            changed: Some(CaseChanged(recorded.case_id)),
-        }
+/// The answer once the report is stored: the card is on its way.
+fn filed_answer(
+    data: &BotData,
+    locale: &str,
+    recorded: &RecordedReport,
+    answer: ReportAnswer,
+) -> Acknowledgement {
+    let content = acknowledgement(&data.texts, locale, &answer, HelpCardDelivery::Pending);
+    Acknowledgement {
+        recorded: true,
+        content,
+        help_card: None,
+        protection: offered_buttons(data, locale, &answer),
+        changed: Some(CaseChanged(recorded.case_id)),
+        filed: Some((recorded.report_id, answer)),
     }
+}
+
+/// The victim's buttons the answer offers.
+pub fn offered_buttons(
+    data: &BotData,
+    locale: &str,
+    answer: &ReportAnswer,
+) -> Option<serenity::CreateActionRow> {
+    victim_buttons(&data.texts, locale, answer.case_id, answer.offer)
+}
+
+/// The report is not stored: the reporter is told so, and still gets the help card.
+fn not_recorded(
+    data: &BotData,
+    settings: &Settings,
+    filing: &Filing,
+    now: DateTime<Utc>,
+) -> Acknowledgement {
+    let card = data
+        .helplines
+        .country(settings.helpline_country())
+        .map(|country| help_card(country, filing.report.reason, now, settings.timezone()));
+    let text = data.texts.text(&filing.locale, "report-store-failed");
+    let mut answer = Acknowledgement::text(text);
+    answer.help_card = card.map(|card| help_card::render(&card, &data.texts, &filing.locale));
+    answer
 }
 
 fn new_report(
@@ -183,50 +176,30 @@ fn new_report(
             data.pseudonyms
                 .pseudonym(report.guild_id, report.reported_id),
         ),
+        help_card: Some(HelpCardRequest {
+            locale: filing.locale.clone(),
+            interaction_token: InteractionToken(filing.interaction_token.clone()),
+            token_expires_at: now + ANSWER_EDITABLE,
+        }),
     }
 }
 
-/// Sends the help card to the victim by DM, in their language as far as it is known: the
-/// reporter's when they are the victim, the server's for a witness report (the victim's
-/// client language is unknown outside an interaction).
-async fn deliver_help_card(
-    http: &Http,
-    data: &BotData,
-    settings: &Settings,
-    guild_name: &str,
-    filing: &Filing,
-    card: Option<&HelpCard>,
-) -> HelpCardDelivery {
-    let Some(card) = card else {
-        tracing::error!(
-            country = settings.helpline_country(),
-            "no helpline data for the configured country"
-        );
-        return HelpCardDelivery::DmFailed;
-    };
-    let report = &filing.report;
-    let locale = if report.is_witness {
-        settings.language()
-    } else {
-        filing.locale.as_str()
-    };
-    let card = help_card::render(card, &data.texts, locale);
-    let intro_id = if report.is_witness {
-        "help-card-witness-intro"
-    } else {
-        "help-card-intro"
-    };
-    let message = serenity::CreateMessage::new()
-        .content(tr!(data.texts, locale, intro_id, server = guild_name))
-        .embed(card.embed)
-        .components(vec![card.buttons])
-        .add_file(card.contact_file);
-    match rest::send_dm(http, report.victim_id, message).await {
-        Ok(_) => HelpCardDelivery::DmSent,
-        Err(error) => {
-            let code = ErrorCode::of(&error);
-            tracing::info!(?code, "help card DM not delivered; it goes into the answer");
-            HelpCardDelivery::DmFailed
+/// Answers the reporter, then lets the help card go: its outcome edits this answer, so it
+/// must come after it. Wakes the delivery worker for the card and the queue post.
+pub async fn answer_reporter(http: &Http, data: &BotData, token: &str, answer: Acknowledgement) {
+    let filed = answer.filed.clone();
+    let (content, card, buttons) = (answer.content, answer.help_card, answer.protection);
+    reply::edit_answer(http, token, content, card, buttons).await;
+    if let Some((report_id, answer)) = filed {
+        let codes = serde_json::to_string(&answer).unwrap_or_default();
+        if let Err(error) = data
+            .store
+            .release_help_card(report_id, &codes, Utc::now())
+            .await
+        {
+            // The card still goes, once its hold expires.
+            tracing::error!(%error, "help card not released");
         }
     }
+    data.deliveries.notify_one();
 }

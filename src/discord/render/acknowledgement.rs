@@ -1,45 +1,64 @@
 //! What a reporter is told once their report is filed, or why it was refused.
 
+use serde::{Deserialize, Serialize};
+
 use crate::domain::case::HelpCardDelivery;
+use crate::domain::protection::Offer;
 use crate::domain::report::{MAX_DETAILS_CHARS, Refusal};
 use crate::i18n::{Texts, tr};
 
-/// What the acknowledgement says, already decided.
-pub struct ReportAnswer<'a> {
-    pub reference: &'a str,
+/// What the acknowledgement says besides the help card, as codes: it is written to the
+/// help card's delivery, so the answer can be rendered again with the card's outcome.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportAnswer {
+    pub case_id: i64,
+    pub reference: String,
     /// The report joined an open case.
     pub merged: bool,
     /// What to tell the reporter about their linked message: a Fluent id.
-    pub link_note: Option<&'static str>,
+    pub link_note: Option<String>,
     /// The server seals reporters from moderators.
     pub sealed: bool,
-    /// Paragraphs about protective actions, already in the reporter's language.
-    pub protection_lines: Vec<String>,
-    pub delivery: HelpCardDelivery,
+    /// Paragraphs about protective actions: Fluent ids.
+    pub protection_notes: Vec<String>,
+    /// The victim's protective buttons offered.
+    pub offer: Offer,
     pub witness: bool,
 }
 
-pub fn acknowledgement(texts: &Texts, locale: &str, answer: ReportAnswer<'_>) -> String {
+pub fn acknowledgement(
+    texts: &Texts,
+    locale: &str,
+    answer: &ReportAnswer,
+    delivery: HelpCardDelivery,
+) -> String {
     let mut lines = vec![tr!(
         texts,
         locale,
         "report-received",
-        reference = answer.reference
+        reference = answer.reference.as_str()
     )];
     if answer.merged {
         lines.push(texts.text(locale, "report-merged"));
     }
-    if let Some(note) = answer.link_note {
+    if let Some(note) = &answer.link_note {
         lines.push(texts.text(locale, note));
     }
     let sealed = if answer.sealed { "yes" } else { "no" };
     lines.push(tr!(texts, locale, "report-next-steps", sealed = sealed));
-    lines.extend(answer.protection_lines);
-    let help = match (answer.delivery, answer.witness) {
+    lines.extend(
+        answer
+            .protection_notes
+            .iter()
+            .map(|note| texts.text(locale, note)),
+    );
+    let help = match (delivery, answer.witness) {
+        (HelpCardDelivery::Pending, false) => "report-help-card-sending",
+        (HelpCardDelivery::Pending, true) => "report-help-card-sending-victim",
         (HelpCardDelivery::DmSent, false) => "report-help-card-sent",
         (HelpCardDelivery::DmSent, true) => "report-help-card-sent-victim",
-        (_, false) => "report-help-card-here",
-        (_, true) => "report-help-card-here-victim",
+        (HelpCardDelivery::DmFailed, false) => "report-help-card-here",
+        (HelpCardDelivery::DmFailed, true) => "report-help-card-here-victim",
     };
     lines.push(texts.text(locale, help));
     lines.push(texts.text(locale, "report-danger"));

@@ -97,11 +97,11 @@ impl BotData {
     /// The server's name for a DM, from the cache; "this server" otherwise.
     pub fn guild_name(
         &self,
-        ctx: &serenity::Context,
+        cache: &serenity::Cache,
         guild_id: serenity::GuildId,
         locale: &str,
     ) -> String {
-        ctx.cache.guild(guild_id).map_or_else(
+        cache.guild(guild_id).map_or_else(
             || self.texts.text(locale, "this-server"),
             |guild| guild.name.clone(),
         )

@@ -141,6 +141,12 @@ impl TestApp {
         self.shutdown()
             .await
             .expect("a clean shutdown before the restart");
+        self.start_again().await;
+    }
+
+    /// Starts a bot again after [`Self::shutdown`], on the same database and fake Discord,
+    /// and waits until it has registered its commands again.
+    pub async fn start_again(&mut self) {
         let registrations = self
             .fake
             .requests_matching(Method::PUT, "/applications/*/commands")
@@ -248,6 +254,18 @@ impl TestApp {
             if ready(&case) || tokio::time::Instant::now() >= deadline {
                 return case;
             }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Waits until the outbox is empty: every delivery the changes so far caused is done.
+    pub async fn settle_deliveries(&self) {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while self.store.pending_deliveries().await.unwrap() > 0 {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "deliveries still pending"
+            );
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }

@@ -45,6 +45,8 @@ pub async fn nth_queue_post(app: &TestApp, filed: &Filed, n: usize) -> (String, 
 pub async fn report_queued(app: &TestApp, reporter: u64, reported: u64) -> (Filed, String) {
     let filed = report(app, reporter, reported).await;
     let (post, _) = queue_post(app, &filed).await;
+    // The help card's outcome redraws the post too: what follows starts from a settled post.
+    app.settle_deliveries().await;
     (filed, post)
 }
 
@@ -132,6 +134,29 @@ pub fn edits_of(app: &TestApp, post: &str) -> usize {
 }
 
 /// The `count`th edit of the post, once sent: its body.
+/// The post's latest edit once it shows what `shows` looks for: edits are deliveries, and
+/// several changes may be coalesced into one edit or follow one another.
+pub async fn wait_for_edit_showing(
+    app: &TestApp,
+    post: &str,
+    shows: impl Fn(&Value) -> bool,
+) -> Value {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let edits = app.fake.requests_matching(Method::PATCH, post);
+        if let Some(body) = edits.last().and_then(|edit| edit.body.clone())
+            && shows(&body)
+        {
+            return body;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no edit showed it: {edits:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
 pub async fn wait_for_edits(app: &TestApp, post: &str, count: usize) -> Value {
     app.fake
         .wait_for_requests(Method::PATCH, post, count, WAIT)

@@ -61,18 +61,16 @@ pub async fn report_with(app: &TestApp, reporter: u64, reported: u64, extra: &[V
     options.extend_from_slice(extra);
     let options = Value::Array(options);
     let sent = app.slash(reporter, "fr", "report", options).await;
-    let answer = app
-        .fake
+    app.fake
         .wait_for_requests(
             Method::PATCH,
             "/webhooks/*/*/messages/@original",
             before + 1,
             WAIT,
         )
+        .await;
+    let answer = settled_answer(app, &sent)
         .await
-        .into_iter()
-        .find(|request| request.path == sent.original_path())
-        .expect("the report is answered")
         .body
         .expect("a JSON answer");
     let text = answer["content"].as_str().unwrap_or_default();
@@ -123,9 +121,49 @@ pub async fn press(app: &TestApp, filed: &Filed, presser: u64, button: &str) -> 
     deferred_answer(app, &sent).await
 }
 
+/// The sentences of a stored report's first answer, in every shipped language, that say
+/// the help card is on its way: the card's delivery then edits the answer.
+fn card_on_its_way() -> Vec<String> {
+    let texts = safe_button::i18n::Texts::embedded().expect("texts");
+    let ids = [
+        "report-help-card-sending",
+        "report-help-card-sending-victim",
+    ];
+    texts
+        .shipped()
+        .iter()
+        .flat_map(|locale| ids.map(|id| texts.text(locale, id)))
+        .collect()
+}
+
+/// An interaction's last answer once settled: for a stored report, once the help card's
+/// delivery edited it with how it went.
+pub async fn settled_answer(app: &TestApp, sent: &SentInteraction) -> RecordedRequest {
+    let waiting = card_on_its_way();
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let answers = app
+            .fake
+            .requests_matching(Method::PATCH, &sent.original_path());
+        if let Some(last) = answers.last() {
+            let text = last.body.as_ref().map(|body| body["content"].to_string());
+            let pending =
+                text.is_some_and(|text| waiting.iter().any(|s| text.contains(s.as_str())));
+            if !pending {
+                return last.clone();
+            }
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the answer never settled: {answers:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 /// The text a deferred interaction was finally answered with.
 pub async fn deferred_answer(app: &TestApp, sent: &SentInteraction) -> String {
-    let edit = app.wait_for(Method::PATCH, &sent.original_path()).await;
+    let edit = settled_answer(app, sent).await;
     edit.body.expect("a JSON answer")["content"]
         .as_str()
         .unwrap_or_default()

@@ -1,0 +1,149 @@
+//! The help card's delivery (SPEC §3), carried out by the delivery worker: the card by DM
+//! to the victim, rendered now from the database; how it went, recorded on the report;
+//! then the reporter's answer edited with it ("sent to you by DM", or the card itself when
+//! the DM is refused, for the reporter to keep or to pass on).
+
+use chrono::Utc;
+use poise::serenity_prelude as serenity;
+use serenity::Http;
+
+use crate::discord::render::acknowledgement::{ReportAnswer, acknowledgement};
+use crate::discord::render::help_card::{self, RenderedHelpCard};
+use crate::discord::rest::{self, ErrorCode};
+use crate::discord::{BotData, BotError, ids, reply};
+use crate::domain::case::HelpCardDelivery;
+use crate::domain::help_card::help_card;
+use crate::i18n::tr;
+use crate::store::{Delivery, Finished, ReportRecord};
+
+/// Discord's JSON code for "opening direct messages too fast": a rate limit, not a refusal.
+pub const OPENING_DMS_TOO_FAST: isize = 40003;
+
+/// Sends the card, records how it went, edits the reporter's answer. A failure worth
+/// another try (network, 5xx, 429, 40003) is returned for the worker to retry; a refusal
+/// is the card's outcome.
+pub async fn deliver(
+    http: &Http,
+    cache: &serenity::Cache,
+    data: &BotData,
+    delivery: &Delivery,
+) -> Result<Finished, BotError> {
+    let Some(report) = report_of(data, delivery).await? else {
+        return Ok(Finished::Done);
+    };
+    let settings = data.settings_of(report.guild_id).await;
+    let reporter_locale = data.locale(delivery.locale.as_deref(), Some(&settings));
+    // The victim's client language is unknown outside an interaction: the reporter's when
+    // they are the victim, the server's for a witness report.
+    let victim_locale = if report.is_witness {
+        settings.language().to_owned()
+    } else {
+        reporter_locale.clone()
+    };
+    let card = data
+        .helplines
+        .country(settings.helpline_country())
+        .map(|country| help_card(country, report.reason, Utc::now(), settings.timezone()));
+    let outcome = match &card {
+        // Recorded by an earlier attempt that could not finish: the DM is not sent again.
+        _ if report.help_card != HelpCardDelivery::Pending => report.help_card,
+        None => {
+            let country = settings.helpline_country();
+            tracing::error!(country, "no helpline data for the configured country");
+            HelpCardDelivery::DmFailed
+        }
+        Some(card) => {
+            let rendered = help_card::render(card, &data.texts, &victim_locale);
+            let guild = ids::guild(report.guild_id);
+            let guild_name = data.guild_name(cache, guild, &victim_locale);
+            let intro = if report.is_witness {
+                "help-card-witness-intro"
+            } else {
+                "help-card-intro"
+            };
+            let content = tr!(data.texts, &victim_locale, intro, server = guild_name);
+            send(http, delivery, &report, content, rendered).await?
+        }
+    };
+    data.store
+        .set_help_card_delivery(report.id, outcome)
+        .await?;
+    let card = card.map(|card| help_card::render(&card, &data.texts, &reporter_locale));
+    edit_answer(http, data, delivery, &reporter_locale, outcome, card).await;
+    Ok(Finished::Done)
+}
+
+async fn report_of(data: &BotData, delivery: &Delivery) -> Result<Option<ReportRecord>, BotError> {
+    let Some(report_id) = delivery.report_id else {
+        return Ok(None);
+    };
+    let reports = data.store.reports_of_case(delivery.case_id).await?;
+    Ok(reports.into_iter().find(|report| report.id == report_id))
+}
+
+/// The DM: created with the delivery's nonce enforced, so a retry after a crash does not
+/// send the card twice. A refusal is the outcome; anything worth retrying is returned.
+async fn send(
+    http: &Http,
+    delivery: &Delivery,
+    report: &ReportRecord,
+    content: String,
+    card: RenderedHelpCard,
+) -> Result<HelpCardDelivery, BotError> {
+    let message = serenity::CreateMessage::new()
+        .content(content)
+        .embed(card.embed)
+        .components(vec![card.buttons])
+        .add_file(card.contact_file)
+        .nonce(serenity::Nonce::String(format!(
+            "sb-delivery-{}",
+            delivery.id
+        )))
+        .enforce_nonce(true);
+    match rest::send_dm(http, report.victim_user_id, message).await {
+        Ok(_) => Ok(HelpCardDelivery::DmSent),
+        Err(error) if is_refusal(&error) => {
+            let code = ErrorCode::of(&error);
+            tracing::info!(?code, "help card DM refused; it goes into the answer");
+            Ok(HelpCardDelivery::DmFailed)
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Discord refused the DM for good (closed DMs, blocked, no mutual server…), as opposed
+/// to an outage or a rate limit.
+fn is_refusal(error: &serenity::Error) -> bool {
+    rest::is_refusal(error)
+        && !matches!(
+            error,
+            serenity::Error::Http(serenity::HttpError::UnsuccessfulRequest(response))
+                if response.error.code == OPENING_DMS_TOO_FAST
+        )
+}
+
+/// Edits the reporter's answer with the card's outcome, while their interaction can still
+/// answer. Best effort: the outcome is recorded already.
+async fn edit_answer(
+    http: &Http,
+    data: &BotData,
+    delivery: &Delivery,
+    locale: &str,
+    outcome: HelpCardDelivery,
+    card: Option<RenderedHelpCard>,
+) {
+    let Some((token, expires_at)) = &delivery.interaction else {
+        return;
+    };
+    let answer = delivery
+        .answer
+        .as_deref()
+        .and_then(|codes| serde_json::from_str::<ReportAnswer>(codes).ok());
+    let (Some(answer), true) = (answer, Utc::now() < *expires_at) else {
+        return;
+    };
+    let content = acknowledgement(&data.texts, locale, &answer, outcome);
+    let card = card.filter(|_| outcome == HelpCardDelivery::DmFailed);
+    let buttons = super::reporting::offered_buttons(data, locale, &answer);
+    reply::edit_answer(http, &token.0, content, card, buttons).await;
+}
