@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use super::{Store, StoreError, Transaction, decode_error, parse_column, stored};
+use super::{Store, StoreError, Transaction, decode_error, parse_column, retry_busy, stored};
 use crate::domain::case::{CaseReference, CaseStatus, HelpCardDelivery, ReportSource};
 use crate::domain::reason::Reason;
 use crate::domain::statistics::EventKind;
@@ -480,6 +480,12 @@ impl Store {
     /// whose last report falls within the merge window, or opens a case with a fresh
     /// reference; stores the report, its evidence and its statistics event.
     pub async fn record_report(&self, report: NewReport) -> Result<RecordedReport, StoreError> {
+        let report = &report;
+        retry_busy(|| self.try_record_report(report)).await
+    }
+
+    /// One attempt at [`Store::record_report`].
+    async fn try_record_report(&self, report: &NewReport) -> Result<RecordedReport, StoreError> {
         let now = stored(report.now);
         let merge_since = now
             .checked_sub_signed(report.merge_window)
@@ -487,7 +493,7 @@ impl Store {
         let mut tx = self.begin().await?;
         lock_guild(&mut tx, report.guild_id, now).await?;
         let (case_id, reference, merged) =
-            if let Some((case_id, reference)) = active_case(&mut tx, &report, merge_since).await? {
+            if let Some((case_id, reference)) = active_case(&mut tx, report, merge_since).await? {
                 touch_case(&mut tx, case_id, now).await?;
                 (
                     case_id,
@@ -495,16 +501,16 @@ impl Store {
                     true,
                 )
             } else {
-                let (case_id, reference) = open_case(&mut tx, &report, now).await?;
+                let (case_id, reference) = open_case(&mut tx, report, now).await?;
                 (case_id, reference, false)
             };
-        let stats_event_id = insert_report_event(&mut tx, &report, merged, now).await?;
-        let report_id = insert_report(&mut tx, &report, case_id, stats_event_id, now).await?;
+        let stats_event_id = insert_report_event(&mut tx, report, merged, now).await?;
+        let report_id = insert_report(&mut tx, report, case_id, stats_event_id, now).await?;
         if let Some(evidence) = &report.evidence {
             insert_evidence(&mut tx, evidence, case_id, report_id, now).await?;
         }
         let (distinct_reporters, prior_cases_against_reported) =
-            case_counts(&mut tx, &report, case_id).await?;
+            case_counts(&mut tx, report, case_id).await?;
         tx.commit().await?;
         Ok(RecordedReport {
             case_id,
@@ -530,13 +536,23 @@ impl Store {
             HelpCardDelivery::DmSent => Some(true),
             HelpCardDelivery::DmFailed => Some(false),
         };
-        on_backend!(self, pool => {
-            let mut tx = pool.begin().await?;
+        retry_busy(|| self.try_set_help_card_delivery(report_id, delivery, delivered)).await
+    }
+
+    /// One attempt at [`Store::set_help_card_delivery`].
+    async fn try_set_help_card_delivery(
+        &self,
+        report_id: i64,
+        delivery: HelpCardDelivery,
+        delivered: Option<bool>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        on_transaction!(&mut tx, conn => {
             let stats_event_id = sqlx::query_scalar::<_, Option<i64>>(
                 "SELECT stats_event_id FROM reports WHERE id = $1",
             )
             .bind(report_id)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut *conn)
             .await?
             .ok_or(StoreError::NotFound { entity: "report" })?;
             sqlx::query(
@@ -548,18 +564,17 @@ impl Store {
             .bind(report_id)
             .bind(delivery.as_str())
             .bind(delivered.is_some())
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?;
             if let (Some(stats_event_id), Some(delivered)) = (stats_event_id, delivered) {
                 sqlx::query("UPDATE stats_events SET help_card_delivered = $2 WHERE id = $1")
                     .bind(stats_event_id)
                     .bind(delivered)
-                    .execute(&mut *tx)
+                    .execute(&mut *conn)
                     .await?;
             }
-            tx.commit().await?;
         });
-        Ok(())
+        tx.commit().await
     }
 
     /// The case with this reference, if it belongs to this server.

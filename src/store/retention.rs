@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Months, TimeDelta, Utc};
 
-use super::{Count, Store, StoreError, Transaction, stored};
+use super::{Count, Store, StoreError, Transaction, retry_busy, stored};
 use crate::domain::settings::{SettingKey, Settings, Vocabulary};
 
 /// What a purge removed, or would remove in a dry run.
@@ -275,6 +275,17 @@ impl Store {
             closed_before: stored(closed_before),
             statistics_before: stored(statistics_before),
         };
+        let purge = &purge;
+        retry_busy(|| self.try_purge_guild(purge, now, dry_run)).await
+    }
+
+    /// One attempt at [`Store::purge_guild`].
+    async fn try_purge_guild(
+        &self,
+        purge: &GuildPurge,
+        now: DateTime<Utc>,
+        dry_run: bool,
+    ) -> Result<PurgeReport, StoreError> {
         let mut tx = self.begin().await?;
         let report = purge.count(&mut tx).await?;
         if dry_run {
@@ -296,8 +307,18 @@ impl Store {
         user_id: i64,
         now: DateTime<Utc>,
     ) -> Result<ErasureReport, StoreError> {
-        on_backend!(self, pool => {
-            let mut tx = pool.begin().await?;
+        retry_busy(|| self.try_erase_reporter(guild_id, user_id, now)).await
+    }
+
+    /// One attempt at [`Store::erase_reporter`].
+    async fn try_erase_reporter(
+        &self,
+        guild_id: i64,
+        user_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<ErasureReport, StoreError> {
+        let mut tx = self.begin().await?;
+        let report = on_transaction!(&mut tx, conn => {
             let mut case_ids = sqlx::query_scalar::<_, i64>(
                 "UPDATE reports SET reporter_user_id = NULL, details = NULL, reporter_erased_at = $3
                  WHERE guild_id = $1 AND reporter_user_id = $2
@@ -306,7 +327,7 @@ impl Store {
             .bind(guild_id)
             .bind(user_id)
             .bind(stored(now))
-            .fetch_all(&mut *tx)
+            .fetch_all(&mut *conn)
             .await?;
             let reports = case_ids.len().try_into().unwrap_or(u64::MAX);
             case_ids.sort_unstable();
@@ -316,7 +337,7 @@ impl Store {
             )
             .bind(guild_id)
             .bind(user_id)
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?
             .rows_affected();
             let cases_as_victim = sqlx::query_scalar::<_, i64>(
@@ -324,16 +345,17 @@ impl Store {
             )
             .bind(guild_id)
             .bind(user_id)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut *conn)
             .await?
             .count();
-            tx.commit().await?;
-            Ok(ErasureReport {
+            ErasureReport {
                 reports,
                 pending_reports,
                 case_ids,
                 cases_as_victim,
-            })
-        })
+            }
+        });
+        tx.commit().await?;
+        Ok(report)
     }
 }
