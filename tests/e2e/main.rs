@@ -10,6 +10,7 @@
 )]
 
 mod cli;
+mod concurrency;
 mod configuration;
 mod fake_discord_selftest;
 mod fuzz;
