@@ -17,6 +17,7 @@ mod fuzz;
 mod protection;
 mod queue;
 mod reporting;
+mod sharding;
 mod startup;
 mod statistics;
 mod store;

@@ -100,6 +100,17 @@ impl Default for FakeDiscordConfig {
     }
 }
 
+impl FakeDiscordConfig {
+    /// The standard world plus [`FakeGuild::second`], with two shards recommended: each guild
+    /// on its own shard.
+    pub fn two_shards() -> Self {
+        let mut world = Self::default();
+        world.guilds.push(FakeGuild::second());
+        world.shard_count = 2;
+        world
+    }
+}
+
 /// Everything the fake records and serves, behind one mutex (never held across an await).
 #[derive(Debug, Default)]
 pub(crate) struct State {
@@ -451,6 +462,12 @@ impl FakeDiscord {
             .lock()
             .gateway
             .broadcast(|| gateway::Command::Frame(frame.clone()))
+    }
+
+    /// `(event, guild id)` of every dispatch sent (or kept for replay) on the sessions of
+    /// `shard` (`[shard_id, shard_count]`), oldest first.
+    pub fn dispatches_on_shard(&self, shard: [u64; 2]) -> Vec<(String, Option<u64>)> {
+        self.shared.lock().gateway.dispatches_on_shard(shard)
     }
 
     /// WebSocket connections opened so far.
