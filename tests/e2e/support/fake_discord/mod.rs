@@ -61,7 +61,9 @@ pub use payloads::{
     MessageBuilder, bot_user, ids, next_snowflake, now_timestamp, perms,
 };
 #[allow(unused_imports)]
-pub use rest::{RecordedFile, RecordedRequest, Scripted, Violation, ViolationKind, path_matches};
+pub use rest::{
+    NonceRecord, RecordedFile, RecordedRequest, Scripted, Violation, ViolationKind, path_matches,
+};
 
 use rest::{Delay, DropConnection, InteractionRecord, Script, World, snowflake};
 
@@ -323,6 +325,12 @@ impl FakeDiscord {
             .iter()
             .find(|m| snowflake(&m["id"]) == Some(message_id))
             .cloned()
+    }
+
+    /// The messages created with an enforced nonce (`enforce_nonce: true`), oldest first, each
+    /// with how many retried creates it answered instead of a new message.
+    pub fn enforced_nonces(&self) -> Vec<NonceRecord> {
+        self.shared.lock().world.nonces.clone()
     }
 
     /// Stores a message (as if it existed in Discord) without dispatching it.
