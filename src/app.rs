@@ -6,7 +6,7 @@ use std::sync::Arc;
 use poise::serenity_prelude as serenity;
 use tokio_util::task::TaskTracker;
 
-use crate::config::Config;
+use crate::config::{Config, ShardRange};
 use crate::discord::in_flight::{self, TrackedFramework};
 use crate::discord::rest_forwarder::RestForwarder;
 use crate::discord::{
@@ -110,6 +110,7 @@ async fn run_client(
         tracing::warn!(%missing, "command text missing");
     }
     let dev_guild = config.discord.dev_guild_id.map(serenity::GuildId::new);
+    let shards = config.discord.shards;
     let data = bot_data(config, embedded, store).await?;
     let retention_data = data.clone();
     let tasks = data.tasks.clone();
@@ -120,7 +121,7 @@ async fn run_client(
     let client = serenity::ClientBuilder::new_with_http(http.build(), intents())
         .framework(framework)
         .await?;
-    run_until_shutdown(client, shutdown, retention_data, &tasks).await
+    run_until_shutdown(client, shards, shutdown, retention_data, &tasks).await
 }
 
 /// The REST client; through a local forwarder when the configuration names another Discord
@@ -203,10 +204,12 @@ fn framework(
         .build()
 }
 
-/// Runs the client, and the hourly retention purge beside it, until `shutdown` completes
-/// or the gateway gives up; then lets the events already received finish.
+/// Runs the client on `shards` (all of them when `None`), and the hourly retention purge
+/// beside it, until `shutdown` completes or the gateway gives up; then lets the events
+/// already received finish.
 async fn run_until_shutdown(
     mut client: serenity::Client,
+    shards: Option<ShardRange>,
     shutdown: impl Future<Output = ()> + Send + 'static,
     retention_data: BotData,
     tasks: &TaskTracker,
@@ -223,7 +226,16 @@ async fn run_until_shutdown(
         retention_data.clone(),
     ));
     let retention = tokio::spawn(retention::purge_every_hour(retention_data));
-    let outcome = client.start_autosharded().await;
+    let outcome = match shards {
+        // serenity's range includes its end: `first..last` starts shard `last` too.
+        Some(range) => {
+            tracing::info!(%range, "starting");
+            client
+                .start_shard_range(range.first..range.last, range.total)
+                .await
+        }
+        None => client.start_autosharded().await,
+    };
     stopper.abort();
     retention.abort();
     // Deliveries in progress finish below; the others wait in the outbox for the next start.

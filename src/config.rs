@@ -41,6 +41,26 @@ pub struct DiscordConfig {
     pub api_base: Option<Url>,
     /// Register commands in this server only, for development.
     pub dev_guild_id: Option<u64>,
+    /// The shards this process runs; `None`: all of them, as many as Discord recommends.
+    pub shards: Option<ShardRange>,
+}
+
+/// Shards `first..=last` of `total`, for one of several processes sharing the bot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ShardRange {
+    pub first: u32,
+    pub last: u32,
+    pub total: u32,
+}
+
+impl fmt::Display for ShardRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.first == self.last {
+            write!(f, "shard {} of {}", self.first, self.total)
+        } else {
+            write!(f, "shards {}-{} of {}", self.first, self.last, self.total)
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -122,6 +142,9 @@ struct RawConfig {
 struct RawDiscord {
     api_base: Option<String>,
     dev_guild_id: Option<i64>,
+    /// `"a-b"`, `"n"` or `n`.
+    shards: Option<toml::Value>,
+    shard_total: Option<i64>,
 }
 
 #[derive(Deserialize)]
@@ -202,8 +225,12 @@ impl Config {
             .discord
             .dev_guild_id
             .map_or_else(|| "global".to_owned(), |id| format!("server {id} only"));
+        let shards = self.discord.shards.map_or_else(
+            || "all, as many as Discord recommends".to_owned(),
+            |range| range.to_string(),
+        );
         format!(
-            "API: {api}\ncommands: {commands}\ndatabase: {}\ndefault language: {}, timezone: {}, helpline country: {}",
+            "API: {api}\ncommands: {commands}\ngateway: {shards}\ndatabase: {}\ndefault language: {}, timezone: {}, helpline country: {}",
             redact_password(&self.database.url),
             self.server_defaults.language(),
             self.server_defaults.timezone(),
@@ -279,10 +306,46 @@ impl Checker<'_> {
                 None
             }
         };
+        let shards = self.shards(raw).ok();
         Some(DiscordConfig {
             api_base: api_base?,
             dev_guild_id: dev_guild_id?,
+            shards: shards?,
         })
+    }
+
+    /// `discord.shards` and `discord.shard_total`: both, or neither (autosharded). `Err`
+    /// once the problem is recorded.
+    fn shards(&mut self, raw: &RawDiscord) -> Result<Option<ShardRange>, ()> {
+        const SHARDS: &str = "discord.shards";
+        const TOTAL: &str = "discord.shard_total";
+        let (shards, total) = match (&raw.shards, raw.shard_total) {
+            (None, None) => return Ok(None),
+            (Some(shards), Some(total)) => (shards, total),
+            (Some(_), None) => {
+                self.fail(
+                    TOTAL,
+                    "missing: set it with discord.shards, to the number of shards of all the processes together",
+                );
+                return Err(());
+            }
+            (None, Some(_)) => {
+                self.fail(
+                    SHARDS,
+                    "missing: set it with discord.shard_total, to this process's shards (\"0-3\" or \"2\")",
+                );
+                return Err(());
+            }
+        };
+        let total = self.integer(TOTAL, total, 1, MAX_SHARDS).ok_or(())?;
+        let total = u32::try_from(total).map_err(|_| ())?;
+        match parse_shard_range(shards, total) {
+            Ok(range) => Ok(Some(range)),
+            Err(message) => {
+                self.fail(SHARDS, message);
+                Err(())
+            }
+        }
     }
 
     fn database(&mut self, raw: &RawDatabase) -> Option<DatabaseConfig> {
@@ -463,6 +526,33 @@ fn toml_value_text(key: SettingKey, value: &toml::Value) -> Result<String, Inval
     }
 }
 
+/// More shards than any bot has (Discord allows one per 1,000 to 2,500 servers or so).
+const MAX_SHARDS: i64 = 65_536;
+
+/// `"a-b"` (from shard a to shard b included), `"n"` or `n`, within `0..total`.
+fn parse_shard_range(value: &toml::Value, total: u32) -> Result<ShardRange, String> {
+    let expected = format!(
+        "expected this process's shards within 0-{}: \"a-b\" (a to b included) or one number (got {value})",
+        total - 1
+    );
+    let text = match value {
+        toml::Value::String(text) => text.clone(),
+        toml::Value::Integer(number) => number.to_string(),
+        _ => return Err(expected),
+    };
+    let shard = |part: &str| part.trim().parse::<u32>().ok();
+    let (first, last) = match text.split_once('-') {
+        Some((first, last)) => (shard(first), shard(last)),
+        None => (shard(&text), shard(&text)),
+    };
+    match (first, last) {
+        (Some(first), Some(last)) if first <= last && last < total => {
+            Ok(ShardRange { first, last, total })
+        }
+        _ => Err(expected),
+    }
+}
+
 /// The API base is a scheme and host (and port): serenity appends `/api/v10/...` itself.
 fn parse_api_base(text: &str) -> Result<Url, String> {
     const EXPECTED: &str =
@@ -560,6 +650,61 @@ mod tests {
             assert!(parse_api_base(bad).is_err(), "{bad} should be refused");
         }
         assert!(parse_api_base("http://127.0.0.1:3000").is_ok());
+    }
+
+    /// The repository's bot.toml with `lines` added to its `[discord]` table.
+    fn with_discord(lines: &str) -> String {
+        REPOSITORY_BOT_TOML.replace("[discord]\n", &format!("[discord]\n{lines}\n"))
+    }
+
+    #[test]
+    fn shard_ranges_are_read_with_their_total() {
+        let shards = |lines: &str| {
+            Config::parse(&with_discord(lines), &vocabulary())
+                .unwrap()
+                .discord
+                .shards
+        };
+        let range = |first, last, total| Some(ShardRange { first, last, total });
+        assert_eq!(shards(""), None, "autosharded");
+        assert_eq!(shards("shards = \"0-3\"\nshard_total = 8"), range(0, 3, 8));
+        assert_eq!(
+            shards("shards = \" 4 - 7 \"\nshard_total = 8"),
+            range(4, 7, 8)
+        );
+        assert_eq!(shards("shards = \"5\"\nshard_total = 8"), range(5, 5, 8));
+        assert_eq!(shards("shards = 0\nshard_total = 1"), range(0, 0, 1));
+    }
+
+    #[test]
+    fn shard_ranges_outside_their_total_or_half_set_are_refused() {
+        let refused = |lines: &str| keys_of(Config::parse(&with_discord(lines), &vocabulary()));
+        for bad in [
+            "shards = \"0-8\"\nshard_total = 8",
+            "shards = \"3-1\"\nshard_total = 8",
+            "shards = \"8\"\nshard_total = 8",
+            "shards = \"-1\"\nshard_total = 8",
+            "shards = \"0-\"\nshard_total = 8",
+            "shards = \"a-b\"\nshard_total = 8",
+            "shards = \"\"\nshard_total = 8",
+            "shards = -1\nshard_total = 8",
+            "shards = [0, 1]\nshard_total = 8",
+            "shards = \"0\"",
+        ] {
+            let key = if bad.contains("shard_total") {
+                "discord.shards"
+            } else {
+                "discord.shard_total"
+            };
+            assert_eq!(refused(bad), vec![key], "{bad}");
+        }
+        for bad in [
+            "shards = \"0\"\nshard_total = 0",
+            "shards = \"0\"\nshard_total = -2",
+        ] {
+            assert_eq!(refused(bad), vec!["discord.shard_total"], "{bad}");
+        }
+        assert_eq!(refused("shard_total = 2"), vec!["discord.shards"]);
     }
 
     #[test]

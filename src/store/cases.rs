@@ -3,7 +3,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::deliveries::{HelpCardRequest, enqueue_help_card, enqueue_queue_post};
-use super::{Store, StoreError, Transaction, decode_error, parse_column, stored};
+use super::{Store, StoreError, Transaction, decode_error, parse_column, retry_busy, stored};
 use crate::domain::case::{CaseReference, CaseStatus, HelpCardDelivery, ReportSource};
 use crate::domain::reason::Reason;
 use crate::domain::statistics::EventKind;
@@ -483,6 +483,12 @@ impl Store {
     /// whose last report falls within the merge window, or opens a case with a fresh
     /// reference; stores the report, its evidence and its statistics event.
     pub async fn record_report(&self, report: NewReport) -> Result<RecordedReport, StoreError> {
+        let report = &report;
+        retry_busy(|| self.try_record_report(report)).await
+    }
+
+    /// One attempt at [`Store::record_report`].
+    async fn try_record_report(&self, report: &NewReport) -> Result<RecordedReport, StoreError> {
         let now = stored(report.now);
         let merge_since = now
             .checked_sub_signed(report.merge_window)
@@ -490,7 +496,7 @@ impl Store {
         let mut tx = self.begin().await?;
         lock_guild(&mut tx, report.guild_id, now).await?;
         let (case_id, reference, merged) =
-            if let Some((case_id, reference)) = active_case(&mut tx, &report, merge_since).await? {
+            if let Some((case_id, reference)) = active_case(&mut tx, report, merge_since).await? {
                 touch_case(&mut tx, case_id, now).await?;
                 (
                     case_id,
@@ -498,16 +504,16 @@ impl Store {
                     true,
                 )
             } else {
-                let (case_id, reference) = open_case(&mut tx, &report, now).await?;
+                let (case_id, reference) = open_case(&mut tx, report, now).await?;
                 (case_id, reference, false)
             };
-        let stats_event_id = insert_report_event(&mut tx, &report, merged, now).await?;
-        let report_id = insert_report(&mut tx, &report, case_id, stats_event_id, now).await?;
+        let stats_event_id = insert_report_event(&mut tx, report, merged, now).await?;
+        let report_id = insert_report(&mut tx, report, case_id, stats_event_id, now).await?;
         if let Some(evidence) = &report.evidence {
             insert_evidence(&mut tx, evidence, case_id, report_id, now).await?;
         }
         let (distinct_reporters, prior_cases_against_reported) =
-            case_counts(&mut tx, &report, case_id).await?;
+            case_counts(&mut tx, report, case_id).await?;
         enqueue_queue_post(&mut tx, case_id, now, now).await?;
         if let Some(request) = &report.help_card {
             enqueue_help_card(&mut tx, request, case_id, report_id, now).await?;
@@ -537,6 +543,16 @@ impl Store {
             HelpCardDelivery::DmSent => Some(true),
             HelpCardDelivery::DmFailed => Some(false),
         };
+        retry_busy(|| self.try_set_help_card_delivery(report_id, delivery, delivered)).await
+    }
+
+    /// One attempt at [`Store::set_help_card_delivery`].
+    async fn try_set_help_card_delivery(
+        &self,
+        report_id: i64,
+        delivery: HelpCardDelivery,
+        delivered: Option<bool>,
+    ) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
         // Writes only, the statistics event first (it needs the report's link before the
         // report drops it): a read first could not be upgraded to a write under contention.
@@ -570,8 +586,7 @@ impl Store {
         // The queue post shows whether the card reached the victim.
         let now = stored(Utc::now());
         enqueue_queue_post(&mut tx, case_id, now, now).await?;
-        tx.commit().await?;
-        Ok(())
+        tx.commit().await
     }
 
     /// The case with this reference, if it belongs to this server.

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Store, StoreError, decode_error, stored};
+use super::{Store, StoreError, decode_error, retry_busy, stored};
 use crate::domain::queue::AuditAction;
 
 /// When the bot joined a server and, if it has, when it left.
@@ -106,8 +106,19 @@ impl Store {
         actor_user_id: i64,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        on_backend!(self, pool => {
-            let mut tx = pool.begin().await?;
+        retry_busy(|| self.try_change_guild_settings(guild_id, changes, actor_user_id, now)).await
+    }
+
+    /// One attempt at [`Store::change_guild_settings`].
+    async fn try_change_guild_settings(
+        &self,
+        guild_id: i64,
+        changes: &[SettingChange],
+        actor_user_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        on_transaction!(&mut tx, conn => {
             for change in changes {
                 let (action, detail) = if let Some(value) = &change.value {
                     sqlx::query(
@@ -123,14 +134,14 @@ impl Store {
                     .bind(value.as_str())
                     .bind(actor_user_id)
                     .bind(stored(now))
-                    .execute(&mut *tx)
+                    .execute(&mut *conn)
                     .await?;
                     (AuditAction::SettingSet, format!("{}={value}", change.key))
                 } else {
                     sqlx::query("DELETE FROM guild_settings WHERE guild_id = $1 AND key = $2")
                         .bind(guild_id)
                         .bind(change.key.as_str())
-                        .execute(&mut *tx)
+                        .execute(&mut *conn)
                         .await?;
                     (AuditAction::SettingReset, change.key.clone())
                 };
@@ -143,12 +154,11 @@ impl Store {
                 .bind(action.as_str())
                 .bind(detail)
                 .bind(stored(now))
-                .execute(&mut *tx)
+                .execute(&mut *conn)
                 .await?;
             }
-            tx.commit().await?;
         });
-        Ok(())
+        tx.commit().await
     }
 
     /// Marks the setup checklist as shown on this server. Returns `true` only to the one

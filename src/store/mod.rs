@@ -54,7 +54,8 @@ use std::time::Duration;
 use chrono::{DateTime, SubsecRound, Utc};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+    SqliteConnectOptions, SqliteError, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
+    SqliteSynchronous,
 };
 
 pub use audit::{AuditEntry, NewAuditEntry};
@@ -70,6 +71,10 @@ pub use retention::{ErasureReport, PurgeReport};
 
 /// How long a SQLite connection waits for another writer before giving up.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How many times in all a transaction that met another writer is run before its error is
+/// returned (see [`retry_busy`]).
+const BUSY_ATTEMPTS: u32 = 5;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -185,10 +190,14 @@ impl Store {
         })
     }
 
-    /// Starts a transaction on this backend's pool.
+    /// Starts a transaction on this backend's pool: every transaction of the store begins
+    /// here. On `SQLite` it takes the write lock at once (`BEGIN IMMEDIATE`), waiting up to
+    /// the busy timeout for another writer: a deferred transaction that read first would
+    /// instead fail at its first write, without waiting, whenever another writer got in
+    /// between.
     async fn begin(&self) -> Result<Transaction, StoreError> {
         Ok(match &self.pool {
-            Pool::Sqlite(pool) => Transaction::Sqlite(pool.begin().await?),
+            Pool::Sqlite(pool) => Transaction::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
             Pool::Postgres(pool) => Transaction::Postgres(pool.begin().await?),
         })
     }
@@ -234,6 +243,64 @@ fn sqlite_options(url: &str) -> Result<SqliteConnectOptions, StoreError> {
     Ok(SqliteConnectOptions::new().filename(url))
 }
 
+impl StoreError {
+    /// Whether the database refused because of other writers (`SQLite` busy or locked,
+    /// `PostgreSQL` serialization failure or deadlock): the same transaction run again may
+    /// well succeed.
+    fn is_contention(&self) -> bool {
+        let StoreError::Database(sqlx::Error::Database(error)) = self else {
+            return false;
+        };
+        let Some(code) = error.code() else {
+            return false;
+        };
+        if error.try_downcast_ref::<SqliteError>().is_some() {
+            code.parse().is_ok_and(is_sqlite_contention)
+        } else {
+            is_postgres_contention(&code)
+        }
+    }
+}
+
+/// `SQLITE_BUSY` (5) and `SQLITE_LOCKED` (6), with their extended codes (517
+/// `BUSY_SNAPSHOT`, 262 `LOCKED_SHAREDCACHE`…): the primary code is the low byte.
+fn is_sqlite_contention(extended_code: i32) -> bool {
+    matches!(extended_code & 0xff, 5 | 6)
+}
+
+/// `serialization_failure` and `deadlock_detected`.
+fn is_postgres_contention(sqlstate: &str) -> bool {
+    matches!(sqlstate, "40001" | "40P01")
+}
+
+/// Runs `transaction` (a whole transaction, from its `begin` to its commit) until it
+/// succeeds, fails for another reason than contention ([`StoreError::is_contention`]), or
+/// has been tried [`BUSY_ATTEMPTS`] times, pausing a little longer (and at random, so that
+/// the writers who collided do not collide again) before each new attempt.
+async fn retry_busy<T, Attempt, Run>(mut transaction: Attempt) -> Result<T, StoreError>
+where
+    Attempt: FnMut() -> Run,
+    Run: Future<Output = Result<T, StoreError>>,
+{
+    let mut attempt = 1;
+    loop {
+        match transaction().await {
+            Err(error) if attempt < BUSY_ATTEMPTS && error.is_contention() => {
+                tracing::debug!(attempt, %error, "database busy: the transaction runs again");
+                tokio::time::sleep(busy_pause(attempt)).await;
+                attempt += 1;
+            }
+            outcome => return outcome,
+        }
+    }
+}
+
+/// Between 20 and 40 ms after the first attempt, doubling with each attempt.
+fn busy_pause(attempt: u32) -> Duration {
+    let longest = 40_u64 << attempt.saturating_sub(1).min(4);
+    Duration::from_millis(rand::random_range(longest / 2..=longest))
+}
+
 /// The stored form of an instant: UTC truncated to the microsecond.
 fn stored(at: DateTime<Utc>) -> DateTime<Utc> {
     at.trunc_subsecs(6)
@@ -274,5 +341,119 @@ fn decode_error(table: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
             detail: source.to_string(),
         },
         other => StoreError::Database(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn busy_and_locked_sqlite_codes_are_contention_with_their_extended_codes() {
+        // BUSY, LOCKED, BUSY_RECOVERY, BUSY_SNAPSHOT, BUSY_TIMEOUT, LOCKED_SHAREDCACHE,
+        // LOCKED_VTAB.
+        for code in [5, 6, 261, 517, 773, 262, 518] {
+            assert!(is_sqlite_contention(code), "{code}");
+        }
+        // ERROR, READONLY, IOERR, CORRUPT, FULL, CONSTRAINT, CONSTRAINT_UNIQUE,
+        // CONSTRAINT_FOREIGNKEY, IOERR_BLOCKED (11 in its low byte).
+        for code in [1, 8, 10, 11, 13, 19, 2067, 787, 2826] {
+            assert!(!is_sqlite_contention(code), "{code}");
+        }
+    }
+
+    #[test]
+    fn only_serialization_failures_and_deadlocks_are_postgres_contention() {
+        assert!(is_postgres_contention("40001"));
+        assert!(is_postgres_contention("40P01"));
+        for sqlstate in ["23505", "23503", "42P01", "57014", "53300", "08006"] {
+            assert!(!is_postgres_contention(sqlstate), "{sqlstate}");
+        }
+    }
+
+    #[test]
+    fn errors_that_are_not_the_database_refusing_are_not_contention() {
+        assert!(!StoreError::NotFound { entity: "report" }.is_contention());
+        assert!(!StoreError::Database(sqlx::Error::PoolTimedOut).is_contention());
+        assert!(!StoreError::Database(sqlx::Error::RowNotFound).is_contention());
+    }
+
+    #[test]
+    fn pauses_grow_with_the_attempts_and_stay_short() {
+        for attempt in 1..BUSY_ATTEMPTS {
+            let pause = busy_pause(attempt);
+            let longest = Duration::from_millis(40 << (attempt - 1));
+            assert!(
+                pause >= longest / 2 && pause <= longest,
+                "{attempt}: {pause:?}"
+            );
+        }
+        assert!(busy_pause(u32::MAX) <= Duration::from_millis(640));
+    }
+
+    #[tokio::test]
+    async fn a_transaction_is_run_again_while_contended_then_gives_up() {
+        let mut errors = busy_errors(BUSY_ATTEMPTS).await;
+        let mut attempts = 0;
+        let outcome: Result<(), StoreError> = retry_busy(|| {
+            attempts += 1;
+            let error = errors.pop().expect("one error per attempt");
+            async move { Err(error) }
+        })
+        .await;
+        assert!(outcome.is_err_and(|error| error.is_contention()));
+        assert_eq!(attempts, BUSY_ATTEMPTS);
+
+        let mut errors = busy_errors(2).await;
+        let outcome = retry_busy(|| {
+            let attempt = errors.pop().map_or(Ok("written"), Err);
+            async move { attempt }
+        })
+        .await;
+        assert_eq!(outcome.unwrap(), "written", "the third attempt succeeded");
+    }
+
+    #[tokio::test]
+    async fn other_errors_are_returned_at_once() {
+        let mut attempts = 0;
+        let outcome: Result<(), StoreError> = retry_busy(|| {
+            attempts += 1;
+            async { Err(StoreError::NotFound { entity: "report" }) }
+        })
+        .await;
+        assert!(matches!(outcome, Err(StoreError::NotFound { .. })));
+        assert_eq!(attempts, 1);
+    }
+
+    /// Real `SQLITE_BUSY` errors: writes, without waiting, on a database whose write lock
+    /// another connection holds.
+    async fn busy_errors(count: u32) -> Vec<StoreError> {
+        use sqlx::Connection;
+        let folder = tempfile::TempDir::new().unwrap();
+        let options = SqliteConnectOptions::new()
+            .filename(folder.path().join("busy.db"))
+            .create_if_missing(true)
+            .busy_timeout(Duration::ZERO);
+        let mut holder = sqlx::SqliteConnection::connect_with(&options)
+            .await
+            .unwrap();
+        sqlx::query("BEGIN IMMEDIATE")
+            .execute(&mut holder)
+            .await
+            .unwrap();
+        let mut writer = sqlx::SqliteConnection::connect_with(&options)
+            .await
+            .unwrap();
+        let mut errors = Vec::new();
+        for _ in 0..count {
+            let error = sqlx::query("BEGIN IMMEDIATE")
+                .execute(&mut writer)
+                .await
+                .expect_err("the database is locked");
+            let error = StoreError::from(error);
+            assert!(error.is_contention(), "{error}");
+            errors.push(error);
+        }
+        errors
     }
 }

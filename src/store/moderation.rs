@@ -5,7 +5,9 @@
 use chrono::{DateTime, Utc};
 
 use super::deliveries::enqueue_queue_post;
-use super::{NewAuditEntry, Store, StoreError, Transaction, decode_error, parse_column, stored};
+use super::{
+    NewAuditEntry, Store, StoreError, Transaction, decode_error, parse_column, retry_busy, stored,
+};
 use crate::domain::case::CaseStatus;
 use crate::domain::protection::{ActionStatus, ProtectionKind, RequestedBy, Withheld};
 use crate::domain::queue::{AuditAction, CaseChange};
@@ -330,6 +332,11 @@ async fn insert_step_event(
 impl Store {
     /// Writes a protective or moderator step in one transaction (see [`ModerationStep`]).
     pub async fn record_step(&self, step: &ModerationStep) -> Result<StepOutcome, StoreError> {
+        retry_busy(|| self.try_record_step(step)).await
+    }
+
+    /// One attempt at [`Store::record_step`].
+    async fn try_record_step(&self, step: &ModerationStep) -> Result<StepOutcome, StoreError> {
         let now = stored(step.now.unwrap_or_else(Utc::now));
         let mut tx = self.begin().await?;
         if let Some(update) = &step.case_update

@@ -7,7 +7,7 @@
 use chrono::{DateTime, Months, TimeDelta, Utc};
 
 use super::deliveries::enqueue_queue_post;
-use super::{Count, Store, StoreError, Transaction, stored};
+use super::{Count, Store, StoreError, Transaction, retry_busy, stored};
 use crate::domain::settings::{SettingKey, Settings, Vocabulary};
 
 /// What a purge removed, or would remove in a dry run.
@@ -276,6 +276,17 @@ impl Store {
             closed_before: stored(closed_before),
             statistics_before: stored(statistics_before),
         };
+        let purge = &purge;
+        retry_busy(|| self.try_purge_guild(purge, now, dry_run)).await
+    }
+
+    /// One attempt at [`Store::purge_guild`].
+    async fn try_purge_guild(
+        &self,
+        purge: &GuildPurge,
+        now: DateTime<Utc>,
+        dry_run: bool,
+    ) -> Result<PurgeReport, StoreError> {
         let mut tx = self.begin().await?;
         let report = purge.count(&mut tx).await?;
         if dry_run {
@@ -296,6 +307,16 @@ impl Store {
     /// erased"; their unfinished reports are deleted. Cases, other people's reports and
     /// statistics are left as they are.
     pub async fn erase_reporter(
+        &self,
+        guild_id: i64,
+        user_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<ErasureReport, StoreError> {
+        retry_busy(|| self.try_erase_reporter(guild_id, user_id, now)).await
+    }
+
+    /// One attempt at [`Store::erase_reporter`].
+    async fn try_erase_reporter(
         &self,
         guild_id: i64,
         user_id: i64,

@@ -86,6 +86,34 @@ fn a_malformed_api_base_is_refused() {
     );
 }
 
+const COMMENTED_SHARDS: &str = "# shards = \"0-3\"\n# shard_total = 8";
+
+#[test]
+fn shard_ranges_outside_their_total_or_without_it_are_refused() {
+    for (replacement, key) in [
+        ("shards = \"0-8\"\nshard_total = 8", "discord.shards"),
+        ("shards = \"3-1\"\nshard_total = 8", "discord.shards"),
+        ("shards = \"0-3\"\nshard_total = 0", "discord.shard_total"),
+        ("shards = \"0-3\"", "discord.shard_total"),
+        ("shard_total = 8", "discord.shards"),
+    ] {
+        assert_refused(COMMENTED_SHARDS, replacement, key);
+    }
+}
+
+#[test]
+fn check_config_summarises_the_shard_range() {
+    let text = REPOSITORY_BOT_TOML.replace(COMMENTED_SHARDS, "shards = \"4-7\"\nshard_total = 8");
+    let (folder, path) = config_file(&text);
+    let output = safe_button(
+        &["check-config", "--config", path.to_str().unwrap()],
+        folder.path(),
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{output:?}");
+    assert!(stdout.contains("gateway: shards 4-7 of 8"), "{stdout}");
+}
+
 #[test]
 fn an_unknown_key_is_refused() {
     assert_refused(
@@ -173,6 +201,21 @@ fn run_refuses_an_invalid_configuration_with_the_same_errors() {
         stderr.contains("`server_defaults.auto_mute_threshold`"),
         "{stderr}"
     );
+}
+
+#[test]
+fn run_refuses_a_shard_range_without_its_total() {
+    let (folder, path) =
+        config_file(&REPOSITORY_BOT_TOML.replace(COMMENTED_SHARDS, "shards = \"0\""));
+    let output = Command::new(env!("CARGO_BIN_EXE_safe-button"))
+        .args(["run", "--config", path.to_str().unwrap()])
+        .current_dir(folder.path())
+        .env("DISCORD_TOKEN", "MTA.fake.token")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(stderr.contains("`discord.shard_total`"), "{stderr}");
 }
 
 #[test]

@@ -11,7 +11,7 @@ use serenity::all::{
     ComponentInteractionDataKind, Context, CreateAttachment, CreateCommand, CreateCommandOption,
     CreateInteractionResponse, CreateInteractionResponseFollowup, CreateMessage,
     EditInteractionResponse, EditMember, EditMessage, EventHandler, GatewayIntents, Guild,
-    GuildChannel, GuildId, Http, HttpBuilder, Interaction, Member, Message, MessageFlags,
+    GuildChannel, GuildId, Http, HttpBuilder, Interaction, Member, Message, MessageFlags, Nonce,
     PartialGuild, Permissions, Ready, ResolvedValue, ResumedEvent, Role, Timestamp, User, UserId,
 };
 use tokio::sync::mpsc;
@@ -500,6 +500,109 @@ async fn multipart_message_with_a_file_validates_and_is_recorded() {
         .await
         .expect("the fake answers");
     assert_schema_violation_at(&fake, "/attachments/0/id");
+    fake.finish();
+}
+
+/// A message create with `nonce`, enforced, with a file when `with_file` (as the help card).
+fn create_with_nonce(nonce: &str, with_file: bool) -> CreateMessage {
+    let message = CreateMessage::new()
+        .content("carte d'aide")
+        .nonce(Nonce::String(nonce.to_owned()))
+        .enforce_nonce(true);
+    if with_file {
+        message.add_file(CreateAttachment::bytes(b"BEGIN:VCARD".to_vec(), "3018.vcf"))
+    } else {
+        message
+    }
+}
+
+#[tokio::test]
+async fn a_retried_create_with_an_enforced_nonce_returns_the_first_message() {
+    if !spec_available() {
+        return;
+    }
+    let fake = FakeDiscord::start().await;
+    let http = http_for(&fake);
+    let general = ChannelId::new(ids::GENERAL_CHANNEL);
+    let send = |channel: ChannelId, message: CreateMessage| {
+        let http = &http;
+        async move { channel.send_message(http, message).await.expect("sent") }
+    };
+    let first = send(general, create_with_nonce("report-42-card", false)).await;
+    assert!(
+        matches!(&first.nonce, Some(Nonce::String(nonce)) if nonce == "report-42-card"),
+        "the message echoes its nonce: {:?}",
+        first.nonce
+    );
+    let retried = send(general, create_with_nonce("report-42-card", false)).await;
+    assert_eq!(
+        retried.id, first.id,
+        "the retry gets the first message back"
+    );
+
+    // Another nonce, the same nonce not enforced, or in another channel: new messages.
+    let other = send(general, create_with_nonce("report-43-card", false)).await;
+    let unenforced = send(
+        general,
+        CreateMessage::new()
+            .content("x")
+            .nonce(Nonce::String("report-42-card".into())),
+    )
+    .await;
+    let elsewhere = send(
+        ChannelId::new(ids::QUEUE_CHANNEL),
+        create_with_nonce("report-42-card", false),
+    )
+    .await;
+    for message in [&other, &unenforced, &elsewhere] {
+        assert_ne!(message.id, first.id);
+    }
+
+    // Multipart creates (a file, as the help card's vCard) too.
+    let with_file = send(general, create_with_nonce("report-44-card", true)).await;
+    let file_retried = send(general, create_with_nonce("report-44-card", true)).await;
+    assert_eq!(file_retried.id, with_file.id);
+
+    assert_eq!(
+        fake.requests_matching(Method::POST, "/channels/*/messages")
+            .len(),
+        7
+    );
+    assert_eq!(
+        fake.messages_in(ids::GENERAL_CHANNEL).len(),
+        4,
+        "4 distinct messages"
+    );
+    let replays: Vec<(String, usize)> = fake
+        .enforced_nonces()
+        .into_iter()
+        .map(|record| (record.nonce, record.replays))
+        .collect();
+    assert_eq!(
+        replays,
+        [
+            ("report-42-card", 1),
+            ("report-43-card", 0),
+            ("report-42-card", 0),
+            ("report-44-card", 1),
+        ]
+        .map(|(nonce, replays)| (nonce.to_owned(), replays))
+    );
+    fake.finish();
+}
+
+#[tokio::test]
+async fn a_nonce_longer_than_25_characters_violates_the_spec() {
+    if !spec_available() {
+        return;
+    }
+    let fake = FakeDiscord::start().await;
+    let http = http_for(&fake);
+    ChannelId::new(ids::GENERAL_CHANNEL)
+        .send_message(&http, create_with_nonce(&"n".repeat(26), false))
+        .await
+        .expect("the fake answers");
+    assert_schema_violation_at(&fake, "/nonce");
     fake.finish();
 }
 

@@ -10,12 +10,14 @@
 )]
 
 mod cli;
+mod concurrency;
 mod configuration;
 mod fake_discord_selftest;
 mod fuzz;
 mod protection;
 mod queue;
 mod reporting;
+mod sharding;
 mod startup;
 mod statistics;
 mod store;

@@ -74,6 +74,15 @@ pub async fn spawn_app_on(world: FakeDiscordConfig, database_url: &str) -> TestA
     launch(world, Some(database_url), |_| {}).await
 }
 
+/// Like [`spawn_app_on`], with configuration changes.
+pub async fn spawn_app_on_with(
+    world: FakeDiscordConfig,
+    database_url: &str,
+    configure: impl FnOnce(&mut Config),
+) -> TestApp {
+    launch(world, Some(database_url), configure).await
+}
+
 /// Starts the fake and the bot (on `database_url`, or a fresh `SQLite` file), and waits until
 /// the bot has registered its commands.
 async fn launch(

@@ -21,6 +21,8 @@ pub struct Identify {
     pub shard: [u64; 2],
     /// The session id the fake gave in READY.
     pub session_id: String,
+    /// The guilds the fake sent in READY and `GUILD_CREATE`: those of the shard.
+    pub guild_ids: Vec<u64>,
 }
 
 /// A Resume (op 6) the bot sent.
@@ -51,6 +53,8 @@ struct Session {
     seq: u64,
     /// Every dispatch sent in this session, for replay on resume.
     history: Vec<(u64, String)>,
+    /// `(event, guild id)` of each dispatch of `history`, for the tests.
+    dispatched: Vec<(String, Option<u64>)>,
     /// The connection currently carrying the session.
     connection: Option<u64>,
 }
@@ -82,14 +86,25 @@ impl GatewayState {
             .count()
     }
 
+    /// `(event, guild id)` of the dispatches of every session of `shard`, oldest first.
+    pub fn dispatches_on_shard(&self, shard: [u64; 2]) -> Vec<(String, Option<u64>)> {
+        let mut sessions: Vec<&Session> = self
+            .sessions
+            .values()
+            .filter(|s| s.shard == shard)
+            .collect();
+        sessions.sort_by_key(|s| s.created);
+        sessions
+            .into_iter()
+            .flat_map(|s| s.dispatched.iter().cloned())
+            .collect()
+    }
+
     /// Queues a dispatch on the session that owns `guild_id` (shard 0 without a guild), with
     /// the session's next sequence number. Returns the sequence number, or `None` when no
     /// session exists yet. A session without a live connection keeps it for replay on resume.
     pub fn dispatch(&mut self, event: &str, data: &Value) -> Option<u64> {
-        let guild_id = data
-            .get("guild_id")
-            .and_then(Value::as_str)
-            .and_then(|g| g.parse::<u64>().ok());
+        let guild_id = guild_of(data);
         let session = self
             .sessions
             .values_mut()
@@ -111,8 +126,21 @@ fn shard_of(guild_id: u64, shard_count: u64) -> u64 {
     (guild_id >> 22) % shard_count.max(1)
 }
 
+/// The guild a dispatch is about, from its `guild_id`.
+fn guild_of(data: &Value) -> Option<u64> {
+    data.get("guild_id")
+        .and_then(Value::as_str)
+        .and_then(|g| g.parse::<u64>().ok())
+}
+
 /// Assigns the next sequence number and records the frame for replay.
 fn next_dispatch(session: &mut Session, event: &str, data: &Value) -> (u64, String) {
+    let guild_id = if event == "GUILD_CREATE" {
+        super::rest::snowflake(&data["id"])
+    } else {
+        guild_of(data)
+    };
+    session.dispatched.push((event.to_owned(), guild_id));
     session.seq += 1;
     let frame = json!({ "op": 0, "s": session.seq, "t": event, "d": data }).to_string();
     session.history.push((session.seq, frame.clone()));
@@ -221,6 +249,7 @@ fn handle_client_frame(
                 created,
                 seq: 0,
                 history: Vec::new(),
+                dispatched: Vec::new(),
                 connection: Some(connection_id),
             };
             let mut frames = vec![next_dispatch(&mut session, "READY", &ready).1];
@@ -238,6 +267,7 @@ fn handle_client_frame(
                 intents: data["intents"].as_u64().unwrap_or_default(),
                 shard,
                 session_id,
+                guild_ids,
             });
         }
         Some(6) => {

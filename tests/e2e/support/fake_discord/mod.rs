@@ -61,7 +61,9 @@ pub use payloads::{
     MessageBuilder, bot_user, ids, next_snowflake, now_timestamp, perms,
 };
 #[allow(unused_imports)]
-pub use rest::{RecordedFile, RecordedRequest, Scripted, Violation, ViolationKind, path_matches};
+pub use rest::{
+    NonceRecord, RecordedFile, RecordedRequest, Scripted, Violation, ViolationKind, path_matches,
+};
 
 use rest::{Delay, DropConnection, InteractionRecord, Script, World, snowflake};
 
@@ -97,6 +99,17 @@ impl Default for FakeDiscordConfig {
             heartbeat_interval_ms: 41_250,
             shard_count: 1,
         }
+    }
+}
+
+impl FakeDiscordConfig {
+    /// The standard world plus [`FakeGuild::second`], with two shards recommended: each guild
+    /// on its own shard.
+    pub fn two_shards() -> Self {
+        let mut world = Self::default();
+        world.guilds.push(FakeGuild::second());
+        world.shard_count = 2;
+        world
     }
 }
 
@@ -314,6 +327,12 @@ impl FakeDiscord {
             .cloned()
     }
 
+    /// The messages created with an enforced nonce (`enforce_nonce: true`), oldest first, each
+    /// with how many retried creates it answered instead of a new message.
+    pub fn enforced_nonces(&self) -> Vec<NonceRecord> {
+        self.shared.lock().world.nonces.clone()
+    }
+
     /// Stores a message (as if it existed in Discord) without dispatching it.
     pub fn insert_message(&self, message: Value) {
         self.shared.lock().world.store_message(message);
@@ -451,6 +470,12 @@ impl FakeDiscord {
             .lock()
             .gateway
             .broadcast(|| gateway::Command::Frame(frame.clone()))
+    }
+
+    /// `(event, guild id)` of every dispatch sent (or kept for replay) on the sessions of
+    /// `shard` (`[shard_id, shard_count]`), oldest first.
+    pub fn dispatches_on_shard(&self, shard: [u64; 2]) -> Vec<(String, Option<u64>)> {
+        self.shared.lock().gateway.dispatches_on_shard(shard)
     }
 
     /// WebSocket connections opened so far.

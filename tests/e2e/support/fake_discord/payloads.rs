@@ -20,6 +20,12 @@ pub mod ids {
     pub const GUILD: u64 = 1_417_814_472_558_510_081;
     /// The @everyone role (same id as the guild).
     pub const EVERYONE_ROLE: u64 = GUILD;
+    /// The second guild ("Abri") of [`super::FakeGuild::second`]: on the other shard of two
+    /// (`GUILD` is on shard 1, this one on shard 0), since a guild's shard is
+    /// `(id >> 22) % shard_count`.
+    pub const SECOND_GUILD: u64 = GUILD + (1 << 22);
+    /// The second guild's `#general`.
+    pub const SECOND_GUILD_CHANNEL: u64 = 1_573_641_254_766_520_123;
     /// "Membre": plain members, no extra permission.
     pub const MEMBER_ROLE: u64 = 1_573_641_254_766_510_083;
     /// "Moderator": Moderate Members, Kick, Ban, Manage Messages, View Audit Log.
@@ -481,6 +487,17 @@ impl FakeGuild {
                 member(ids::EMMA, "emma.leroy", "Emma Leroy", &[ids::MEMBER_ROLE]),
             ],
         }
+    }
+
+    /// "Abri": the standard guild's members and roles in another server, with a `#general`
+    /// of its own, on another shard than [`FakeGuild::standard`] when there are two.
+    pub fn second() -> Self {
+        let mut guild = FakeGuild::standard();
+        guild.id = ids::SECOND_GUILD;
+        guild.name = "Abri".into();
+        guild.roles[0].id = ids::SECOND_GUILD;
+        guild.channels = vec![FakeChannel::text(ids::SECOND_GUILD_CHANNEL, "general", 0)];
+        guild
     }
 
     /// The member with this user id, if any.

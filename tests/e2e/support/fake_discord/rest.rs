@@ -2,7 +2,7 @@
 //! delays, and default answers built from the fake's world.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, HeaderValue, Method, Response, StatusCode, header};
@@ -281,6 +281,35 @@ pub(crate) struct World {
     pub global_commands: Vec<Value>,
     pub guild_commands: Vec<(u64, Vec<Value>)>,
     pub interactions: Vec<InteractionRecord>,
+    /// Messages created with a nonce and `enforce_nonce`, to answer a retried create.
+    pub nonces: Vec<NonceRecord>,
+}
+
+/// How long Discord remembers an enforced nonce ("the past few minutes").
+const NONCE_MEMORY: Duration = Duration::from_mins(5);
+
+/// A message created with `enforce_nonce: true`, and how many creates it answered since.
+#[derive(Clone, Debug)]
+pub struct NonceRecord {
+    pub channel_id: u64,
+    /// The nonce as sent: a string, or an integer in decimal.
+    pub nonce: String,
+    pub message_id: u64,
+    /// Later creates with the same nonce, answered with this message.
+    pub replays: usize,
+    created: Instant,
+}
+
+/// The nonce of a message create that asks Discord to enforce it.
+fn enforced_nonce(body: &Value) -> Option<String> {
+    if body["enforce_nonce"] != true {
+        return None;
+    }
+    match &body["nonce"] {
+        Value::String(nonce) => Some(nonce.clone()),
+        Value::Number(nonce) => Some(nonce.to_string()),
+        _ => None,
+    }
 }
 
 impl World {
@@ -314,6 +343,36 @@ impl World {
         match snowflake(&message["id"]).and_then(|id| self.message_index(None, id)) {
             Some(index) => self.messages[index] = message,
             None => self.messages.push(message),
+        }
+    }
+
+    /// The message a create with this body already made in the channel, if it enforces a
+    /// nonce seen there in the past few minutes (counted as a replay).
+    fn replay_of(&mut self, channel_id: u64, body: &Value) -> Option<Value> {
+        let nonce = enforced_nonce(body)?;
+        let record = self.nonces.iter_mut().find(|r| {
+            r.channel_id == channel_id && r.nonce == nonce && r.created.elapsed() < NONCE_MEMORY
+        })?;
+        let message_id = record.message_id;
+        let message = self
+            .messages
+            .iter()
+            .find(|m| snowflake(&m["id"]) == Some(message_id))?
+            .clone();
+        record.replays += 1;
+        Some(message)
+    }
+
+    /// Remembers the nonce of a message just created, if its create enforced one.
+    fn remember_nonce(&mut self, channel_id: u64, body: &Value, message: &Value) {
+        if let (Some(nonce), Some(message_id)) = (enforced_nonce(body), snowflake(&message["id"])) {
+            self.nonces.push(NonceRecord {
+                channel_id,
+                nonce,
+                message_id,
+                replays: 0,
+                created: Instant::now(),
+            });
         }
     }
 
@@ -762,9 +821,13 @@ fn route(
         }
         ("POST", ["channels", channel, "messages"]) => {
             let channel_id = id(channel).unwrap_or_default();
-            if world.channel_exists(channel_id) {
+            if let Some(existing) = world.replay_of(channel_id, body) {
+                // A retried create with an enforced nonce: Discord creates nothing.
+                Answer::ok(existing)
+            } else if world.channel_exists(channel_id) {
                 let guild_id = world.guild_of_channel(channel_id).map(|g| g.id);
                 let message = new_message(config, body, files, channel_id, guild_id, None);
+                world.remember_nonce(channel_id, body, &message);
                 world.store_message(message.clone());
                 Answer::ok(message)
             } else {
