@@ -183,6 +183,9 @@ fn new_report(
             data.pseudonyms
                 .pseudonym(report.guild_id, report.reported_id),
         ),
+        reporter_pseudonym: data
+            .pseudonyms
+            .reporter_pseudonym(report.guild_id, report.reporter_id),
     }
 }
 
