@@ -4,5 +4,6 @@ pub mod app;
 pub mod cli;
 pub mod db;
 pub mod fake_discord;
+pub mod logs;
 pub mod queue;
 pub mod reports;

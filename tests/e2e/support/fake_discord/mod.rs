@@ -426,6 +426,19 @@ impl FakeDiscord {
         }
     }
 
+    /// Sends a text frame as written, valid JSON or not, on every gateway connection, once the
+    /// bot has a session; returns how many connections got it.
+    pub async fn send_raw_frame(&self, frame: &str) -> usize {
+        self.wait_until(SESSION_WAIT, |state| {
+            state
+                .gateway
+                .has_live_session()
+                .then(|| state.gateway.send_raw(frame))
+        })
+        .await
+        .unwrap_or(0)
+    }
+
     /// Closes every gateway connection abruptly (no close frame), as a network drop.
     pub fn drop_gateway(&self) -> usize {
         self.shared
