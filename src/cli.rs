@@ -122,10 +122,15 @@ fn report_config_errors(cli: &Cli, errors: &ConfigErrors) -> ExitCode {
     ExitCode::FAILURE
 }
 
+/// `RUST_LOG` when it is a valid filter, else `logging.level`; capped by the bot's filter.
 fn init_logging(config: &Config) {
-    let filter =
-        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&config.logging.level));
-    tracing_subscriber::fmt().with_env_filter(filter).init();
+    let spec = std::env::var(EnvFilter::DEFAULT_ENV)
+        .ok()
+        .filter(|spec| EnvFilter::try_new(spec).is_ok())
+        .unwrap_or_else(|| config.logging.level.clone());
+    tracing_subscriber::fmt()
+        .with_env_filter(crate::logging::filter(&spec))
+        .init();
 }
 
 /// Completes on SIGINT (Ctrl-C) or SIGTERM. The handlers are installed when this is called,

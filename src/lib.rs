@@ -9,5 +9,6 @@ pub mod config;
 pub mod discord;
 pub mod domain;
 pub mod i18n;
+pub mod logging;
 pub mod pseudonym_key;
 pub mod store;

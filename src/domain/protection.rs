@@ -136,6 +136,9 @@ pub fn mute_exemption(
     }
 }
 
+/// The window of the report rate limit (`reports_per_hour`); its records live this long.
+pub const RATE_LIMIT_WINDOW: TimeDelta = TimeDelta::hours(1);
+
 /// The anti-abuse limits of `bot.toml`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AntiAbuse {

@@ -35,8 +35,19 @@ impl Pseudonymizer {
 
     /// The pseudonym of `user_id` on `guild_id`: 64 lowercase hex digits.
     pub fn pseudonym(&self, guild_id: i64, user_id: i64) -> String {
+        self.hex_mac(&format!("{guild_id}:{user_id}"))
+    }
+
+    /// The pseudonym of a reporter in the report rate limit's record. Its message starts
+    /// with a label (statistics messages start with a digit or `-`), so it never equals the
+    /// same member's statistics pseudonym: the two tables cannot be joined.
+    pub fn reporter_pseudonym(&self, guild_id: i64, user_id: i64) -> String {
+        self.hex_mac(&format!("reporter-rate-limit:{guild_id}:{user_id}"))
+    }
+
+    fn hex_mac(&self, message: &str) -> String {
         let mut mac = self.mac.clone();
-        mac.update(format!("{guild_id}:{user_id}").as_bytes());
+        mac.update(message.as_bytes());
         hex::encode(mac.finalize().into_bytes())
     }
 }
@@ -108,6 +119,23 @@ mod tests {
             pseudonymizer.pseudonym(11, 0),
             pseudonymizer.pseudonym(1, 10)
         );
+    }
+
+    #[test]
+    fn a_reporter_pseudonym_is_not_their_statistics_pseudonym() {
+        let pseudonymizer = Pseudonymizer::new(&KEY).unwrap();
+        let reporter = pseudonymizer.reporter_pseudonym(1, 987654321012345678);
+        assert_eq!(
+            reporter,
+            pseudonymizer.reporter_pseudonym(1, 987654321012345678)
+        );
+        assert_eq!(reporter.len(), 64);
+        assert_ne!(reporter, pseudonymizer.pseudonym(1, 987654321012345678));
+        assert_ne!(
+            reporter,
+            pseudonymizer.reporter_pseudonym(2, 987654321012345678)
+        );
+        assert!(!reporter.contains("987654321012345678"));
     }
 
     #[test]

@@ -5,6 +5,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use super::deliveries::{HelpCardRequest, enqueue_help_card, enqueue_queue_post};
 use super::{Store, StoreError, Transaction, decode_error, parse_column, retry_busy, stored};
 use crate::domain::case::{CaseReference, CaseStatus, HelpCardDelivery, ReportSource};
+use crate::domain::protection::RATE_LIMIT_WINDOW;
 use crate::domain::reason::Reason;
 use crate::domain::statistics::EventKind;
 
@@ -35,6 +36,9 @@ pub struct NewReport {
     pub reported_pseudonym: Option<String>,
     /// The help card to deliver to the victim, written with the report.
     pub help_card: Option<HelpCardRequest>,
+    /// The reporter's keyed pseudonym for the rate limit, which outlives their erasure
+    /// (`Pseudonymizer::reporter_pseudonym`).
+    pub reporter_pseudonym: String,
 }
 
 /// A snapshot of the reported message. Serializable: a context-menu report keeps it in
@@ -420,6 +424,31 @@ async fn insert_report(
     }))
 }
 
+/// Counts the report in the reporter's rate limit (by pseudonym, so erasure keeps it), and
+/// forgets the marks that left the window.
+async fn mark_rate_limit(
+    tx: &mut Transaction,
+    report: &NewReport,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    on_transaction!(tx, conn => {
+        sqlx::query("DELETE FROM reporter_rate_limit WHERE created_at < $1")
+            .bind(now - RATE_LIMIT_WINDOW)
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query(
+            "INSERT INTO reporter_rate_limit (guild_id, reporter_pseudonym, created_at)
+             VALUES ($1, $2, $3)",
+        )
+        .bind(report.guild_id)
+        .bind(report.reporter_pseudonym.as_str())
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    });
+    Ok(())
+}
+
 /// The snapshot of the reported message, attached to the case and the report.
 async fn insert_evidence(
     tx: &mut Transaction,
@@ -481,7 +510,8 @@ async fn case_counts(
 impl Store {
     /// Files a report in one transaction: joins the active case against the same member
     /// whose last report falls within the merge window, or opens a case with a fresh
-    /// reference; stores the report, its evidence and its statistics event.
+    /// reference; stores the report, its evidence, its statistics event and its rate-limit
+    /// mark.
     pub async fn record_report(&self, report: NewReport) -> Result<RecordedReport, StoreError> {
         let report = &report;
         retry_busy(|| self.try_record_report(report)).await
@@ -509,6 +539,7 @@ impl Store {
             };
         let stats_event_id = insert_report_event(&mut tx, report, merged, now).await?;
         let report_id = insert_report(&mut tx, report, case_id, stats_event_id, now).await?;
+        mark_rate_limit(&mut tx, report, now).await?;
         if let Some(evidence) = &report.evidence {
             insert_evidence(&mut tx, evidence, case_id, report_id, now).await?;
         }

@@ -477,20 +477,22 @@ impl Store {
             .collect())
     }
 
-    /// Reports `reporter` made in this server since `since` (the rate limit's count).
+    /// Reports made in this server since `since` by the reporter with this rate-limit
+    /// pseudonym (the rate limit's count; their erasure does not reset it). Only marks
+    /// within `RATE_LIMIT_WINDOW` are kept.
     pub async fn reports_by_reporter_since(
         &self,
         guild_id: i64,
-        reporter_user_id: i64,
+        reporter_pseudonym: &str,
         since: DateTime<Utc>,
     ) -> Result<i64, StoreError> {
         on_backend!(self, pool => {
             Ok(sqlx::query_scalar::<_, i64>(
-                "SELECT COUNT(*) FROM reports
-                 WHERE guild_id = $1 AND reporter_user_id = $2 AND created_at >= $3",
+                "SELECT COUNT(*) FROM reporter_rate_limit
+                 WHERE guild_id = $1 AND reporter_pseudonym = $2 AND created_at >= $3",
             )
             .bind(guild_id)
-            .bind(reporter_user_id)
+            .bind(reporter_pseudonym)
             .bind(stored(since))
             .fetch_one(pool)
             .await?)

@@ -8,6 +8,7 @@ use chrono::{DateTime, Months, TimeDelta, Utc};
 
 use super::deliveries::enqueue_queue_post;
 use super::{Count, Store, StoreError, Transaction, retry_busy, stored};
+use crate::domain::protection::RATE_LIMIT_WINDOW;
 use crate::domain::settings::{SettingKey, Settings, Vocabulary};
 
 /// What a purge removed, or would remove in a dry run.
@@ -256,10 +257,24 @@ impl Store {
         if dry_run {
             return Ok(report);
         }
+        self.delete_expired_rate_limit_marks(now).await?;
         Ok(PurgeReport {
             pending_reports: self.delete_expired_pending_reports(pending_before).await?,
             ..report
         })
+    }
+
+    /// Rate-limit marks out of the limit's window (each report also deletes them; this
+    /// catches a server where nobody reported since). Not counted: they hold no ID and no
+    /// text.
+    async fn delete_expired_rate_limit_marks(&self, now: DateTime<Utc>) -> Result<(), StoreError> {
+        on_backend!(self, pool => {
+            sqlx::query("DELETE FROM reporter_rate_limit WHERE created_at < $1")
+                .bind(stored(now - RATE_LIMIT_WINDOW))
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
     }
 
     /// One server's purge, in one transaction.
@@ -305,7 +320,8 @@ impl Store {
     /// Erases what `user_id` authored on `guild_id` (SPEC §7, right to erasure): their
     /// reports lose their details and their link to the member, the case shows "reporter
     /// erased"; their unfinished reports are deleted. Cases, other people's reports and
-    /// statistics are left as they are.
+    /// statistics are left as they are, and so are the rate-limit marks (a pseudonym, no ID:
+    /// erasing would reset the limit).
     pub async fn erase_reporter(
         &self,
         guild_id: i64,

@@ -13,7 +13,7 @@ use crate::support::app::{TestApp, WAIT, spawn_app};
 use crate::support::fake_discord::{
     FakeMember, FakeUser, InteractionBuilder, Method, ids, next_snowflake,
 };
-use crate::support::logs::capture_logs;
+use crate::support::logs::capture_this_thread;
 
 const REPORTS: usize = 200;
 const AT_ONCE: usize = 50;
@@ -69,7 +69,7 @@ async fn settled_pending_help_cards(app: &TestApp) -> i64 {
 
 #[tokio::test]
 async fn two_hundred_simultaneous_reports_are_all_stored_and_their_help_cards_counted() {
-    let (logs, _capture) = capture_logs();
+    let (logs, _capture) = capture_this_thread();
     let app = Arc::new(spawn_app().await);
     let reporters = add_members(&app, REPORTS);
     let reported = add_members(&app, REPORTS);

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::support::app::{TestApp, WAIT, spawn_app, spawn_app_with};
 use crate::support::fake_discord::{
-    FakeDiscordConfig, InteractionBuilder, MessageBuilder, Method, ids,
+    FakeDiscordConfig, FakeMember, FakeUser, InteractionBuilder, MessageBuilder, Method, ids,
 };
 use crate::support::queue::{queue_posts_path, wait_for_edit_showing};
 use crate::support::reports::{
@@ -442,5 +442,80 @@ async fn the_shield_also_catches_a_mention_added_by_an_edit() {
         )
         .await;
     app.wait_for(Method::DELETE, &delete_path(&innocent)).await;
+    app.assert_discord_traffic_valid();
+}
+
+/// Ten members of the standard server beyond its usual cast, for a serial reporter.
+fn targets() -> Vec<u64> {
+    (0..10)
+        .map(|index| 1_360_000_000_000_000_100 + index)
+        .collect()
+}
+
+#[tokio::test]
+async fn erasing_ones_data_does_not_reset_the_report_rate_limit() {
+    let mut world = FakeDiscordConfig::default();
+    for (index, target) in targets().into_iter().enumerate() {
+        let user = FakeUser::new(target, &format!("cible-{index}"));
+        world.guilds[0]
+            .members
+            .push(FakeMember::new(user, &[ids::MEMBER_ROLE]));
+    }
+    let app = spawn_app_with(world, |config| {
+        config.anti_abuse.reports_per_hour = 5;
+    })
+    .await;
+    // Alice reports ten members in a row, muting each one at once with the victim's button
+    // (pressed even when it is not offered, as a hostile client may), and erases her data
+    // after every fifth report.
+    for (index, target) in targets().into_iter().enumerate() {
+        let filed = report(&app, ids::ALICE, target).await;
+        press(&app, &filed, ids::ALICE, "mute").await;
+        if index % 5 == 4 {
+            let sent = app
+                .slash(
+                    ids::ALICE,
+                    "en-US",
+                    "privacy",
+                    json!([{ "type": 1, "name": "delete-my-data", "options": [] }]),
+                )
+                .await;
+            app.wait_for(Method::POST, &sent.callback_path()).await;
+        }
+    }
+    tokio::time::sleep(SETTLE).await;
+    let muted: Vec<u64> = targets()
+        .into_iter()
+        .filter(|target| !timeouts_of(&app, *target).is_empty())
+        .collect();
+    assert_eq!(
+        muted,
+        targets()[..5],
+        "only the first five reports within the hour may mute"
+    );
+
+    // The rate-limit record survives the erasure without naming anyone.
+    let db = app.db();
+    let marks = db
+        .strings_raw(
+            "SELECT reporter_pseudonym || ' ' || CAST(created_at AS TEXT) FROM reporter_rate_limit",
+        )
+        .await;
+    assert_eq!(marks.len(), 10, "{marks:?}");
+    let dump = db
+        .strings_raw("SELECT CAST(guild_id AS TEXT) FROM reporter_rate_limit")
+        .await
+        .into_iter()
+        .chain(marks)
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("\n");
+    for id in [ids::ALICE]
+        .into_iter()
+        .chain(targets())
+        .chain([ids::BILAL, ids::MODERATOR])
+    {
+        assert!(!dump.contains(&id.to_string()), "the record holds {id}");
+    }
     app.assert_discord_traffic_valid();
 }

@@ -401,7 +401,12 @@ mod store {
             stats_hour: "2025-03-14T10".to_owned(),
             reported_pseudonym: None,
             help_card: None,
+            reporter_pseudonym: rate_pseudonym(reporter),
         }
+    }
+
+    fn rate_pseudonym(reporter: i64) -> String {
+        format!("rate-limit-of-{reporter}")
     }
 
     both_backends!(
@@ -480,14 +485,14 @@ mod store {
         );
         assert_eq!(
             store
-                .reports_by_reporter_since(GUILD, BOB, at(0))
+                .reports_by_reporter_since(GUILD, &rate_pseudonym(BOB), at(0))
                 .await
                 .unwrap(),
             1
         );
         assert_eq!(
             store
-                .reports_by_reporter_since(GUILD, BOB, at(2))
+                .reports_by_reporter_since(GUILD, &rate_pseudonym(BOB), at(2))
                 .await
                 .unwrap(),
             0
@@ -1083,6 +1088,7 @@ async fn a_case_of_another_server_is_refused_to_every_button() {
             stats_hour: "2025-03-14T10".to_owned(),
             reported_pseudonym: None,
             help_card: None,
+            reporter_pseudonym: "9f2c4e".to_owned(),
         })
         .await
         .unwrap();

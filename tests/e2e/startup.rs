@@ -203,3 +203,56 @@ async fn a_development_server_gets_the_commands_instead_of_every_server() {
     app.shutdown().await.expect("a clean shutdown");
     app.assert_discord_traffic_valid();
 }
+
+#[tokio::test]
+async fn an_undecodable_gateway_frame_is_not_logged_with_its_token_or_report_text() {
+    let (logs, _capture) = crate::support::logs::capture_this_thread();
+    let app = spawn_app().await;
+    let details = "undecodable-frame-details: il me suit partout";
+    let interaction = InteractionBuilder::slash_command(
+        "report",
+        serde_json::json!([
+            { "name": "user", "type": 6, "value": ids::BILAL.to_string() },
+            { "name": "reason", "type": 4, "value": 0 },
+            { "name": "details", "type": 3, "value": format!("{details} LONE-SURROGATE") },
+        ]),
+    )
+    .in_guild(
+        &app.fake.guild(ids::GUILD),
+        ids::GENERAL_CHANNEL,
+        ids::ALICE,
+    );
+    let token = interaction.interaction_token().to_owned();
+    let payload = interaction.build();
+    // A lone surrogate: valid JSON text for a lenient parser, an error for serde_json.
+    let frame = serde_json::json!({ "op": 0, "s": 1000, "t": "INTERACTION_CREATE", "d": payload })
+        .to_string()
+        .replace("LONE-SURROGATE", r"\ud800");
+    assert!(serde_json::from_str::<Value>(&frame).is_err());
+    assert_eq!(app.fake.send_raw_frame(&frame).await, 1);
+
+    // serenity reports the frame it dropped (without its text) once it has read it.
+    let deadline = Instant::now() + WAIT;
+    while !logs.text().contains("Unhandled error") {
+        assert!(
+            Instant::now() < deadline,
+            "no trace of the frame:\n{}",
+            logs.text()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let text = logs.text();
+    assert!(
+        !text.contains(&token),
+        "the interaction token is logged:\n{text}"
+    );
+    assert!(
+        !text.contains(details),
+        "the report text is logged:\n{text}"
+    );
+    assert!(
+        !text.contains(TEST_TOKEN),
+        "the bot token is logged:\n{text}"
+    );
+    app.assert_discord_traffic_valid();
+}

@@ -516,6 +516,7 @@ fn new_report(guild_id: i64, reporter: i64, reported: i64, details: &str) -> New
         stats_hour: now.format("%Y-%m-%dT%H").to_string(),
         reported_pseudonym: Some(pseudonyms.pseudonym(guild_id, reported)),
         help_card: None,
+        reporter_pseudonym: pseudonyms.reporter_pseudonym(guild_id, reporter),
     }
 }
 
@@ -689,6 +690,47 @@ async fn erasure_touches_only_the_member_s_reports(db: TestDb) {
     );
 }
 
+/// The rate limit counts marks by pseudonym: the reporter's erasure keeps them, the window
+/// does not (on the next report and in the hourly purge).
+async fn rate_limit_marks_outlive_erasure_but_not_the_window(db: TestDb) {
+    let store = &db.store;
+    let pseudonym = Pseudonymizer::new(&[3; 32])
+        .unwrap()
+        .reporter_pseudonym(GUILD, 31);
+    let hour_ago = Utc::now() - TimeDelta::hours(1);
+    record(&db, GUILD, 31, 41, "first").await;
+    record(&db, GUILD, 31, 42, "second").await;
+    let count = || store.reports_by_reporter_since(GUILD, &pseudonym, hour_ago);
+    assert_eq!(count().await.unwrap(), 2);
+    store.erase_reporter(GUILD, 31, Utc::now()).await.unwrap();
+    assert_eq!(count().await.unwrap(), 2, "erasure keeps the count");
+    let marks = || db.integer_raw("SELECT COUNT(*) FROM reporter_rate_limit");
+
+    // A mark past the window goes with the next report...
+    let old = |reporter| NewReport {
+        now: Utc::now() - TimeDelta::minutes(61),
+        ..new_report(GUILD, reporter, 43, "old")
+    };
+    store.record_report(old(33)).await.unwrap();
+    assert_eq!(marks().await, 3);
+    record(&db, OTHER_GUILD, 34, 44, "fresh").await;
+    assert_eq!(marks().await, 3, "the old mark went, the fresh one came");
+    // ... or with the hourly purge, which a dry run leaves alone.
+    store.record_report(old(35)).await.unwrap();
+    let (defaults, vocabulary) = retention_defaults();
+    store
+        .purge_expired(&defaults, &vocabulary, Utc::now(), true)
+        .await
+        .unwrap();
+    assert_eq!(marks().await, 4);
+    store
+        .purge_expired(&defaults, &vocabulary, Utc::now(), false)
+        .await
+        .unwrap();
+    assert_eq!(marks().await, 3);
+    assert_eq!(count().await.unwrap(), 2);
+}
+
 async fn aggregates_count_cases_repeats_and_help_cards(db: TestDb) {
     let store = &db.store;
     for (reporter, reported) in [(51, 61), (52, 61), (53, 62)] {
@@ -859,6 +901,7 @@ both_backends!(
     the_statistics_store_holds_no_id_and_no_text,
     purge_removes_expired_evidence_and_text_and_keeps_open_cases,
     erasure_touches_only_the_member_s_reports,
+    rate_limit_marks_outlive_erasure_but_not_the_window,
     aggregates_count_cases_repeats_and_help_cards,
 );
 

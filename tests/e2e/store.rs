@@ -39,6 +39,7 @@ fn report(reporter: i64, reported: i64, now: DateTime<Utc>) -> NewReport {
         stats_hour: "2025-03-14T10".to_owned(),
         reported_pseudonym: Some("9f2c4e".to_owned()),
         help_card: None,
+        reporter_pseudonym: format!("rate-limit-of-{reporter}"),
     }
 }
 

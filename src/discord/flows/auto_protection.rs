@@ -7,7 +7,9 @@ use poise::serenity_prelude::Http;
 use super::sanctions::{self, MuteRequest, MuteResult};
 use crate::discord::rest::ErrorCode;
 use crate::discord::{BotData, BotError, ids};
-use crate::domain::protection::{self, AntiAbuse, Offer, Reporter, RequestedBy, Withheld};
+use crate::domain::protection::{
+    self, AntiAbuse, Offer, RATE_LIMIT_WINDOW, Reporter, RequestedBy, Withheld,
+};
 use crate::domain::report::CheckedReport;
 use crate::domain::settings::{self, SettingKey, Settings};
 use crate::i18n::tr;
@@ -83,10 +85,13 @@ async fn anti_abuse_check(
         reports_per_hour: data.config.anti_abuse.reports_per_hour,
         min_membership_age: data.config.anti_abuse.min_membership_age,
     };
-    let since = now - TimeDelta::hours(1);
+    let since = now - RATE_LIMIT_WINDOW;
+    let pseudonym = data
+        .pseudonyms
+        .reporter_pseudonym(report.guild_id, report.reporter_id);
     let counted = data
         .store
-        .reports_by_reporter_since(report.guild_id, report.reporter_id, since)
+        .reports_by_reporter_since(report.guild_id, &pseudonym, since)
         .await;
     let reports_last_hour = match counted {
         Ok(count) => count,

@@ -181,6 +181,9 @@ fn new_report(
             interaction_token: InteractionToken(filing.interaction_token.clone()),
             token_expires_at: now + ANSWER_EDITABLE,
         }),
+        reporter_pseudonym: data
+            .pseudonyms
+            .reporter_pseudonym(report.guild_id, report.reporter_id),
     }
 }
 

@@ -90,6 +90,7 @@ async fn launch(
     database_url: Option<&str>,
     configure: impl FnOnce(&mut Config),
 ) -> TestApp {
+    super::logs::capture_suite();
     let fake = FakeDiscord::start_with(world).await;
     let folder = TempDir::new().expect("temporary folder");
     let database_url = database_url.map_or_else(
@@ -307,9 +308,14 @@ impl TestApp {
 }
 
 impl Drop for TestApp {
+    /// Stops the bot, and fails the test if anything logged so far in the suite carries a
+    /// secret (unless the test already failed).
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
+        }
+        if !std::thread::panicking() {
+            super::logs::assert_no_secret_logged();
         }
     }
 }

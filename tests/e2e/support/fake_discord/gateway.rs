@@ -1,6 +1,6 @@
 //! The fake gateway: Hello → Identify → READY + one `GUILD_CREATE` per guild of the shard,
 //! heartbeats, Resume (with replay of missed dispatches) → RESUMED, and test controls
-//! (dispatch, abrupt drop, op 7 Reconnect, op 9 Invalid Session).
+//! (dispatch, raw frames, abrupt drop, op 7 Reconnect, op 9 Invalid Session).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -98,6 +98,12 @@ impl GatewayState {
             .into_iter()
             .flat_map(|s| s.dispatched.iter().cloned())
             .collect()
+    }
+
+    /// Sends `frame` as it is (even when it is not valid JSON) on every live connection;
+    /// returns how many got it. It takes no sequence number.
+    pub fn send_raw(&self, frame: &str) -> usize {
+        self.broadcast(|| Command::Frame(frame.to_owned()))
     }
 
     /// Queues a dispatch on the session that owns `guild_id` (shard 0 without a guild), with

@@ -335,6 +335,7 @@ impl FakeDiscord {
 
     /// Stores a message (as if it existed in Discord) without dispatching it.
     pub fn insert_message(&self, message: Value) {
+        register_secrets_of(&message);
         self.shared.lock().world.store_message(message);
     }
 
@@ -392,6 +393,7 @@ impl FakeDiscord {
         if event == "MESSAGE_CREATE" {
             self.insert_message(data.clone());
         }
+        register_secrets_of(&data);
         let seq = self
             .wait_until(SESSION_WAIT, |state| state.gateway.dispatch(event, &data))
             .await;
@@ -442,6 +444,30 @@ impl FakeDiscord {
             token,
             application_id: self.shared.config.application_id,
             payload,
+        }
+    }
+
+    /// Sends a text frame as written, valid JSON or not, on every gateway connection, once the
+    /// bot has a session; returns how many connections got it.
+    pub async fn send_raw_frame(&self, frame: &str) -> usize {
+        Self::register_raw_frame_secrets(frame);
+        self.wait_until(SESSION_WAIT, |state| {
+            state
+                .gateway
+                .has_live_session()
+                .then(|| state.gateway.send_raw(frame))
+        })
+        .await
+        .unwrap_or(0)
+    }
+
+    /// Registers what a raw frame carries as secrets (interaction tokens are found by name).
+    fn register_raw_frame_secrets(frame: &str) {
+        for token in frame
+            .split('"')
+            .filter(|part| part.starts_with("fake-interaction-token-"))
+        {
+            crate::support::logs::register_secret(token);
         }
     }
 
@@ -807,4 +833,35 @@ async fn handle(
         body,
     )
     .await
+}
+
+/// Registers, as secrets the bot must not log, what a gateway payload carries: an
+/// interaction's token, its `details` options and modal inputs, a message's content.
+fn register_secrets_of(payload: &Value) {
+    use crate::support::logs::register_secret;
+    for key in ["token", "content"] {
+        if let Some(secret) = payload[key].as_str() {
+            register_secret(secret);
+        }
+    }
+    let data = &payload["data"];
+    let mut options: Vec<&Value> = data["options"].as_array().into_iter().flatten().collect();
+    while let Some(option) = options.pop() {
+        if option["name"] == "details"
+            && let Some(details) = option["value"].as_str()
+        {
+            register_secret(details);
+        }
+        options.extend(option["options"].as_array().into_iter().flatten());
+    }
+    let inputs = data["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row["components"].as_array().into_iter().flatten());
+    for input in inputs {
+        if let Some(value) = input["value"].as_str() {
+            register_secret(value);
+        }
+    }
 }
