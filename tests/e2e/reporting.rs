@@ -60,6 +60,20 @@ async fn pick_reason_and_submit(
     reason: &str,
     details: &str,
 ) -> (SentInteraction, String) {
+    let modal_id = pick_reason(app, menu, member, locale, reason).await;
+    let submitted = submit_details(app, &modal_id, member, locale, details).await;
+    assert_deferred_ephemerally(app, &submitted).await;
+    (submitted, modal_id)
+}
+
+/// A member picks `reason` in a report menu's prompt; returns the id of the form that opens.
+async fn pick_reason(
+    app: &TestApp,
+    menu: &SentInteraction,
+    member: u64,
+    locale: &str,
+    reason: &str,
+) -> String {
     let guild = app.fake.guild(ids::GUILD);
     assert_deferred_ephemerally(app, menu).await;
     let prompt = final_answer(app, menu).await;
@@ -82,17 +96,25 @@ async fn pick_reason_and_submit(
     let modal = app.wait_for(Method::POST, &picked.callback_path()).await;
     let modal = modal.body.unwrap();
     assert_eq!(modal["type"], 9, "a modal");
-    let modal_id = modal["data"]["custom_id"].as_str().unwrap().to_owned();
-    let submitted = app
-        .fake
+    modal["data"]["custom_id"].as_str().unwrap().to_owned()
+}
+
+/// `member` sends the details form `modal_id` (whoever it was issued to).
+async fn submit_details(
+    app: &TestApp,
+    modal_id: &str,
+    member: u64,
+    locale: &str,
+    details: &str,
+) -> SentInteraction {
+    let guild = app.fake.guild(ids::GUILD);
+    app.fake
         .send_interaction(
-            InteractionBuilder::modal_submit(&modal_id, &[("details", details)])
+            InteractionBuilder::modal_submit(modal_id, &[("details", details)])
                 .in_guild(&guild, ids::GENERAL_CHANNEL, member)
                 .locale(locale),
         )
-        .await;
-    assert_deferred_ephemerally(app, &submitted).await;
-    (submitted, modal_id)
+        .await
 }
 
 /// The final answer, edited into the deferred response.
@@ -450,6 +472,40 @@ async fn the_message_menu_snapshots_the_message_then_asks_reason_and_details() {
         .await;
     let text = answer_text(&app, &again).await;
     assert!(text.contains("a expiré ou a déjà été envoyé"), "{text}");
+    app.assert_discord_traffic_valid();
+}
+
+#[tokio::test]
+async fn a_form_forged_by_another_member_leaves_the_reporters_own_form_intact() {
+    let app = spawn_app().await;
+    let guild = app.fake.guild(ids::GUILD);
+    let target = guild.expect_member(ids::DIMITRI).user.clone();
+    let menu = app
+        .fake
+        .send_interaction(
+            InteractionBuilder::user_command("Report user", &target)
+                .in_guild(&guild, ids::GENERAL_CHANNEL, ids::ALICE)
+                .locale("fr"),
+        )
+        .await;
+    let alices_form = pick_reason(&app, &menu, ids::ALICE, "fr", "threats").await;
+
+    // Emma forges a submission carrying the id of the form the bot gave Alice.
+    let forged = submit_details(&app, &alices_form, ids::EMMA, "fr", "faux").await;
+    assert_deferred_ephemerally(&app, &forged).await;
+    let text = answer_text(&app, &forged).await;
+    assert!(text.contains("a expiré ou a déjà été envoyé"), "{text}");
+    assert_eq!(count_rows(&app, "cases").await, 0, "nothing filed for Emma");
+
+    // Alice's own submission still files her report.
+    let submitted = submit_details(&app, &alices_form, ids::ALICE, "fr", "vrai").await;
+    let text = answer_text(&app, &submitted).await;
+    assert!(text.contains("Ton signalement est enregistré"), "{text}");
+    let case = case_in(&app, &text).await;
+    assert_eq!(case.reported_user_id, ids::DIMITRI.cast_signed());
+    let reports = app.store.reports_of_case(case.id).await.unwrap();
+    assert_eq!(reports[0].reporter_user_id, Some(ids::ALICE.cast_signed()));
+    assert_eq!(reports[0].details.as_deref(), Some("vrai"));
     app.assert_discord_traffic_valid();
 }
 
