@@ -8,6 +8,7 @@ use safe_button::store::CaseRecord;
 use serde_json::{Value, json};
 
 use crate::support::app::{TestApp, WAIT, spawn_app};
+use crate::support::db::WriteLock;
 use crate::support::fake_discord::{
     FakeUser, InteractionBuilder, MessageBuilder, Method, RecordedRequest, Scripted,
     SentInteraction, ids,
@@ -212,41 +213,6 @@ fn assert_vcard_3018(bytes: &[u8]) {
     assert_eq!(value("URL"), "https://3018.fr");
     assert!(value("FN").contains("3018"));
     assert!(!value("N").is_empty());
-}
-
-/// Another connection holding the write lock of the bot's `SQLite` database: the bot's writes
-/// wait (up to its busy timeout) until the lock is released.
-struct WriteLock {
-    release: tokio::sync::oneshot::Sender<()>,
-    holder: tokio::task::JoinHandle<()>,
-}
-
-impl WriteLock {
-    /// Returns once the lock is held.
-    async fn take(app: &TestApp) -> WriteLock {
-        use sqlx::Connection;
-        let mut connection = sqlx::SqliteConnection::connect(&app.config.database.url)
-            .await
-            .unwrap();
-        sqlx::query("BEGIN IMMEDIATE")
-            .execute(&mut connection)
-            .await
-            .unwrap();
-        let (release, released) = tokio::sync::oneshot::channel::<()>();
-        let holder = tokio::spawn(async move {
-            let _ = released.await;
-            sqlx::query("ROLLBACK")
-                .execute(&mut connection)
-                .await
-                .unwrap();
-        });
-        WriteLock { release, holder }
-    }
-
-    async fn release(self) {
-        let _ = self.release.send(());
-        self.holder.await.unwrap();
-    }
 }
 
 /// Rows in a table of the bot's `SQLite` database, read directly.
@@ -639,7 +605,7 @@ async fn refused_reports_get_their_own_message_and_store_nothing() {
 async fn the_acknowledgement_arrives_even_when_the_database_is_slow() {
     let app = spawn_app().await;
     // Another connection holds SQLite's write lock: the bot's insert waits for it.
-    let lock = WriteLock::take(&app).await;
+    let lock = WriteLock::take(&app.config.database.url).await;
 
     let sent = slash_report(&app, ids::ALICE, ids::BILAL, "fr", &[]).await;
     // Acknowledged (deferred) while the database is still blocked…
@@ -844,7 +810,7 @@ async fn worry_about_someones_safety_leads_the_card_with_3114() {
 #[tokio::test]
 async fn a_report_under_way_when_the_bot_stops_is_still_stored_and_answered() {
     let mut app = spawn_app().await;
-    let lock = WriteLock::take(&app).await;
+    let lock = WriteLock::take(&app.config.database.url).await;
     let sent = slash_report(&app, ids::ALICE, ids::BILAL, "fr", &[]).await;
     assert_deferred_ephemerally(&app, &sent).await;
 
