@@ -12,6 +12,7 @@
 mod cli;
 mod configuration;
 mod fake_discord_selftest;
+mod forged;
 mod fuzz;
 mod protection;
 mod queue;
