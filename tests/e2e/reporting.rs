@@ -362,6 +362,74 @@ async fn a_witness_report_helps_the_victim_without_naming_the_reporter() {
     app.assert_discord_traffic_valid();
 }
 
+/// Every way a witness report's DM to the victim can fail: refused sends (DMs closed, no
+/// mutual server, another 403), Discord failing, or the DM channel not opening.
+#[tokio::test]
+async fn when_the_victim_cannot_be_reached_the_witness_gets_the_card_to_pass_on() {
+    let failures = [
+        ("/channels/*/messages", Scripted::cannot_send_to_user()),
+        ("/channels/*/messages", Scripted::no_mutual_guilds()),
+        ("/channels/*/messages", Scripted::missing_permissions()),
+        ("/channels/*/messages", Scripted::ServerError),
+        (
+            "/users/@me/channels",
+            Scripted::error(400, 50033, "Invalid Recipient(s)"),
+        ),
+        ("/users/@me/channels", Scripted::ServerError),
+    ];
+    for (route, failure) in failures {
+        let app = spawn_app().await;
+        app.fake.script(Method::POST, route, failure.clone(), 10);
+        let sent = slash_report(
+            &app,
+            ids::EMMA,
+            ids::BILAL,
+            "en-US",
+            &[json!({ "name": "victim", "type": 6, "value": ids::CHLOE.to_string() })],
+        )
+        .await;
+        assert_deferred_ephemerally(&app, &sent).await;
+        let answer = final_answer(&app, &sent).await;
+        let text = content(&answer);
+        let context = format!("{route} {failure:?}: {text}");
+        assert!(text.contains("Your report is recorded"), "{context}");
+        assert!(text.contains("could not be reached privately"), "{context}");
+        assert!(
+            text.contains("Here is the card to pass on to them"),
+            "{context}"
+        );
+        assert!(
+            !text.contains("closed"),
+            "nothing about their DMs: {context}"
+        );
+        assert_help_card(&answer, "3018: help against online harassment");
+        assert_victim_named_to_nobody(&app);
+        assert_nothing_posted_publicly(&app);
+        app.assert_discord_traffic_valid();
+    }
+}
+
+/// Chloé, the person protected in a witness report, appears in no request but the opening
+/// of her own DM channel and what is sent in it.
+fn assert_victim_named_to_nobody(app: &TestApp) {
+    let own_dm = app
+        .fake
+        .dm_channel_of(ids::CHLOE)
+        .map(|channel| format!("/channels/{channel}/messages"));
+    for request in app.fake.requests() {
+        if request.path == "/users/@me/channels" || Some(&request.path) == own_dm.as_ref() {
+            continue;
+        }
+        let body = serde_json::to_string(&request.body).unwrap().to_lowercase();
+        assert!(
+            !body.contains(&ids::CHLOE.to_string()) && !body.contains("chloe"),
+            "{} {}: {body}",
+            request.method,
+            request.path
+        );
+    }
+}
+
 #[tokio::test]
 async fn the_message_menu_snapshots_the_message_then_asks_reason_and_details() {
     let app = spawn_app().await;
