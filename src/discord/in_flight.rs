@@ -1,27 +1,35 @@
 //! Lets shutdown wait for the work in progress: an event being handled (a report half-way
 //! through: stored, its help card on the way, its answer not yet sent) and the background
 //! tasks handlers start must finish before the database and the REST forwarder close.
+//! Every event passes here first, so the interactions poise cannot route are screened here.
 
 use std::time::Duration;
 
 use poise::serenity_prelude as serenity;
 use tokio_util::task::TaskTracker;
 
-/// Wraps the command framework so that every event it handles is tracked.
-pub struct TrackedFramework<F> {
-    pub inner: F,
+use super::{BotData, BotError, screening};
+
+/// Wraps the command framework so that every event it handles is tracked, and command
+/// interactions it cannot route are answered instead of reaching it.
+pub struct TrackedFramework {
+    pub inner: poise::Framework<BotData, BotError>,
     pub tasks: TaskTracker,
 }
 
 #[serenity::async_trait]
-impl<F: serenity::Framework> serenity::Framework for TrackedFramework<F> {
+impl serenity::Framework for TrackedFramework {
     async fn init(&mut self, client: &serenity::Client) {
-        self.inner.init(client).await;
+        serenity::Framework::init(&mut self.inner, client).await;
     }
 
     async fn dispatch(&self, ctx: serenity::Context, event: serenity::FullEvent) {
         self.tasks
-            .track_future(self.inner.dispatch(ctx, event))
+            .track_future(async {
+                if !screening::answered_unroutable(&ctx, &self.inner, &event).await {
+                    serenity::Framework::dispatch(&self.inner, ctx, event).await;
+                }
+            })
             .await;
     }
 }

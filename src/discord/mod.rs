@@ -14,7 +14,8 @@
 //!   them (queue posts), retried until done;
 //! - `registration`, `onboarding`, `retention`, `in_flight` and `rest_forwarder` run
 //!   beside: command registration, the setup checklist, the hourly purge, the shutdown
-//!   grace, and the 429-aware REST forwarder.
+//!   grace, and the 429-aware REST forwarder; `screening` answers, before poise sees
+//!   them, the command interactions poise cannot route.
 
 pub mod checks;
 pub mod commands;
@@ -33,6 +34,7 @@ pub mod reply;
 pub mod rest;
 pub mod rest_forwarder;
 pub mod retention;
+pub mod screening;
 pub mod state;
 
 pub use error::BotError;

@@ -41,19 +41,26 @@ impl Store {
         Ok(())
     }
 
-    /// Removes the pending report and returns it, unless it was saved before
-    /// `not_older_than` (then it is removed all the same, and `None` is returned).
+    /// Removes the pending report `id` of `reporter_user_id` in `guild_id` and returns it,
+    /// unless it was saved before `not_older_than` (then it is removed all the same, and
+    /// `None` is returned). Someone else's token takes nothing and removes nothing: the
+    /// owner checked in the statement itself, a forged submission cannot spoil the real one.
     pub async fn take_pending_report(
         &self,
         id: &str,
+        guild_id: i64,
+        reporter_user_id: i64,
         not_older_than: DateTime<Utc>,
     ) -> Result<Option<PendingReport>, StoreError> {
         let taken = on_backend!(self, pool => {
             sqlx::query_as::<_, PendingReport>(
-                "DELETE FROM pending_reports WHERE id = $1
+                "DELETE FROM pending_reports
+                 WHERE id = $1 AND guild_id = $2 AND reporter_user_id = $3
                  RETURNING id, guild_id, reporter_user_id, payload, created_at",
             )
             .bind(id)
+            .bind(guild_id)
+            .bind(reporter_user_id)
             .fetch_optional(pool)
             .await
             .map_err(decode_error("pending_reports"))?

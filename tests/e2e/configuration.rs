@@ -8,7 +8,7 @@ use safe_button::store::StoredSetting;
 use serde_json::{Value, json};
 
 use crate::support::app::{TestApp, spawn_app_on, spawn_app_with};
-use crate::support::db::{TestDb, both_backends};
+use crate::support::db::{TestDb, WriteLock, both_backends};
 use crate::support::fake_discord::{
     FakeChannel, FakeDiscordConfig, FakeGuild, InteractionBuilder, Method, SentInteraction, ids,
     perms,
@@ -659,6 +659,62 @@ async fn timezones_and_countries_are_suggested_while_typing() {
     assert!(
         countries.iter().any(|choice| choice["value"] == "fr"),
         "{countries:?}"
+    );
+    app.assert_discord_traffic_valid();
+}
+
+/// Discord drops an interaction not answered within 3 seconds: under a busy database, the
+/// commands that write defer well before that, then edit in their answer once it frees.
+#[tokio::test]
+async fn writes_waiting_for_a_busy_database_defer_within_discords_deadline() {
+    let app = spawn_app_with(FakeDiscordConfig::default(), |_| {}).await;
+    let lock = WriteLock::take(&app.config.database.url).await;
+    let setter = config(
+        &app,
+        ids::ADMIN,
+        "en-US",
+        "shield-duration",
+        json!([option("duration", 3, json!("2h"))]),
+    )
+    .await;
+    let sent_at = tokio::time::Instant::now();
+    let erasure = app
+        .slash(
+            ids::ALICE,
+            "en-US",
+            "privacy",
+            json!([{ "type": 1, "name": "delete-my-data", "options": [] }]),
+        )
+        .await;
+    for sent in [&setter, &erasure] {
+        let deadline = Duration::from_secs(3).saturating_sub(sent_at.elapsed());
+        let callback = app
+            .fake
+            .wait_for_request(Method::POST, &sent.callback_path(), deadline)
+            .await;
+        let body = callback.body.expect("a callback body");
+        assert_eq!(body["type"], 5, "deferred: {body}");
+        assert_eq!(body["data"]["flags"], 64, "ephemeral: {body}");
+    }
+    assert!(
+        app.fake
+            .requests_matching(Method::PATCH, &setter.original_path())
+            .is_empty(),
+        "nothing is said before the setting is stored"
+    );
+
+    lock.release().await;
+    let saved = app.wait_for(Method::PATCH, &setter.original_path()).await;
+    assert_eq!(
+        text_of(saved.body.as_ref().unwrap()),
+        "**Shield duration** is now 2 hours."
+    );
+    assert_eq!(stored(&app).await, pairs(&[("shield_duration", "2h")]));
+    let erased = app.wait_for(Method::PATCH, &erasure.original_path()).await;
+    assert!(
+        text_of(erased.body.as_ref().unwrap()).contains("there was nothing to erase"),
+        "{:?}",
+        erased.body
     );
     app.assert_discord_traffic_valid();
 }

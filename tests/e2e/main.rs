@@ -13,6 +13,7 @@ mod cli;
 mod concurrency;
 mod configuration;
 mod fake_discord_selftest;
+mod forged;
 mod fuzz;
 mod protection;
 mod queue;

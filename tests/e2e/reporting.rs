@@ -8,6 +8,7 @@ use safe_button::store::CaseRecord;
 use serde_json::{Value, json};
 
 use crate::support::app::{TestApp, WAIT, spawn_app};
+use crate::support::db::WriteLock;
 use crate::support::fake_discord::{
     FakeUser, InteractionBuilder, MessageBuilder, Method, RecordedRequest, Scripted,
     SentInteraction, ids,
@@ -60,6 +61,20 @@ async fn pick_reason_and_submit(
     reason: &str,
     details: &str,
 ) -> (SentInteraction, String) {
+    let modal_id = pick_reason(app, menu, member, locale, reason).await;
+    let submitted = submit_details(app, &modal_id, member, locale, details).await;
+    assert_deferred_ephemerally(app, &submitted).await;
+    (submitted, modal_id)
+}
+
+/// A member picks `reason` in a report menu's prompt; returns the id of the form that opens.
+async fn pick_reason(
+    app: &TestApp,
+    menu: &SentInteraction,
+    member: u64,
+    locale: &str,
+    reason: &str,
+) -> String {
     let guild = app.fake.guild(ids::GUILD);
     assert_deferred_ephemerally(app, menu).await;
     let prompt = final_answer(app, menu).await;
@@ -82,17 +97,25 @@ async fn pick_reason_and_submit(
     let modal = app.wait_for(Method::POST, &picked.callback_path()).await;
     let modal = modal.body.unwrap();
     assert_eq!(modal["type"], 9, "a modal");
-    let modal_id = modal["data"]["custom_id"].as_str().unwrap().to_owned();
-    let submitted = app
-        .fake
+    modal["data"]["custom_id"].as_str().unwrap().to_owned()
+}
+
+/// `member` sends the details form `modal_id` (whoever it was issued to).
+async fn submit_details(
+    app: &TestApp,
+    modal_id: &str,
+    member: u64,
+    locale: &str,
+    details: &str,
+) -> SentInteraction {
+    let guild = app.fake.guild(ids::GUILD);
+    app.fake
         .send_interaction(
-            InteractionBuilder::modal_submit(&modal_id, &[("details", details)])
+            InteractionBuilder::modal_submit(modal_id, &[("details", details)])
                 .in_guild(&guild, ids::GENERAL_CHANNEL, member)
                 .locale(locale),
         )
-        .await;
-    assert_deferred_ephemerally(app, &submitted).await;
-    (submitted, modal_id)
+        .await
 }
 
 /// The final answer, edited into the deferred response.
@@ -190,41 +213,6 @@ fn assert_vcard_3018(bytes: &[u8]) {
     assert_eq!(value("URL"), "https://3018.fr");
     assert!(value("FN").contains("3018"));
     assert!(!value("N").is_empty());
-}
-
-/// Another connection holding the write lock of the bot's `SQLite` database: the bot's writes
-/// wait (up to its busy timeout) until the lock is released.
-struct WriteLock {
-    release: tokio::sync::oneshot::Sender<()>,
-    holder: tokio::task::JoinHandle<()>,
-}
-
-impl WriteLock {
-    /// Returns once the lock is held.
-    async fn take(app: &TestApp) -> WriteLock {
-        use sqlx::Connection;
-        let mut connection = sqlx::SqliteConnection::connect(&app.config.database.url)
-            .await
-            .unwrap();
-        sqlx::query("BEGIN IMMEDIATE")
-            .execute(&mut connection)
-            .await
-            .unwrap();
-        let (release, released) = tokio::sync::oneshot::channel::<()>();
-        let holder = tokio::spawn(async move {
-            let _ = released.await;
-            sqlx::query("ROLLBACK")
-                .execute(&mut connection)
-                .await
-                .unwrap();
-        });
-        WriteLock { release, holder }
-    }
-
-    async fn release(self) {
-        let _ = self.release.send(());
-        self.holder.await.unwrap();
-    }
 }
 
 /// Rows in a table of the bot's `SQLite` database, read directly.
@@ -374,6 +362,74 @@ async fn a_witness_report_helps_the_victim_without_naming_the_reporter() {
     app.assert_discord_traffic_valid();
 }
 
+/// Every way a witness report's DM to the victim can fail: refused sends (DMs closed, no
+/// mutual server, another 403), Discord failing, or the DM channel not opening.
+#[tokio::test]
+async fn when_the_victim_cannot_be_reached_the_witness_gets_the_card_to_pass_on() {
+    let failures = [
+        ("/channels/*/messages", Scripted::cannot_send_to_user()),
+        ("/channels/*/messages", Scripted::no_mutual_guilds()),
+        ("/channels/*/messages", Scripted::missing_permissions()),
+        ("/channels/*/messages", Scripted::ServerError),
+        (
+            "/users/@me/channels",
+            Scripted::error(400, 50033, "Invalid Recipient(s)"),
+        ),
+        ("/users/@me/channels", Scripted::ServerError),
+    ];
+    for (route, failure) in failures {
+        let app = spawn_app().await;
+        app.fake.script(Method::POST, route, failure.clone(), 10);
+        let sent = slash_report(
+            &app,
+            ids::EMMA,
+            ids::BILAL,
+            "en-US",
+            &[json!({ "name": "victim", "type": 6, "value": ids::CHLOE.to_string() })],
+        )
+        .await;
+        assert_deferred_ephemerally(&app, &sent).await;
+        let answer = final_answer(&app, &sent).await;
+        let text = content(&answer);
+        let context = format!("{route} {failure:?}: {text}");
+        assert!(text.contains("Your report is recorded"), "{context}");
+        assert!(text.contains("could not be reached privately"), "{context}");
+        assert!(
+            text.contains("Here is the card to pass on to them"),
+            "{context}"
+        );
+        assert!(
+            !text.contains("closed"),
+            "nothing about their DMs: {context}"
+        );
+        assert_help_card(&answer, "3018: help against online harassment");
+        assert_victim_named_to_nobody(&app);
+        assert_nothing_posted_publicly(&app);
+        app.assert_discord_traffic_valid();
+    }
+}
+
+/// Chloé, the person protected in a witness report, appears in no request but the opening
+/// of her own DM channel and what is sent in it.
+fn assert_victim_named_to_nobody(app: &TestApp) {
+    let own_dm = app
+        .fake
+        .dm_channel_of(ids::CHLOE)
+        .map(|channel| format!("/channels/{channel}/messages"));
+    for request in app.fake.requests() {
+        if request.path == "/users/@me/channels" || Some(&request.path) == own_dm.as_ref() {
+            continue;
+        }
+        let body = serde_json::to_string(&request.body).unwrap().to_lowercase();
+        assert!(
+            !body.contains(&ids::CHLOE.to_string()) && !body.contains("chloe"),
+            "{} {}: {body}",
+            request.method,
+            request.path
+        );
+    }
+}
+
 #[tokio::test]
 async fn the_message_menu_snapshots_the_message_then_asks_reason_and_details() {
     let app = spawn_app().await;
@@ -450,6 +506,40 @@ async fn the_message_menu_snapshots_the_message_then_asks_reason_and_details() {
         .await;
     let text = answer_text(&app, &again).await;
     assert!(text.contains("a expiré ou a déjà été envoyé"), "{text}");
+    app.assert_discord_traffic_valid();
+}
+
+#[tokio::test]
+async fn a_form_forged_by_another_member_leaves_the_reporters_own_form_intact() {
+    let app = spawn_app().await;
+    let guild = app.fake.guild(ids::GUILD);
+    let target = guild.expect_member(ids::DIMITRI).user.clone();
+    let menu = app
+        .fake
+        .send_interaction(
+            InteractionBuilder::user_command("Report user", &target)
+                .in_guild(&guild, ids::GENERAL_CHANNEL, ids::ALICE)
+                .locale("fr"),
+        )
+        .await;
+    let alices_form = pick_reason(&app, &menu, ids::ALICE, "fr", "threats").await;
+
+    // Emma forges a submission carrying the id of the form the bot gave Alice.
+    let forged = submit_details(&app, &alices_form, ids::EMMA, "fr", "faux").await;
+    assert_deferred_ephemerally(&app, &forged).await;
+    let text = answer_text(&app, &forged).await;
+    assert!(text.contains("a expiré ou a déjà été envoyé"), "{text}");
+    assert_eq!(count_rows(&app, "cases").await, 0, "nothing filed for Emma");
+
+    // Alice's own submission still files her report.
+    let submitted = submit_details(&app, &alices_form, ids::ALICE, "fr", "vrai").await;
+    let text = answer_text(&app, &submitted).await;
+    assert!(text.contains("Ton signalement est enregistré"), "{text}");
+    let case = case_in(&app, &text).await;
+    assert_eq!(case.reported_user_id, ids::DIMITRI.cast_signed());
+    let reports = app.store.reports_of_case(case.id).await.unwrap();
+    assert_eq!(reports[0].reporter_user_id, Some(ids::ALICE.cast_signed()));
+    assert_eq!(reports[0].details.as_deref(), Some("vrai"));
     app.assert_discord_traffic_valid();
 }
 
@@ -583,7 +673,7 @@ async fn refused_reports_get_their_own_message_and_store_nothing() {
 async fn the_acknowledgement_arrives_even_when_the_database_is_slow() {
     let app = spawn_app().await;
     // Another connection holds SQLite's write lock: the bot's insert waits for it.
-    let lock = WriteLock::take(&app).await;
+    let lock = WriteLock::take(&app.config.database.url).await;
 
     let sent = slash_report(&app, ids::ALICE, ids::BILAL, "fr", &[]).await;
     // Acknowledged (deferred) while the database is still blocked…
@@ -788,7 +878,7 @@ async fn worry_about_someones_safety_leads_the_card_with_3114() {
 #[tokio::test]
 async fn a_report_under_way_when_the_bot_stops_is_still_stored_and_answered() {
     let mut app = spawn_app().await;
-    let lock = WriteLock::take(&app).await;
+    let lock = WriteLock::take(&app.config.database.url).await;
     let sent = slash_report(&app, ids::ALICE, ids::BILAL, "fr", &[]).await;
     assert_deferred_ephemerally(&app, &sent).await;
 

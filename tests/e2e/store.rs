@@ -657,8 +657,17 @@ async fn pending_reports_are_taken_once_and_expire(db: TestDb) {
         .await
         .unwrap();
 
+    // Someone else's token, or the reporter's token from another server: nothing taken,
+    // nothing removed.
+    for (guild, reporter) in [(GUILD, BOB), (OTHER_GUILD, ALICE)] {
+        let forged = store
+            .take_pending_report("tok-fresh", guild, reporter, at(-900))
+            .await
+            .unwrap();
+        assert_eq!(forged, None, "taken by {reporter} in {guild}");
+    }
     let taken = store
-        .take_pending_report("tok-fresh", at(-900))
+        .take_pending_report("tok-fresh", GUILD, ALICE, at(-900))
         .await
         .unwrap();
     assert_eq!(
@@ -673,7 +682,7 @@ async fn pending_reports_are_taken_once_and_expire(db: TestDb) {
     );
     assert_eq!(
         store
-            .take_pending_report("tok-fresh", at(-900))
+            .take_pending_report("tok-fresh", GUILD, ALICE, at(-900))
             .await
             .unwrap(),
         None,
@@ -681,7 +690,7 @@ async fn pending_reports_are_taken_once_and_expire(db: TestDb) {
     );
     assert_eq!(
         store
-            .take_pending_report("tok-stale", at(-900))
+            .take_pending_report("tok-stale", GUILD, BOB, at(-900))
             .await
             .unwrap(),
         None,
@@ -712,7 +721,7 @@ async fn pending_reports_are_taken_once_and_expire(db: TestDb) {
         0
     );
     let kept = store
-        .take_pending_report("tok-kept", at(-900))
+        .take_pending_report("tok-kept", GUILD, ALICE, at(-900))
         .await
         .unwrap();
     assert_eq!(kept.map(|pending| pending.reporter_user_id), Some(ALICE));
@@ -822,7 +831,10 @@ async fn sqlite_garbage_timestamps_are_corrupt_rows() {
         db.execute_raw("UPDATE pending_reports SET created_at = 'last tuesday'")
             .await
             .unwrap();
-        let taken = db.store.take_pending_report("tok", at(-60)).await;
+        let taken = db
+            .store
+            .take_pending_report("tok", GUILD, ALICE, at(-60))
+            .await;
         assert_eq!(
             corrupt_column(&taken),
             Some(("pending_reports", "created_at")),

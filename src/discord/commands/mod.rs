@@ -7,6 +7,8 @@ mod privacy;
 pub(crate) mod report;
 mod stats;
 
+use std::time::Duration;
+
 use super::{BotError, Command, Context};
 
 /// All commands, in registration order.
@@ -51,4 +53,25 @@ pub async fn answer(ctx: Context<'_>, reply: poise::CreateReply) -> Result<(), B
         }
     }
     Ok(())
+}
+
+/// Most commands are done at once and answer in the interaction callback itself; a busy
+/// database (a lock, a slow query) can hold them past Discord's 3-second deadline, so past
+/// this delay the command defers and its [`answer`] edits the deferred message instead.
+const DEFER_AFTER: Duration = Duration::from_millis(1500);
+
+/// Runs a command's `work`, deferring its answer (ephemerally) if it takes longer than
+/// [`DEFER_AFTER`]. Whatever `work` says goes through [`answer`].
+pub(crate) async fn within_deadline<T>(
+    ctx: Context<'_>,
+    work: impl Future<Output = Result<T, BotError>>,
+) -> Result<T, BotError> {
+    tokio::pin!(work);
+    tokio::select! {
+        done = &mut work => done,
+        () = tokio::time::sleep(DEFER_AFTER) => {
+            ctx.defer_ephemeral().await?;
+            work.await
+        }
+    }
 }

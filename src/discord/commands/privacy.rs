@@ -7,7 +7,7 @@
 use chrono::Utc;
 use poise::CreateReply;
 
-use super::{BotError, Context, member_locale};
+use super::{BotError, Context, answer, member_locale, within_deadline};
 use crate::discord::flows::CaseChanged;
 use crate::discord::flows::publish::wake_deliveries;
 use crate::discord::ids::DbId;
@@ -26,6 +26,10 @@ pub async fn privacy(_ctx: Context<'_>) -> Result<(), BotError> {
 
 #[poise::command(slash_command, guild_only, rename = "delete-my-data")]
 async fn delete_my_data(ctx: Context<'_>) -> Result<(), BotError> {
+    within_deadline(ctx, erase_and_answer(ctx)).await
+}
+
+async fn erase_and_answer(ctx: Context<'_>) -> Result<(), BotError> {
     let Some(guild_id) = ctx.guild_id() else {
         return Err(BotError::Refused("error-guild-only"));
     };
@@ -53,7 +57,5 @@ async fn delete_my_data(ctx: Context<'_>) -> Result<(), BotError> {
         text.push('\n');
         text.push_str(&tr!(texts, &locale, "privacy-victim-kept", cases = cases));
     }
-    ctx.send(CreateReply::default().content(text).ephemeral(true))
-        .await?;
-    Ok(())
+    answer(ctx, CreateReply::default().content(text).ephemeral(true)).await
 }

@@ -4,13 +4,12 @@
 //! shows is drawn by [`crate::discord::render::stats`] and [`crate::discord::render::chart`].
 
 use chrono::{NaiveDate, Utc};
-use std::time::Duration;
 
 use poise::CreateReply;
 use poise::serenity_prelude as serenity;
 
 use super::config::command_path;
-use super::{BotError, Context, answer, member_locale};
+use super::{BotError, Context, answer, member_locale, within_deadline};
 use crate::discord::ids::DbId;
 use crate::discord::render::{chart, stats as render};
 use crate::discord::{BotData, checks};
@@ -117,25 +116,6 @@ async fn export(ctx: Context<'_>, period: Option<PeriodChoice>) -> Result<(), Bo
         .content(content)
         .attachment(serenity::CreateAttachment::bytes(csv, file));
     answer(ctx, reply).await
-}
-
-/// Most servers' statistics are ready at once and go into the interaction callback itself;
-/// a busy server's year can take longer than Discord's 3-second deadline, so past this
-/// delay the command defers and its answer edits the deferred message instead.
-const DEFER_AFTER: Duration = Duration::from_millis(1500);
-
-async fn within_deadline<T>(
-    ctx: Context<'_>,
-    work: impl Future<Output = Result<T, BotError>>,
-) -> Result<T, BotError> {
-    tokio::pin!(work);
-    tokio::select! {
-        done = &mut work => done,
-        () = tokio::time::sleep(DEFER_AFTER) => {
-            ctx.defer_ephemeral().await?;
-            work.await
-        }
-    }
 }
 
 fn period_of(choice: Option<PeriodChoice>) -> Period {

@@ -8,6 +8,7 @@ mod report;
 mod victim;
 
 use poise::serenity_prelude as serenity;
+use serenity::builder::Builder;
 
 use super::custom_id::{CustomId, Stale};
 use super::{BotData, BotError};
@@ -33,9 +34,29 @@ pub async fn on_component(
             queue::on_component(ctx, data, interaction, Some((verb, case_id))).await
         }
         Err(Stale::Queue) => queue::on_component(ctx, data, interaction, None).await,
-        Ok(CustomId::ReportDetails { .. }) | Err(Stale::Unknown) => {
-            tracing::warn!("component with an unknown custom id ignored");
-            Ok(())
+        Ok(CustomId::ReportDetails { .. }) => {
+            tracing::warn!("a form's custom id on a component");
+            refuse(
+                ctx,
+                data,
+                interaction.id,
+                &interaction.token,
+                &interaction.locale,
+                "error-impossible-interaction",
+            )
+            .await
+        }
+        Err(Stale::Unknown) => {
+            tracing::warn!("component with an unknown custom id");
+            refuse(
+                ctx,
+                data,
+                interaction.id,
+                &interaction.token,
+                &interaction.locale,
+                "error-stale-button",
+            )
+            .await
         }
     }
 }
@@ -55,9 +76,49 @@ pub async fn on_modal(
         Err(Stale::Report { locale }) => {
             report::on_details(ctx, data, interaction, None, &locale).await
         }
-        _ => {
-            tracing::warn!("modal with an unknown custom id ignored");
-            Ok(())
+        Ok(CustomId::ReportReason { .. } | CustomId::Victim { .. } | CustomId::Queue { .. }) => {
+            tracing::warn!("a component's custom id on a modal");
+            refuse(
+                ctx,
+                data,
+                interaction.id,
+                &interaction.token,
+                &interaction.locale,
+                "error-impossible-interaction",
+            )
+            .await
+        }
+        Err(Stale::Victim | Stale::Queue | Stale::Unknown) => {
+            tracing::warn!("modal with an unknown custom id");
+            refuse(
+                ctx,
+                data,
+                interaction.id,
+                &interaction.token,
+                &interaction.locale,
+                "error-stale-form",
+            )
+            .await
         }
     }
+}
+
+/// Answers an interaction no handler can take, at once and in the member's client
+/// language (no database read: the answer must beat Discord's deadline).
+async fn refuse(
+    ctx: &serenity::Context,
+    data: &BotData,
+    interaction_id: serenity::InteractionId,
+    token: &str,
+    client_locale: &str,
+    message_id: &str,
+) -> Result<(), BotError> {
+    let locale = data.locale(Some(client_locale), None);
+    let answer = serenity::CreateInteractionResponse::Message(
+        serenity::CreateInteractionResponseMessage::new()
+            .content(data.texts.text(&locale, message_id))
+            .ephemeral(true),
+    );
+    answer.execute(ctx, (interaction_id, token)).await?;
+    Ok(())
 }

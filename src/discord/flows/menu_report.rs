@@ -132,11 +132,8 @@ impl MenuReport {
         let since = Utc::now() - PENDING_LIFETIME;
         let Some(pending) = data
             .store
-            .take_pending_report(token.as_str(), since)
+            .take_pending_report(token.as_str(), self.guild_id, self.reporter_id, since)
             .await?
-            .filter(|pending| {
-                pending.reporter_user_id == self.reporter_id && pending.guild_id == self.guild_id
-            })
         else {
             return Ok(None);
         };

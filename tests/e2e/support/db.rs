@@ -322,3 +322,35 @@ impl TestDb {
             .unwrap();
     }
 }
+
+/// Another connection holding the write lock of the bot's `SQLite` database: the bot's writes
+/// wait (up to its busy timeout) until the lock is released.
+pub struct WriteLock {
+    release: tokio::sync::oneshot::Sender<()>,
+    holder: tokio::task::JoinHandle<()>,
+}
+
+impl WriteLock {
+    /// Returns once the lock is held.
+    pub async fn take(database_url: &str) -> WriteLock {
+        let mut connection = SqliteConnection::connect(database_url).await.unwrap();
+        sqlx::query("BEGIN IMMEDIATE")
+            .execute(&mut connection)
+            .await
+            .unwrap();
+        let (release, released) = tokio::sync::oneshot::channel::<()>();
+        let holder = tokio::spawn(async move {
+            let _ = released.await;
+            sqlx::query("ROLLBACK")
+                .execute(&mut connection)
+                .await
+                .unwrap();
+        });
+        WriteLock { release, holder }
+    }
+
+    pub async fn release(self) {
+        let _ = self.release.send(());
+        self.holder.await.unwrap();
+    }
+}

@@ -3,7 +3,8 @@
 //! Every subcommand checks on the server side that the member is an admin (Discord's default
 //! member permissions can be changed by the server), validates every value with
 //! [`SettingKey::parse`] before storing anything, stores the change and its audit entry in one
-//! transaction, and answers ephemerally in the admin's language.
+//! transaction, and answers ephemerally in the admin's language, deferring first when the
+//! database is too slow for Discord's deadline.
 
 mod admin;
 mod autocomplete;
@@ -15,7 +16,7 @@ mod show;
 use poise::CreateReply;
 use poise::serenity_prelude as serenity;
 
-use super::{BotError, Context};
+use super::{BotError, Context, answer};
 use crate::domain::settings::SettingKey;
 use setters::{
     auto_mute, helpline_country, language, moderator_role, notify_reporter, queue_channel,
@@ -107,12 +108,9 @@ pub async fn config(_ctx: Context<'_>) -> Result<(), BotError> {
 
 /// An ephemeral answer that mentions channels and roles without notifying anyone.
 async fn reply(ctx: Context<'_>, content: String) -> Result<(), BotError> {
-    ctx.send(
-        CreateReply::default()
-            .content(content)
-            .ephemeral(true)
-            .allowed_mentions(serenity::CreateAllowedMentions::new()),
-    )
-    .await?;
-    Ok(())
+    let reply = CreateReply::default()
+        .content(content)
+        .ephemeral(true)
+        .allowed_mentions(serenity::CreateAllowedMentions::new());
+    answer(ctx, reply).await
 }

@@ -6,24 +6,24 @@ use poise::serenity_prelude as serenity;
 use super::admin::{Admin, Current};
 use super::display::{command_path, display_value};
 use crate::discord::BotData;
-use crate::discord::commands::{BotError, Context};
+use crate::discord::commands::{BotError, Context, answer, within_deadline};
 use crate::domain::settings::{Origin, SettingKey};
 use crate::i18n::{format_date, format_time, tr};
 use crate::store::StoredSetting;
 
 #[poise::command(slash_command, guild_only)]
 pub(super) async fn show(ctx: Context<'_>) -> Result<(), BotError> {
-    let admin = Admin::check(ctx).await?;
-    let data = ctx.data();
-    let current = Current::load(data, admin.guild_id).await?;
-    ctx.send(
-        CreateReply::default()
+    within_deadline(ctx, async {
+        let admin = Admin::check(ctx).await?;
+        let data = ctx.data();
+        let current = Current::load(data, admin.guild_id).await?;
+        let reply = CreateReply::default()
             .embed(embed(data, admin.locale.as_str(), &current))
             .ephemeral(true)
-            .allowed_mentions(serenity::CreateAllowedMentions::new()),
-    )
-    .await?;
-    Ok(())
+            .allowed_mentions(serenity::CreateAllowedMentions::new());
+        answer(ctx, reply).await
+    })
+    .await
 }
 
 /// An embed: fourteen lines with their origin can exceed a message's 2000 characters.

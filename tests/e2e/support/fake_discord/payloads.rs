@@ -940,6 +940,12 @@ impl InteractionBuilder {
         self
     }
 
+    /// Sets `data.<key>`, e.g. a forged `type`.
+    pub fn data_field(mut self, key: &str, value: Value) -> Self {
+        self.data[key] = value;
+        self
+    }
+
     /// The interaction id.
     pub fn interaction_id(&self) -> u64 {
         self.id
