@@ -62,7 +62,19 @@ pub async fn deliver(
                 "help-card-intro"
             };
             let content = tr!(data.texts, &victim_locale, intro, server = guild_name);
-            send(http, delivery, &report, content, rendered).await?
+            match send(http, delivery, &report, content, rendered).await {
+                Ok(outcome) => outcome,
+                Err(error) => {
+                    // Help is not delayed by an outage: the reporter gets the card now, and
+                    // the victim's DM is retried.
+                    if delivery.attempts == 1 {
+                        let card = help_card::render(card, &data.texts, &reporter_locale);
+                        let (outcome, card) = (HelpCardDelivery::DmFailed, Some(card));
+                        edit_answer(http, data, delivery, &reporter_locale, outcome, card).await;
+                    }
+                    return Err(error);
+                }
+            }
         }
     };
     data.store
