@@ -12,6 +12,7 @@
 mod cli;
 mod concurrency;
 mod configuration;
+mod crash;
 mod deliveries;
 mod fake_discord_selftest;
 mod forged;
