@@ -6,7 +6,7 @@
 -- the database when the delivery is carried out, so purged text is never delivered later.
 CREATE TABLE deliveries (
     id           BIGSERIAL PRIMARY KEY,
-    kind         TEXT NOT NULL,               -- queue_post | help_card
+    kind         TEXT NOT NULL,               -- queue_post | help_card | close_notice
     case_id      BIGINT NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
     -- Bumped by every change that arrives while the row is pending: a worker that carried
     -- out an older revision leaves the row pending for the newer one.

@@ -10,6 +10,7 @@ use chrono::{TimeDelta, Utc};
 use poise::serenity_prelude as serenity;
 use tokio::sync::Semaphore;
 
+use super::flows::close_notice;
 use super::flows::help_card::{self, OPENING_DMS_TOO_FAST};
 use super::flows::publish::publish;
 use super::{BotData, BotError};
@@ -78,10 +79,11 @@ async fn carry_out(
     let started = Instant::now();
     let attempted = match delivery.kind {
         DeliveryKind::QueuePost => {
-            let nonce = format!("sb-delivery-{}", delivery.id);
+            let nonce = format!("sbd{}", delivery.id);
             publish(http, data, delivery.case_id, nonce).await
         }
         DeliveryKind::HelpCard => help_card::deliver(http, cache, data, &delivery).await,
+        DeliveryKind::CloseNotice => close_notice::deliver(http, cache, data, &delivery).await,
     };
     let recorded = match attempted.map_err(|error| classify(&error)) {
         Ok(finished) => finish(data, &delivery, finished, started).await,

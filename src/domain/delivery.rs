@@ -8,10 +8,12 @@ use super::code::coded;
 coded!(
     /// What a delivery sends. `QueuePost`: the case's post in the moderators' queue,
     /// created or edited in place. `HelpCard`: the help card, by DM to the victim, then
-    /// the reporter's answer edited with how it went.
+    /// the reporter's answer edited with how it went. `CloseNotice`: the closed case's
+    /// notice, by DM to each of its reporters.
     DeliveryKind, "delivery kind" {
         QueuePost => "queue_post",
         HelpCard => "help_card",
+        CloseNotice => "close_notice",
     }
 );
 

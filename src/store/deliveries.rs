@@ -118,6 +118,23 @@ pub(super) async fn enqueue_help_card(
     Ok(())
 }
 
+/// Inside the closing step's transaction: the case's reporters are told it was handled.
+pub(super) async fn enqueue_close_notice(
+    tx: &mut Transaction,
+    case_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    on_transaction!(tx, conn => {
+        sqlx::query("INSERT INTO deliveries (kind, case_id, due_at, created_at) VALUES ($1, $2, $3, $3)")
+            .bind(DeliveryKind::CloseNotice.as_str())
+            .bind(case_id)
+            .bind(stored(now))
+            .execute(conn)
+            .await?;
+    });
+    Ok(())
+}
+
 /// The rows a claim may take: pending, due, and not held by a live lease.
 const CLAIMABLE: &str = "SELECT id FROM deliveries
      WHERE done_at IS NULL AND due_at <= $2 AND (leased_until IS NULL OR leased_until <= $2)

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::deliveries::enqueue_queue_post;
+use super::deliveries::{enqueue_close_notice, enqueue_queue_post};
 use super::{
     NewAuditEntry, Store, StoreError, Transaction, decode_error, parse_column, retry_busy, stored,
 };
@@ -99,6 +99,8 @@ pub struct ModerationStep {
     pub audit: Option<NewAuditEntry>,
     pub stats: Vec<NewStatsEvent>,
     pub now: Option<DateTime<Utc>>,
+    /// The step closes the case and its reporters are to be told (a close notice delivery).
+    pub notify_reporters: bool,
 }
 
 impl ModerationStep {
@@ -365,6 +367,9 @@ impl Store {
         }
         if let Some(case_id) = step.case_id() {
             enqueue_queue_post(&mut tx, case_id, now, now).await?;
+            if step.notify_reporters {
+                enqueue_close_notice(&mut tx, case_id, now).await?;
+            }
         }
         tx.commit().await?;
         Ok(StepOutcome::Written { action_id })

@@ -107,10 +107,7 @@ async fn send(
         .embed(card.embed)
         .components(vec![card.buttons])
         .add_file(card.contact_file)
-        .nonce(serenity::Nonce::String(format!(
-            "sb-delivery-{}",
-            delivery.id
-        )))
+        .nonce(serenity::Nonce::String(format!("sbd{}", delivery.id)))
         .enforce_nonce(true);
     match rest::send_dm(http, report.victim_user_id, message).await {
         Ok(_) => Ok(HelpCardDelivery::DmSent),

@@ -4,6 +4,7 @@
 //! lock is released.
 
 pub mod auto_protection;
+pub mod close_notice;
 pub mod evidence;
 pub mod help_card;
 pub mod menu_report;

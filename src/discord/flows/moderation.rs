@@ -10,7 +10,7 @@ use serenity::Http;
 use super::sanctions::{self, BanResult, Moderator, MuteRequest, Undo, UndoResult};
 use crate::discord::custom_id::QueueVerb;
 use crate::discord::render::{answers, mention};
-use crate::discord::{BotData, BotError, ids, rest};
+use crate::discord::{BotData, BotError};
 use crate::domain::protection::{BanCleanup, MuteDuration, RequestedBy};
 use crate::domain::queue::{self as rules, AuditAction, Dismissal, Outcome, Transition};
 use crate::domain::settings::SettingKey;
@@ -175,6 +175,8 @@ async fn transition(
             change: change.clone(),
         }),
         stats,
+        notify_reporters: change.closes
+            && moderator.settings.flag(SettingKey::NotifyReporterOnClose),
         ..ModerationStep::default()
     };
     if data.store.record_step(&step).await? == StepOutcome::CaseMoved {
@@ -191,8 +193,8 @@ async fn transition(
     }))
 }
 
-/// A closed case ends its shields, lifts the mutes that waited for a moderator (one just
-/// decided), and tells its reporters if the server wants it.
+/// A closed case ends its shields and lifts the mutes that waited for a moderator (one just
+/// decided). Its reporters are told by the close notice the step wrote, if the server wants.
 async fn after_close(
     http: &Arc<Http>,
     data: &BotData,
@@ -205,49 +207,4 @@ async fn after_close(
     if let Err(error) = lifted {
         tracing::error!(case = %case.reference, %error, "mutes of the closed case not lifted");
     }
-    if settings.flag(SettingKey::NotifyReporterOnClose) {
-        notify_reporters(http, data, settings.language(), case).await;
-    }
-}
-
-/// Tells each reporter of a closed case, by DM and in the server's language, that it was
-/// handled, without any sanction detail. A closed DM is not an error. The DMs are sent in
-/// the background, once the case lock is released.
-async fn notify_reporters(http: &Arc<Http>, data: &BotData, language: &str, case: &CaseRecord) {
-    let reports = match data.store.reports_of_case(case.id).await {
-        Ok(reports) => reports,
-        Err(error) => {
-            tracing::error!(case = %case.reference, %error, "reporters not notified");
-            return;
-        }
-    };
-    let mut reporters: Vec<i64> = reports
-        .iter()
-        .filter_map(|report| report.reporter_user_id)
-        .collect();
-    reporters.sort_unstable();
-    reporters.dedup();
-    let http = Arc::clone(http);
-    let texts = Arc::clone(&data.texts);
-    let locale = language.to_owned();
-    let (guild_id, reference) = (case.guild_id, case.reference.as_str().to_owned());
-    data.tasks.spawn(async move {
-        let server = match http.get_guild(ids::guild(guild_id)).await {
-            Ok(guild) => guild.name,
-            Err(_) => texts.text(&locale, "this-server"),
-        };
-        let notice = tr!(
-            texts,
-            &locale,
-            "queue-reporter-notice",
-            reference = reference.as_str(),
-            server = server
-        );
-        for reporter in reporters {
-            let message = serenity::CreateMessage::new().content(notice.clone());
-            if let Err(error) = rest::send_dm(&http, reporter, message).await {
-                tracing::info!(case = %reference, code = ?rest::ErrorCode::of(&error), "closing notice not delivered");
-            }
-        }
-    });
 }
