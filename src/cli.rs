@@ -184,7 +184,11 @@ async fn purge(config: &Config, embedded: &Embedded, dry_run: bool) -> ExitCode 
         .await;
     store.close().await;
     match purged {
-        Ok(report) => {
+        Ok(None) => {
+            eprintln!("another process is purging right now; nothing was done");
+            ExitCode::FAILURE
+        }
+        Ok(Some(report)) => {
             let verb = if dry_run { "would remove" } else { "removed" };
             println!(
                 "{}: {verb} the evidence and free text of {} closed case(s) \

@@ -28,7 +28,8 @@ pub async fn purge_every_hour(data: BotData) {
             )
             .await;
         match purged {
-            Ok(report) => {
+            Ok(None) => tracing::debug!("another process is purging"),
+            Ok(Some(report)) => {
                 let changed = report.case_ids.into_iter().map(CaseChanged);
                 wake_deliveries(&data, changed);
             }

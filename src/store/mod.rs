@@ -47,6 +47,7 @@ mod pending;
 mod retention;
 mod statistics;
 
+use std::future::Future;
 use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
@@ -200,6 +201,38 @@ impl Store {
             Pool::Sqlite(pool) => Transaction::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
             Pool::Postgres(pool) => Transaction::Postgres(pool.begin().await?),
         })
+    }
+
+    /// Runs `work` unless another process is running work of the same `key`: on
+    /// PostgreSQL, a session advisory lock held on one connection meanwhile (released by
+    /// the database if the process dies); SQLite serves one process and always runs it.
+    /// `None` when another process held the lock.
+    pub async fn exclusively<T>(
+        &self,
+        key: i64,
+        work: impl Future<Output = Result<T, StoreError>>,
+    ) -> Result<Option<T>, StoreError> {
+        let Pool::Postgres(pool) = &self.pool else {
+            return work.await.map(Some);
+        };
+        let mut holder = pool.acquire().await?;
+        let locked: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+            .bind(key)
+            .fetch_one(&mut *holder)
+            .await?;
+        if !locked {
+            return Ok(None);
+        }
+        let outcome = work.await;
+        let unlocked = sqlx::query("SELECT pg_advisory_unlock($1)")
+            .bind(key)
+            .execute(&mut *holder)
+            .await;
+        if unlocked.is_err() {
+            // A connection still holding the lock must not go back to the pool.
+            drop(holder.detach());
+        }
+        outcome.map(Some)
     }
 
     /// Applies the migrations of this backend that are not applied yet.

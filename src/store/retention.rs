@@ -75,6 +75,9 @@ fn statistics_before(now: DateTime<Utc>, months: i64) -> DateTime<Utc> {
 
 /// Closed, past retention, not purged yet. Open and claimed cases never match. `$1` is the
 /// server, `$2` the closing cutoff.
+/// The advisory lock key of the retention purge ("SBPURGE").
+const RETENTION_LOCK: i64 = 0x0053_4250_5552_4745;
+
 const EXPIRED_CASES: &str = "SELECT id FROM cases
              WHERE guild_id = $1 AND status IN ('resolved', 'dismissed')
                AND closed_at IS NOT NULL AND closed_at <= $2 AND evidence_purged_at IS NULL";
@@ -160,8 +163,20 @@ impl GuildPurge {
 
 impl Store {
     /// Purges, in every server, what its retention settings (over `defaults`) say has
-    /// expired at `now`; with `dry_run`, only counts it.
+    /// expired at `now`; with `dry_run`, only counts it. One process purges at a time:
+    /// `None` when another one is purging.
     pub async fn purge_expired(
+        &self,
+        defaults: &Settings,
+        vocabulary: &Vocabulary,
+        now: DateTime<Utc>,
+        dry_run: bool,
+    ) -> Result<Option<PurgeReport>, StoreError> {
+        let purge = self.purge_every_server(defaults, vocabulary, now, dry_run);
+        self.exclusively(RETENTION_LOCK, purge).await
+    }
+
+    async fn purge_every_server(
         &self,
         defaults: &Settings,
         vocabulary: &Vocabulary,

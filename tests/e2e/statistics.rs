@@ -623,14 +623,16 @@ async fn purge_removes_expired_evidence_and_text_and_keeps_open_cases(db: TestDb
     let dry = store
         .purge_expired(&defaults, &vocabulary, Utc::now(), true)
         .await
-        .unwrap();
+        .unwrap()
+        .expect("no other process purges");
     assert_eq!(dry, expected);
     assert_eq!(snapshot().await, before, "a dry run changes nothing");
 
     let done = store
         .purge_expired(&defaults, &vocabulary, Utc::now(), false)
         .await
-        .unwrap();
+        .unwrap()
+        .expect("no other process purges");
     assert_eq!(done, expected);
     assert_eq!(snapshot().await, (2, 2, 3, 2));
     for (case, kept) in [
@@ -660,7 +662,8 @@ async fn purge_removes_expired_evidence_and_text_and_keeps_open_cases(db: TestDb
     let again = store
         .purge_expired(&defaults, &vocabulary, Utc::now(), false)
         .await
-        .unwrap();
+        .unwrap()
+        .expect("no other process purges");
     assert_eq!(again, PurgeReport::default());
 }
 
@@ -721,12 +724,14 @@ async fn rate_limit_marks_outlive_erasure_but_not_the_window(db: TestDb) {
     store
         .purge_expired(&defaults, &vocabulary, Utc::now(), true)
         .await
-        .unwrap();
+        .unwrap()
+        .expect("no other process purges");
     assert_eq!(marks().await, 4);
     store
         .purge_expired(&defaults, &vocabulary, Utc::now(), false)
         .await
-        .unwrap();
+        .unwrap()
+        .expect("no other process purges");
     assert_eq!(marks().await, 3);
     assert_eq!(count().await.unwrap(), 2);
 }
@@ -824,7 +829,8 @@ async fn statistics_rows_cannot_be_joined_to_reports(db: TestDb) {
     let dry = store
         .purge_expired(&defaults, &vocabulary, Utc::now(), true)
         .await
-        .unwrap();
+        .unwrap()
+        .expect("no other process purges");
     assert_eq!(dry.statistics_links, 1);
     assert_eq!(
         linked(forgotten.report_id).await,
@@ -834,7 +840,8 @@ async fn statistics_rows_cannot_be_joined_to_reports(db: TestDb) {
     let done = store
         .purge_expired(&defaults, &vocabulary, Utc::now(), false)
         .await
-        .unwrap();
+        .unwrap()
+        .expect("no other process purges");
     assert_eq!(done.statistics_links, 1);
     assert_eq!(linked(forgotten.report_id).await, 0);
 }
@@ -866,7 +873,8 @@ async fn abandoned_context_menu_reports_are_purged(db: TestDb) {
     let dry = store
         .purge_expired(&defaults, &vocabulary, now, true)
         .await
-        .unwrap();
+        .unwrap()
+        .expect("no other process purges");
     assert_eq!(dry.pending_reports, 1);
     assert_eq!(
         db.integer_raw("SELECT COUNT(*) FROM pending_reports").await,
@@ -875,7 +883,8 @@ async fn abandoned_context_menu_reports_are_purged(db: TestDb) {
     let done = store
         .purge_expired(&defaults, &vocabulary, now, false)
         .await
-        .unwrap();
+        .unwrap()
+        .expect("no other process purges");
     assert_eq!(done.pending_reports, 1);
     assert_eq!(
         db.strings_raw("SELECT id FROM pending_reports").await,

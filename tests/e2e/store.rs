@@ -913,3 +913,35 @@ async fn unknown_database_urls_are_refused_clearly() {
         "{message}"
     );
 }
+
+both_backends!(work_runs_in_one_process_at_a_time);
+
+/// The retention purge runs in one process at a time: on PostgreSQL a second process asking
+/// while the first works is told so; SQLite serves one process and always runs.
+async fn work_runs_in_one_process_at_a_time(db: TestDb) {
+    const KEY: i64 = 42;
+    let other = safe_button::store::Store::connect(db.url(), 2)
+        .await
+        .unwrap();
+    let (started, release) = (tokio::sync::Notify::new(), tokio::sync::Notify::new());
+    let first = db.store.exclusively(KEY, async {
+        started.notify_one();
+        release.notified().await;
+        Ok(1)
+    });
+    let second = async {
+        started.notified().await;
+        let outcome = other.exclusively(KEY, async { Ok(2) }).await.unwrap();
+        release.notify_one();
+        outcome
+    };
+    let (first, second) = tokio::join!(first, second);
+    assert_eq!(first.unwrap(), Some(1));
+    let postgres = db.url().starts_with("postgres");
+    assert_eq!(second, if postgres { None } else { Some(2) });
+    assert_eq!(
+        other.exclusively(KEY, async { Ok(3) }).await.unwrap(),
+        Some(3),
+        "released"
+    );
+}
