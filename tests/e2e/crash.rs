@@ -18,7 +18,8 @@ use tokio::task::JoinSet;
 use crate::support::app::{TEST_TOKEN, WAIT};
 use crate::support::db::{TestDb, both_backends, setting};
 use crate::support::fake_discord::{
-    FakeDiscord, FakeMember, FakeUser, InteractionBuilder, Method, ids, next_snowflake,
+    FakeDiscord, FakeDiscordConfig, FakeMember, FakeUser, InteractionBuilder, Method, ids,
+    next_snowflake,
 };
 use crate::support::queue::queue_posts_path;
 
@@ -227,4 +228,100 @@ fn cards_per_victim(fake: &FakeDiscord, pairs: &[(u64, u64)]) -> BTreeMap<u64, u
             Some((victim, distinct_created(fake, &path).len()))
         })
         .collect()
+}
+
+/// Two processes on one PostgreSQL database, one shard each, share one outbox: each
+/// delivery is carried out by one of them, and when one is killed the other finishes its
+/// work once the leases expire.
+#[tokio::test]
+async fn two_processes_share_the_outbox_and_finish_a_killed_ones_deliveries() {
+    crate::support::db::on_postgres(two_processes_share_the_outbox).await;
+}
+
+const BATCH: usize = 200;
+
+async fn two_processes_share_the_outbox(db: TestDb) {
+    let fake = FakeDiscord::start_with(FakeDiscordConfig::two_shards()).await;
+    let queue = setting("queue_channel", &ids::QUEUE_CHANNEL.to_string());
+    let admin = ids::ADMIN.cast_signed();
+    db.store
+        .change_guild_settings(ids::GUILD.cast_signed(), &[queue], admin, Utc::now())
+        .await
+        .unwrap();
+    write_cases(&db, 0..BATCH).await;
+    let folder = TempDir::new().unwrap();
+    let config = config_file(&fake, db.url(), folder.path());
+    let first = shard_config(&config, "0", folder.path(), "first.toml");
+    let second = shard_config(&config, "1", folder.path(), "second.toml");
+    let _first = start_bot(&fake, &first, folder.path()).await;
+    let mut second = start_bot(&fake, &second, folder.path()).await;
+    settle(&db).await;
+    let posts = fake.requests_matching(Method::POST, &queue_posts_path());
+    assert_eq!(
+        posts.len(),
+        BATCH,
+        "each delivery carried out once, by one process"
+    );
+    assert_eq!(distinct_created(&fake, &queue_posts_path()).len(), BATCH);
+
+    write_cases(&db, BATCH..2 * BATCH).await;
+    fake.wait_for_requests(Method::POST, &queue_posts_path(), BATCH + 20, WAIT)
+        .await;
+    second.start_kill().expect("SIGKILL");
+    second.wait().await.unwrap();
+    let killed = tokio::time::Instant::now();
+    settle(&db).await;
+    let recovered = killed.elapsed();
+    let unposted = db
+        .integer_raw("SELECT COUNT(*) FROM cases WHERE queue_message_id IS NULL")
+        .await;
+    let distinct = distinct_created(&fake, &queue_posts_path()).len();
+    eprintln!(
+        "two processes: {BATCH} deliveries, {} posts; one killed: the other finished the rest \
+         {recovered:?} later, {distinct} distinct posts for {} cases",
+        posts.len(),
+        2 * BATCH
+    );
+    assert_eq!(unposted, 0);
+    assert_eq!(distinct, 2 * BATCH, "no case posted twice");
+    assert!(
+        recovered < Duration::from_secs(30),
+        "within the lease and a poll"
+    );
+}
+
+/// `config` with `shards` of 2, written as `name` in `folder`.
+fn shard_config(config: &Path, shards: &str, folder: &Path, name: &str) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(config).unwrap().replace(
+        "# shards = \"0-3\"\n# shard_total = 8",
+        &format!("shards = \"{shards}\"\nshard_total = 2"),
+    );
+    let path = folder.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// Cases against the members numbered `range`, written as reports write them (with their
+/// queue post deliveries).
+async fn write_cases(db: &TestDb, range: std::ops::Range<usize>) {
+    for n in range {
+        let reported = 1_500_000_000_000_000_000 + i64::try_from(n).unwrap();
+        let report = safe_button::store::NewReport {
+            guild_id: ids::GUILD.cast_signed(),
+            reported_user_id: reported,
+            reporter_user_id: ids::ALICE.cast_signed(),
+            victim_user_id: ids::ALICE.cast_signed(),
+            reason: safe_button::domain::reason::Reason::Harassment,
+            details: None,
+            source: safe_button::domain::case::ReportSource::Slash,
+            evidence: None,
+            merge_window: chrono::TimeDelta::hours(24),
+            now: Utc::now(),
+            stats_hour: "2025-03-14T10".to_owned(),
+            reported_pseudonym: None,
+            help_card: None,
+            reporter_pseudonym: "two-processes".to_owned(),
+        };
+        db.store.record_report(report).await.unwrap();
+    }
 }
