@@ -53,6 +53,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use chrono::{DateTime, SubsecRound, Utc};
+use sqlx::Connection;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteError, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
@@ -106,6 +107,14 @@ pub enum StoreError {
         column: String,
         detail: String,
     },
+}
+
+/// The first key of the case locks' advisory locks ("SB").
+const CASE_LOCK_SPACE: i32 = 0x5342;
+
+/// Held while a step is applied to a case (see [`Store::lock_case`]).
+pub struct CaseLock {
+    _held: Option<sqlx::PgConnection>,
 }
 
 /// The bot's database: cheap to clone, every clone shares one connection pool.
@@ -200,6 +209,27 @@ impl Store {
         Ok(match &self.pool {
             Pool::Sqlite(pool) => Transaction::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
             Pool::Postgres(pool) => Transaction::Postgres(pool.begin().await?),
+        })
+    }
+
+    /// Serialises the steps applied to a case across processes: on PostgreSQL, a session
+    /// advisory lock taken on a connection of its own, held by the returned guard and
+    /// released by the database when the guard drops and its connection closes (also when
+    /// the process dies). SQLite serves one process, whose in-process lock is enough.
+    pub async fn lock_case(&self, case_id: i64) -> Result<CaseLock, StoreError> {
+        let Pool::Postgres(pool) = &self.pool else {
+            return Ok(CaseLock { _held: None });
+        };
+        let mut connection = sqlx::PgConnection::connect_with(&pool.connect_options()).await?;
+        // Two-key form: the first key keeps case locks apart from the bot's other locks; a
+        // case id past 2^31 may share its lock with another case, which only serialises them.
+        sqlx::query("SELECT pg_advisory_lock($1, ($2 % 2147483648)::int)")
+            .bind(CASE_LOCK_SPACE)
+            .bind(case_id)
+            .execute(&mut connection)
+            .await?;
+        Ok(CaseLock {
+            _held: Some(connection),
         })
     }
 

@@ -1,6 +1,8 @@
 //! The storage layer against real databases: every test runs on `SQLite` and, when
 //! `TEST_POSTGRES_URL` is set, on `PostgreSQL`.
 
+use std::time::Duration;
+
 use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
 use safe_button::domain::case::{CaseReference, CaseStatus, HelpCardDelivery, ReportSource};
 use safe_button::domain::queue::AuditAction;
@@ -944,4 +946,30 @@ async fn work_runs_in_one_process_at_a_time(db: TestDb) {
         Some(3),
         "released"
     );
+}
+
+both_backends!(case_steps_are_serialised_across_processes);
+
+/// Two processes (two stores) applying steps to one case wait for each other on PostgreSQL;
+/// other cases do not wait. SQLite serves one process: its lock is the bot's own.
+async fn case_steps_are_serialised_across_processes(db: TestDb) {
+    let other = safe_button::store::Store::connect(db.url(), 2)
+        .await
+        .unwrap();
+    let held = db.store.lock_case(7).await.unwrap();
+    let elsewhere = tokio::time::timeout(Duration::from_secs(5), other.lock_case(8)).await;
+    assert!(elsewhere.is_ok(), "another case does not wait");
+    let waiting = tokio::spawn(async move {
+        let started = tokio::time::Instant::now();
+        let _second = other.lock_case(7).await.unwrap();
+        started.elapsed()
+    });
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    drop(held);
+    let waited = waiting.await.unwrap();
+    if db.url().starts_with("postgres") {
+        assert!(waited >= Duration::from_millis(350), "waited {waited:?}");
+    } else {
+        assert!(waited < Duration::from_millis(350), "waited {waited:?}");
+    }
 }

@@ -143,7 +143,7 @@ async fn automatic_mute(
     if threshold <= 0 || reporters < threshold {
         return Ok(None);
     }
-    let _guard = data.case_locks.lock(recorded.case_id).await;
+    let _guard = data.lock_case(recorded.case_id).await?;
     let Some(case) = data.store.case_by_id(recorded.case_id).await? else {
         return Ok(None);
     };

@@ -30,7 +30,7 @@ pub async fn act(
 ) -> Result<String, BotError> {
     let texts = &data.texts;
     let locale = moderator.locale;
-    let _guard = data.case_locks.lock(case_id).await;
+    let _guard = data.lock_case(case_id).await?;
     // Re-read under the lock: another moderator may just have acted.
     let Some(case) = data.store.case_by_id(case_id).await? else {
         return Ok(texts.text(locale, "queue-case-unknown"));

@@ -34,7 +34,7 @@ pub async fn act(
 ) -> Result<(String, Option<CaseChanged>), BotError> {
     let (texts, locale) = (&data.texts, press.locale);
     let refuse = |id: &str| Ok((texts.text(locale, id), None));
-    let _guard = data.case_locks.lock(press.case_id).await;
+    let _guard = data.lock_case(press.case_id).await?;
     let Some(case) = data
         .store
         .case_by_id(press.case_id)

@@ -21,6 +21,12 @@ use crate::domain::settings::{Settings, Vocabulary};
 use crate::i18n::Texts;
 use crate::store::Store;
 
+/// Held while a step is applied to a case (see [`BotData::lock_case`]).
+pub struct CaseGuard {
+    _local: tokio::sync::OwnedMutexGuard<()>,
+    _shared: crate::store::CaseLock,
+}
+
 /// Cheap to clone: background jobs get their own handle on the same state.
 #[derive(Clone)]
 pub struct BotData {
@@ -43,6 +49,17 @@ pub struct BotData {
 }
 
 impl BotData {
+    /// Serialises the steps applied to a case: in this process (double clicks, two
+    /// moderators), and across processes sharing a PostgreSQL database.
+    pub async fn lock_case(&self, case_id: i64) -> Result<CaseGuard, crate::store::StoreError> {
+        let local = self.case_locks.lock(case_id).await;
+        let shared = self.store.lock_case(case_id).await?;
+        Ok(CaseGuard {
+            _local: local,
+            _shared: shared,
+        })
+    }
+
     /// The settings of a server: its own values over the bot defaults. A database problem
     /// here must not stop a report, so it falls back to the defaults.
     pub async fn settings(&self, guild_id: serenity::GuildId) -> Settings {
