@@ -44,6 +44,7 @@ mod deliveries;
 mod guilds;
 mod moderation;
 mod pending;
+mod read_only;
 mod retention;
 mod statistics;
 
@@ -191,7 +192,7 @@ impl Store {
                     source,
                 })?;
         }
-        let pool = SqlitePoolOptions::new()
+        let pool = read_only::refuse_read_only(SqlitePoolOptions::new())
             .max_connections(max_connections)
             .connect_with(options)
             .await?;

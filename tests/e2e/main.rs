@@ -23,6 +23,7 @@ mod reporting;
 mod sharding;
 mod startup;
 mod statistics;
+mod storage_faults;
 mod store;
 mod structure;
 mod support;
