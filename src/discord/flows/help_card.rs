@@ -12,7 +12,7 @@ use crate::discord::render::help_card::{self, RenderedHelpCard};
 use crate::discord::rest::{self, ErrorCode};
 use crate::discord::{BotData, BotError, ids, reply};
 use crate::domain::case::HelpCardDelivery;
-use crate::domain::help_card::help_card;
+use crate::domain::help_card::{HelpCard, help_card};
 use crate::i18n::tr;
 use crate::store::{Delivery, Finished, ReportRecord};
 
@@ -53,28 +53,8 @@ pub async fn deliver(
             HelpCardDelivery::DmFailed
         }
         Some(card) => {
-            let rendered = help_card::render(card, &data.texts, &victim_locale);
-            let guild = ids::guild(report.guild_id);
-            let guild_name = data.guild_name(cache, guild, &victim_locale);
-            let intro = if report.is_witness {
-                "help-card-witness-intro"
-            } else {
-                "help-card-intro"
-            };
-            let content = tr!(data.texts, &victim_locale, intro, server = guild_name);
-            match send(http, delivery, &report, content, rendered).await {
-                Ok(outcome) => outcome,
-                Err(error) => {
-                    // Help is not delayed by an outage: the reporter gets the card now, and
-                    // the victim's DM is retried.
-                    if delivery.attempts == 1 {
-                        let card = help_card::render(card, &data.texts, &reporter_locale);
-                        let (outcome, card) = (HelpCardDelivery::DmFailed, Some(card));
-                        edit_answer(http, data, delivery, &reporter_locale, outcome, card).await;
-                    }
-                    return Err(error);
-                }
-            }
+            let locales = (victim_locale.as_str(), reporter_locale.as_str());
+            dm_card(http, (cache, data), delivery, &report, card, locales).await?
         }
     };
     data.store
@@ -83,6 +63,34 @@ pub async fn deliver(
     let card = card.map(|card| help_card::render(&card, &data.texts, &reporter_locale));
     edit_answer(http, data, delivery, &reporter_locale, outcome, card).await;
     Ok(Finished::Done)
+}
+
+/// The card by DM to the victim in `victim`'s language. A failure worth another try is
+/// returned; the first one also gives the reporter the card now, in `reporter`'s language:
+/// help is not delayed by an outage.
+async fn dm_card(
+    http: &Http,
+    (cache, data): (&serenity::Cache, &BotData),
+    delivery: &Delivery,
+    report: &ReportRecord,
+    card: &HelpCard,
+    (victim, reporter): (&str, &str),
+) -> Result<HelpCardDelivery, BotError> {
+    let rendered = help_card::render(card, &data.texts, victim);
+    let guild_name = data.guild_name(cache, ids::guild(report.guild_id), victim);
+    let intro = if report.is_witness {
+        "help-card-witness-intro"
+    } else {
+        "help-card-intro"
+    };
+    let content = tr!(data.texts, victim, intro, server = guild_name);
+    let sent = send(http, delivery, report, content, rendered).await;
+    if sent.is_err() && delivery.attempts == 1 {
+        let card = Some(help_card::render(card, &data.texts, reporter));
+        let outcome = HelpCardDelivery::DmFailed;
+        edit_answer(http, data, delivery, reporter, outcome, card).await;
+    }
+    sent
 }
 
 async fn report_of(data: &BotData, delivery: &Delivery) -> Result<Option<ReportRecord>, BotError> {

@@ -18,15 +18,6 @@ impl Captured {
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.0.lock().unwrap_or_else(PoisonError::into_inner)).into_owned()
     }
-
-    /// The captured lines containing `needle`.
-    pub fn lines_containing(&self, needle: &str) -> Vec<String> {
-        self.text()
-            .lines()
-            .filter(|line| line.contains(needle))
-            .map(str::to_owned)
-            .collect()
-    }
 }
 
 impl Write for Captured {
@@ -88,6 +79,23 @@ fn suite() -> &'static Suite {
 /// Starts the suite-wide capture (once; every spawned app calls it).
 pub fn capture_suite() {
     suite();
+}
+
+/// Where the suite-wide capture stands now, for [`suite_lines_since`].
+pub fn suite_mark() -> usize {
+    suite().captured.text().len()
+}
+
+/// The suite-wide capture's lines since `mark` containing `needle` (other tests running
+/// meanwhile log there too).
+pub fn suite_lines_since(mark: usize, needle: &str) -> Vec<String> {
+    let text = suite().captured.text();
+    text.get(mark..)
+        .unwrap_or_default()
+        .lines()
+        .filter(|line| line.contains(needle))
+        .map(str::to_owned)
+        .collect()
 }
 
 /// Registers a string the bot must never log at `info`: an interaction token, report text,
