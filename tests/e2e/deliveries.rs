@@ -7,7 +7,7 @@ use safe_button::domain::case::HelpCardDelivery;
 
 use crate::support::app::{TestApp, WAIT, spawn_app, spawn_app_with_queue};
 use crate::support::fake_discord::{Method, RecordedRequest, Scripted, ids};
-use crate::support::queue::{queue_posts_path, wait_for_queue_posts};
+use crate::support::queue::queue_posts_path;
 use crate::support::reports::{Filed, report, settled_answer};
 
 /// Requests to `pattern` once `count` of them arrived.
@@ -46,112 +46,6 @@ fn assert_one_card_dm(app: &TestApp, victim: u64) {
 }
 
 #[tokio::test]
-async fn a_dm_channel_that_fails_three_times_is_opened_once_the_fault_clears() {
-    let app = spawn_app().await;
-    app.fake.script(
-        Method::POST,
-        "/users/@me/channels",
-        Scripted::ServerError,
-        3,
-    );
-    let filed = report(&app, ids::ALICE, ids::BILAL).await;
-    let opened = attempts(&app, Method::POST, "/users/@me/channels", 4).await;
-    eprintln!(
-        "DM channel opened {:?} after the fault cleared",
-        delivered_after(&opened)
-    );
-    assert_eq!(card_outcome(&app, &filed).await, HelpCardDelivery::DmSent);
-    // The first failure gave the reporter the card; the delivered DM then said so.
-    let answer = settled_answer(&app, &filed.sent).await;
-    let text = answer.body.unwrap()["content"].to_string();
-    assert!(text.contains("Nous t'avons envoyé"), "{text}");
-    assert_one_card_dm(&app, ids::ALICE);
-    app.assert_discord_traffic_valid();
-}
-
-#[tokio::test]
-async fn a_dm_that_fails_three_times_is_sent_once_the_fault_clears() {
-    // No queue channel: the only messages created are DMs.
-    let app = spawn_app().await;
-    app.fake.script(
-        Method::POST,
-        "/channels/*/messages",
-        Scripted::ServerError,
-        3,
-    );
-    let filed = report(&app, ids::ALICE, ids::BILAL).await;
-    let sends = attempts(&app, Method::POST, "/channels/*/messages", 4).await;
-    eprintln!(
-        "DM sent {:?} after the fault cleared",
-        delivered_after(&sends)
-    );
-    assert_eq!(card_outcome(&app, &filed).await, HelpCardDelivery::DmSent);
-    assert_one_card_dm(&app, ids::ALICE);
-    app.assert_discord_traffic_valid();
-}
-
-#[tokio::test]
-async fn opening_dms_too_fast_is_waited_out_not_taken_as_a_refusal() {
-    let app = spawn_app().await;
-    let too_fast = Scripted::error(403, 40003, "You are opening direct messages too fast");
-    app.fake
-        .script(Method::POST, "/users/@me/channels", too_fast, 2);
-    let filed = report(&app, ids::ALICE, ids::BILAL).await;
-    let opened = attempts(&app, Method::POST, "/users/@me/channels", 3).await;
-    eprintln!(
-        "DM channel opened {:?} after 40003 cleared",
-        delivered_after(&opened)
-    );
-    assert_eq!(card_outcome(&app, &filed).await, HelpCardDelivery::DmSent);
-    assert_one_card_dm(&app, ids::ALICE);
-    app.assert_discord_traffic_valid();
-}
-
-#[tokio::test]
-async fn a_queue_post_that_fails_three_times_is_posted_once_the_fault_clears() {
-    let app = spawn_app_with_queue().await;
-    app.fake
-        .script(Method::POST, &queue_posts_path(), Scripted::ServerError, 3);
-    let filed = report(&app, ids::ALICE, ids::BILAL).await;
-    let posts = wait_for_queue_posts(&app, 4).await;
-    eprintln!(
-        "queue post created {:?} after the fault cleared",
-        delivered_after(&posts)
-    );
-    app.settle_deliveries().await;
-    let case = app.case(filed.case.id).await;
-    let created: Vec<_> = app
-        .fake
-        .requests_matching(Method::POST, &queue_posts_path())
-        .into_iter()
-        .filter(|r| r.status == Some(200))
-        .collect();
-    assert_eq!(created.len(), 1, "posted once");
-    assert!(case.queue_message_id.is_some());
-    app.assert_discord_traffic_valid();
-}
-
-#[tokio::test]
-async fn a_rate_limited_queue_post_is_posted_after_the_wait() {
-    let app = spawn_app_with_queue().await;
-    let limited = Scripted::RateLimited {
-        retry_after: 0.3,
-        global: false,
-    };
-    app.fake
-        .script(Method::POST, &queue_posts_path(), limited, 2);
-    let filed = report(&app, ids::ALICE, ids::BILAL).await;
-    let posts = wait_for_queue_posts(&app, 3).await;
-    eprintln!(
-        "queue post created {:?} after the 429 cleared",
-        delivered_after(&posts)
-    );
-    app.settle_deliveries().await;
-    assert!(app.case(filed.case.id).await.queue_message_id.is_some());
-    app.assert_discord_traffic_valid();
-}
-
-#[tokio::test]
 async fn closed_dms_are_not_retried() {
     let app = spawn_app().await;
     app.fake.script(
@@ -169,4 +63,87 @@ async fn closed_dms_are_not_retried() {
     assert_eq!(sends.len(), 1, "a refusal is final: {sends:?}");
     assert_eq!(app.store.pending_deliveries().await.unwrap(), 0);
     app.assert_discord_traffic_valid();
+}
+
+/// Where a fault is scripted: the route, and whether the bot has a queue channel (without
+/// one, the only messages created are DMs).
+struct Target {
+    route: &'static str,
+    queue: bool,
+}
+
+const DM_CHANNEL: Target = Target {
+    route: "/users/@me/channels",
+    queue: false,
+};
+const DM_SEND: Target = Target {
+    route: "/channels/*/messages",
+    queue: false,
+};
+
+/// Every transient fault on every step a report causes: each is delivered once it clears.
+#[tokio::test]
+async fn every_transient_fault_on_every_delivery_step_is_waited_out() {
+    let faults = || {
+        [
+            ("500", Scripted::ServerError, 3),
+            (
+                "429",
+                Scripted::RateLimited {
+                    retry_after: 0.3,
+                    global: false,
+                },
+                2,
+            ),
+            (
+                "40003",
+                Scripted::error(403, 40003, "You are opening direct messages too fast"),
+                2,
+            ),
+        ]
+    };
+    let queue_post = queue_posts_path();
+    let targets = [
+        (DM_CHANNEL.route.to_owned(), DM_CHANNEL.queue),
+        (DM_SEND.route.to_owned(), DM_SEND.queue),
+        (queue_post, true),
+    ];
+    let mut runs = tokio::task::JoinSet::new();
+    for (route, queue) in targets {
+        for (name, fault, times) in faults() {
+            let route = route.clone();
+            runs.spawn(async move {
+                let app = if queue {
+                    spawn_app_with_queue().await
+                } else {
+                    spawn_app().await
+                };
+                app.fake.script(Method::POST, &route, fault, times);
+                let filed = report(&app, ids::ALICE, ids::BILAL).await;
+                let tries = attempts(&app, Method::POST, &route, times + 1).await;
+                let waited = delivered_after(&tries);
+                assert_eq!(
+                    card_outcome(&app, &filed).await,
+                    HelpCardDelivery::DmSent,
+                    "{name} on {route}"
+                );
+                // A failed first attempt gave the reporter the card; the DM then said so.
+                let answer = settled_answer(&app, &filed.sent).await;
+                let text = answer.body.unwrap()["content"].to_string();
+                assert!(
+                    text.contains("Nous t'avons envoyé"),
+                    "{name} on {route}: {text}"
+                );
+                assert_one_card_dm(&app, ids::ALICE);
+                if queue {
+                    assert!(app.case(filed.case.id).await.queue_message_id.is_some());
+                }
+                app.assert_discord_traffic_valid();
+                format!("{name} ×{times} on {route}: delivered {waited:?} after the fault cleared")
+            });
+        }
+    }
+    while let Some(run) = runs.join_next().await {
+        eprintln!("{}", run.expect("a fault was waited out"));
+    }
 }
