@@ -100,3 +100,59 @@ async fn writes_succeed_again_once_a_read_only_fault_on_the_database_file_is_fix
     );
     store.close().await;
 }
+
+/// An I/O fault on the write-ahead log (made immutable while the connections are open):
+/// writes fail with `SQLITE_IOERR` meanwhile, and every write succeeds again once the fault
+/// is fixed. `SQLite` connections recover from an I/O error by themselves; this test keeps
+/// it so.
+#[tokio::test]
+async fn writes_succeed_again_once_an_io_fault_on_the_write_ahead_log_is_fixed() {
+    let folder = TempDir::new().expect("create a temporary folder");
+    let file = folder.path().join("io.db");
+    let url = format!("sqlite://{}", file.display());
+    let store = Store::connect(&url, POOL_SIZE).await.expect("connect");
+    store.migrate().await.expect("migrate");
+    for guild in 1..=4 {
+        store
+            .upsert_guild_joined(guild, Utc::now())
+            .await
+            .expect("a write");
+    }
+    let wal = folder.path().join("io.db-wal");
+    if !chattr("+i", &wal) {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "chattr +i is needed (root, on ext4 or similar) to cause the fault"
+        );
+        eprintln!("chattr unavailable: skipping");
+        return;
+    }
+    let mut during = Vec::new();
+    for guild in 10..14 {
+        during.push(store.upsert_guild_joined(guild, Utc::now()).await);
+    }
+    assert!(chattr("-i", &wal), "the fault is fixed");
+    let io_errors = during
+        .iter()
+        .filter(|outcome| sqlite_code(outcome).is_some_and(|code| code & 0xff == 10))
+        .count();
+    assert!(io_errors > 0, "the fault caused I/O errors: {during:?}");
+    let mut refused = Vec::new();
+    for guild in 20..28 {
+        if let Err(error) = store.upsert_guild_joined(guild, Utc::now()).await {
+            refused.push(error.to_string());
+        }
+    }
+    assert!(
+        refused.is_empty(),
+        "{} of 8 writes refused after the fix: {refused:?}",
+        refused.len()
+    );
+}
+
+fn sqlite_code(outcome: &Result<(), StoreError>) -> Option<i32> {
+    let Err(StoreError::Database(sqlx::Error::Database(error))) = outcome else {
+        return None;
+    };
+    error.code()?.parse().ok()
+}
