@@ -19,6 +19,10 @@ pub async fn on_component(
     data: &BotData,
     interaction: &serenity::ComponentInteraction,
 ) -> Result<(), BotError> {
+    let refuse_with = |id: &'static str| {
+        let locale = interaction.locale.as_str();
+        refuse(ctx, data, interaction.id, &interaction.token, locale, id)
+    };
     match CustomId::parse(&interaction.data.custom_id) {
         Ok(CustomId::ReportReason { token, locale }) => {
             report::on_reason(ctx, data, interaction, Some(token), &locale).await
@@ -36,27 +40,11 @@ pub async fn on_component(
         Err(Stale::Queue) => queue::on_component(ctx, data, interaction, None).await,
         Ok(CustomId::ReportDetails { .. }) => {
             tracing::warn!("a form's custom id on a component");
-            refuse(
-                ctx,
-                data,
-                interaction.id,
-                &interaction.token,
-                &interaction.locale,
-                "error-impossible-interaction",
-            )
-            .await
+            refuse_with("error-impossible-interaction").await
         }
         Err(Stale::Unknown) => {
             tracing::warn!("component with an unknown custom id");
-            refuse(
-                ctx,
-                data,
-                interaction.id,
-                &interaction.token,
-                &interaction.locale,
-                "error-stale-button",
-            )
-            .await
+            refuse_with("error-stale-button").await
         }
     }
 }
@@ -67,6 +55,10 @@ pub async fn on_modal(
     data: &BotData,
     interaction: &serenity::ModalInteraction,
 ) -> Result<(), BotError> {
+    let refuse_with = |id: &'static str| {
+        let locale = interaction.locale.as_str();
+        refuse(ctx, data, interaction.id, &interaction.token, locale, id)
+    };
     match CustomId::parse(&interaction.data.custom_id) {
         Ok(CustomId::ReportDetails {
             reason,
@@ -78,27 +70,11 @@ pub async fn on_modal(
         }
         Ok(CustomId::ReportReason { .. } | CustomId::Victim { .. } | CustomId::Queue { .. }) => {
             tracing::warn!("a component's custom id on a modal");
-            refuse(
-                ctx,
-                data,
-                interaction.id,
-                &interaction.token,
-                &interaction.locale,
-                "error-impossible-interaction",
-            )
-            .await
+            refuse_with("error-impossible-interaction").await
         }
         Err(Stale::Victim | Stale::Queue | Stale::Unknown) => {
             tracing::warn!("modal with an unknown custom id");
-            refuse(
-                ctx,
-                data,
-                interaction.id,
-                &interaction.token,
-                &interaction.locale,
-                "error-stale-form",
-            )
-            .await
+            refuse_with("error-stale-form").await
         }
     }
 }
