@@ -326,7 +326,8 @@ async fn record_post(
     Ok(())
 }
 
-/// Ends the lease: the row is pending again from `due_at`.
+/// Ends the lease: the row is pending again from `due_at`. A reporter's token that will have
+/// expired by then is of no use any more and is dropped.
 async fn release(
     tx: &mut Transaction,
     id: i64,
@@ -336,7 +337,10 @@ async fn release(
     on_transaction!(tx, conn => {
         sqlx::query(
             "UPDATE deliveries SET leased_until = NULL, due_at = $2,
-                                   outcome = COALESCE($3, outcome)
+                                   outcome = COALESCE($3, outcome),
+                                   interaction_token = CASE WHEN token_expires_at <= $2
+                                                            THEN NULL
+                                                            ELSE interaction_token END
              WHERE id = $1",
         )
         .bind(id)
