@@ -2,7 +2,7 @@
 //! outcome recorded and counted, and no transaction fails on a locked database.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use chrono::Utc;
 use serde_json::json;
@@ -51,20 +51,13 @@ async fn report_and_wait(app: Arc<TestApp>, reporter: u64, reported: u64) {
         .await;
 }
 
-/// Reports whose help card outcome is still `pending`, once no outcome has been recorded for
-/// a while (the outcome is written after the answer, a failed write never).
+/// Reports whose help card outcome is still `pending` once the outbox is empty (the cards
+/// are deliveries, carried out after the reporters were answered).
 async fn settled_pending_help_cards(app: &TestApp) -> i64 {
-    let db = app.db();
-    let count = || db.integer_raw("SELECT COUNT(*) FROM reports WHERE help_card = 'pending'");
-    let mut pending = count().await;
-    loop {
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        let now_pending = count().await;
-        if now_pending == 0 || now_pending == pending {
-            return now_pending;
-        }
-        pending = now_pending;
-    }
+    app.settle_deliveries().await;
+    app.db()
+        .integer_raw("SELECT COUNT(*) FROM reports WHERE help_card = 'pending'")
+        .await
 }
 
 #[tokio::test]
