@@ -193,7 +193,7 @@ async fn a_rate_limited_or_new_reporter_is_stored_and_queued_without_automatic_p
     );
     // Queued: the existing embed is edited (not a second post) and counts both reports.
     let message = app
-        .case(first.case.id)
+        .case_once(first.case.id, |case| case.queue_message_id.is_some())
         .await
         .queue_message_id
         .expect("posted in the queue");

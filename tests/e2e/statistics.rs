@@ -407,6 +407,7 @@ async fn delete_my_data_erases_the_reporter_and_keeps_cases_and_statistics() {
     assert!(posted.contains(&format!("<@{}>", ids::ALICE)));
     assert!(!posted.contains("(effacé)"));
     report(&app, ids::BILAL, ids::DIMITRI, Some(DETAILS[1]), None).await;
+    app.settle_deliveries().await;
     let db = app.db();
     let message_id = db.integer_raw("SELECT queue_message_id FROM cases").await;
     let queue_post = format!("{queue_posts}/{message_id}");
