@@ -11,9 +11,9 @@ use poise::serenity_prelude as serenity;
 use tokio::sync::Semaphore;
 
 use super::flows::close_notice;
-use super::flows::help_card::{self, OPENING_DMS_TOO_FAST};
+use super::flows::help_card;
 use super::flows::publish::publish;
-use super::{BotData, BotError};
+use super::{BotData, BotError, rest};
 use crate::domain::delivery::{DeliveryKind, retry_wait};
 use crate::store::{Delivery, Finished};
 
@@ -150,9 +150,10 @@ fn classify(error: &BotError) -> Failure {
         Failure::Transient("discord_5xx")
     } else if status == reqwest::StatusCode::TOO_MANY_REQUESTS {
         Failure::Transient("discord_429")
-    } else if response.error.code == OPENING_DMS_TOO_FAST {
-        Failure::Transient("discord_40003")
-    } else {
+    } else if rest::is_refusal(error) {
         Failure::Refused(response.error.code)
+    } else {
+        // A 4xx that is no refusal: 40003, opening DMs too fast.
+        Failure::Transient("discord_40003")
     }
 }

@@ -20,6 +20,8 @@ pub enum ErrorCode {
     UnknownMessage,
     UnknownBan,
     MissingPermissions,
+    /// 40003, "opening direct messages too fast": a rate limit, not a refusal.
+    OpeningDmsTooFast,
     /// Any other code, kept for the logs.
     Other(isize),
 }
@@ -32,6 +34,7 @@ impl ErrorCode {
             10008 => ErrorCode::UnknownMessage,
             10026 => ErrorCode::UnknownBan,
             50013 => ErrorCode::MissingPermissions,
+            40003 => ErrorCode::OpeningDmsTooFast,
             other => ErrorCode::Other(other),
         }
     }
@@ -47,15 +50,15 @@ impl ErrorCode {
     }
 }
 
-/// Discord refused the request itself (a 4xx other than 429): sending it again would fail
-/// the same way.
+/// Discord refused the request itself (a 4xx other than a rate limit: 429, or 40003 on
+/// opening DMs): sending it again would fail the same way.
 pub fn is_refusal(error: &serenity::Error) -> bool {
     matches!(
         error,
         serenity::Error::Http(serenity::HttpError::UnsuccessfulRequest(response))
             if response.status_code.is_client_error()
                 && response.status_code != reqwest::StatusCode::TOO_MANY_REQUESTS
-    )
+    ) && ErrorCode::of(error) != Some(ErrorCode::OpeningDmsTooFast)
 }
 
 /// Why Discord refused an action, as the member is told.

@@ -176,8 +176,7 @@ impl TryFrom<ClaimedRow> for Delivery {
 }
 
 impl Store {
-    /// Claims up to `limit` due deliveries for `lease`. PostgreSQL skips the rows another
-    /// process is claiming at the same moment; SQLite runs the one statement atomically.
+    /// Claims up to `limit` due deliveries for `lease`, in one statement (atomic on SQLite).
     pub async fn claim_due_deliveries(
         &self,
         now: DateTime<Utc>,
@@ -186,34 +185,25 @@ impl Store {
     ) -> Result<Vec<Delivery>, StoreError> {
         let now = stored(now);
         let until = now + TimeDelta::from_std(lease).unwrap_or(TimeDelta::MAX);
-        let returning = "RETURNING id, kind, case_id, revision, attempts, report_id, locale,
-                                   interaction_token, token_expires_at, answer";
-        let rows: Vec<ClaimedRow> = match &self.pool {
-            Pool::Sqlite(pool) => {
-                let sql = format!(
-                    "UPDATE deliveries SET leased_until = $1, attempts = attempts + 1
-                     WHERE id IN ({CLAIMABLE}) {returning}"
-                );
-                sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                    .bind(until)
-                    .bind(now)
-                    .bind(limit)
-                    .fetch_all(pool)
-                    .await?
-            }
-            Pool::Postgres(pool) => {
-                let sql = format!(
-                    "UPDATE deliveries SET leased_until = $1, attempts = attempts + 1
-                     WHERE id IN ({CLAIMABLE} FOR UPDATE SKIP LOCKED) {returning}"
-                );
-                sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                    .bind(until)
-                    .bind(now)
-                    .bind(limit)
-                    .fetch_all(pool)
-                    .await?
-            }
+        // PostgreSQL skips the rows another process is claiming at the same moment.
+        let skip_claimed = match &self.pool {
+            Pool::Postgres(_) => " FOR UPDATE SKIP LOCKED",
+            Pool::Sqlite(_) => "",
         };
+        let sql = format!(
+            "UPDATE deliveries SET leased_until = $1, attempts = attempts + 1
+             WHERE id IN ({CLAIMABLE}{skip_claimed})
+             RETURNING id, kind, case_id, revision, attempts, report_id, locale,
+                       interaction_token, token_expires_at, answer"
+        );
+        let rows: Vec<ClaimedRow> = on_backend!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(until)
+                .bind(now)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+        });
         rows.into_iter().map(Delivery::try_from).collect()
     }
 

@@ -678,14 +678,7 @@ async fn writes_waiting_for_a_busy_database_defer_within_discords_deadline() {
     )
     .await;
     let sent_at = tokio::time::Instant::now();
-    let erasure = app
-        .slash(
-            ids::ALICE,
-            "en-US",
-            "privacy",
-            json!([{ "type": 1, "name": "delete-my-data", "options": [] }]),
-        )
-        .await;
+    let erasure = crate::support::reports::delete_my_data(&app, ids::ALICE).await;
     for sent in [&setter, &erasure] {
         let deadline = Duration::from_secs(3).saturating_sub(sent_at.elapsed());
         let callback = app

@@ -472,14 +472,7 @@ async fn erasing_ones_data_does_not_reset_the_report_rate_limit() {
         let filed = report(&app, ids::ALICE, target).await;
         press(&app, &filed, ids::ALICE, "mute").await;
         if index % 5 == 4 {
-            let sent = app
-                .slash(
-                    ids::ALICE,
-                    "en-US",
-                    "privacy",
-                    json!([{ "type": 1, "name": "delete-my-data", "options": [] }]),
-                )
-                .await;
+            let sent = crate::support::reports::delete_my_data(&app, ids::ALICE).await;
             app.wait_for(Method::POST, &sent.callback_path()).await;
         }
     }

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use safe_button::domain::case::{CaseReference, HelpCardDelivery, ReportSource};
+use safe_button::domain::case::{HelpCardDelivery, ReportSource};
 use safe_button::domain::reason::Reason;
 use safe_button::store::CaseRecord;
 use serde_json::{Value, json};
@@ -13,6 +13,7 @@ use crate::support::fake_discord::{
     FakeUser, InteractionBuilder, MessageBuilder, Method, RecordedRequest, Scripted,
     SentInteraction, ids,
 };
+use crate::support::reports::reference_in;
 
 /// `/report` by `reporter` against `reported`, with extra options.
 async fn slash_report(
@@ -142,13 +143,6 @@ fn content(request: &RecordedRequest) -> String {
         .as_str()
         .unwrap_or_default()
         .to_owned()
-}
-
-/// The case reference quoted in an acknowledgement ("… **K7M2QX**").
-fn reference_in(text: &str) -> CaseReference {
-    let start = text.find("**").expect("a bold reference") + 2;
-    let end = start + text[start..].find("**").expect("closing **");
-    CaseReference::parse(&text[start..end]).expect("a valid reference")
 }
 
 /// The help card DM sent to `user`: its multipart request.

@@ -3,7 +3,6 @@
 //! the events of its servers.
 
 use safe_button::config::ShardRange;
-use safe_button::domain::case::CaseReference;
 use serde_json::json;
 
 use crate::support::app::{TestApp, WAIT, spawn_app_on_with, spawn_app_with, start_bot};
@@ -46,9 +45,7 @@ async fn report_in(app: &TestApp, guild: u64, channel: u64) -> SentInteraction {
         .body
         .expect("a JSON answer");
     let text = answer["content"].as_str().unwrap_or_default();
-    let start = text.find("**").expect("a bold reference") + 2;
-    let end = start + text[start..].find("**").expect("closing **");
-    let reference = CaseReference::parse(&text[start..end]).expect("a reference");
+    let reference = crate::support::reports::reference_in(text);
     let case = app
         .store
         .case_by_reference(guild.cast_signed(), &reference)

@@ -973,3 +973,64 @@ async fn case_steps_are_serialised_across_processes(db: TestDb) {
         assert!(waited < Duration::from_millis(350), "waited {waited:?}");
     }
 }
+
+both_backends!(changes_to_a_case_coalesce_into_one_pending_queue_post);
+
+/// Several changes to a case leave one pending queue post; a change arriving while a worker
+/// carries it out keeps it pending for one more edit instead of being lost.
+async fn changes_to_a_case_coalesce_into_one_pending_queue_post(db: TestDb) {
+    let store = &db.store;
+    let now = Utc::now();
+    let case = store
+        .record_report(report(ALICE, REPORTED, now))
+        .await
+        .unwrap();
+    store
+        .record_report(report(BOB, REPORTED, now))
+        .await
+        .unwrap();
+    let lease = Duration::from_secs(15);
+    let claimed = store
+        .claim_due_deliveries(Utc::now(), lease, 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        claimed.len(),
+        1,
+        "one pending post for two reports: {claimed:?}"
+    );
+    let post = &claimed[0];
+    assert_eq!((post.case_id, post.revision), (case.case_id, 1));
+    assert!(
+        store
+            .claim_due_deliveries(Utc::now(), lease, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "a leased delivery is not claimed twice"
+    );
+
+    // A third report arrives while the post is being carried out.
+    store
+        .record_report(report(CAROL, REPORTED, now))
+        .await
+        .unwrap();
+    let ended = store
+        .finish_delivery(post, safe_button::store::Finished::Done, Utc::now())
+        .await
+        .unwrap();
+    assert!(!ended, "the newer revision keeps the post pending");
+    let again = store
+        .claim_due_deliveries(Utc::now(), lease, 10)
+        .await
+        .unwrap();
+    assert_eq!(again.len(), 1);
+    assert_eq!((again[0].id, again[0].revision), (post.id, 2));
+    assert!(
+        store
+            .finish_delivery(&again[0], safe_button::store::Finished::Done, Utc::now())
+            .await
+            .unwrap()
+    );
+    assert_eq!(store.pending_deliveries().await.unwrap(), 0);
+}

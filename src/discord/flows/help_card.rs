@@ -16,9 +16,6 @@ use crate::domain::help_card::{HelpCard, help_card};
 use crate::i18n::tr;
 use crate::store::{Delivery, Finished, ReportRecord};
 
-/// Discord's JSON code for "opening direct messages too fast": a rate limit, not a refusal.
-pub const OPENING_DMS_TOO_FAST: isize = 40003;
-
 /// Sends the card, records how it went, edits the reporter's answer. A failure worth
 /// another try (network, 5xx, 429, 40003) is returned for the worker to retry; a refusal
 /// is the card's outcome.
@@ -119,24 +116,13 @@ async fn send(
         .enforce_nonce(true);
     match rest::send_dm(http, report.victim_user_id, message).await {
         Ok(_) => Ok(HelpCardDelivery::DmSent),
-        Err(error) if is_refusal(&error) => {
+        Err(error) if rest::is_refusal(&error) => {
             let code = ErrorCode::of(&error);
             tracing::info!(?code, "help card DM refused; it goes into the answer");
             Ok(HelpCardDelivery::DmFailed)
         }
         Err(error) => Err(error.into()),
     }
-}
-
-/// Discord refused the DM for good (closed DMs, blocked, no mutual server…), as opposed
-/// to an outage or a rate limit.
-fn is_refusal(error: &serenity::Error) -> bool {
-    rest::is_refusal(error)
-        && !matches!(
-            error,
-            serenity::Error::Http(serenity::HttpError::UnsuccessfulRequest(response))
-                if response.error.code == OPENING_DMS_TOO_FAST
-        )
 }
 
 /// Edits the reporter's answer with the card's outcome, while their interaction can still

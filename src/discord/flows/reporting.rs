@@ -7,7 +7,6 @@ use chrono::{DateTime, TimeDelta, Utc};
 use poise::serenity_prelude as serenity;
 use serenity::Http;
 
-use super::CaseChanged;
 use super::auto_protection;
 use crate::discord::BotData;
 use crate::discord::render::acknowledgement::{ReportAnswer, acknowledgement};
@@ -47,8 +46,6 @@ pub struct Acknowledgement {
     pub help_card: Option<RenderedHelpCard>,
     /// The victim's protective buttons, when the server's policy offers them.
     pub protection: Option<serenity::CreateActionRow>,
-    /// The case the report went into, whose queue post must now show it.
-    pub changed: Option<CaseChanged>,
     /// The stored report and what its answer says, for its help card's delivery.
     pub filed: Option<(i64, ReportAnswer)>,
 }
@@ -61,7 +58,6 @@ impl Acknowledgement {
             content,
             help_card: None,
             protection: None,
-            changed: None,
             filed: None,
         }
     }
@@ -121,7 +117,6 @@ fn filed_answer(
         content,
         help_card: None,
         protection: offered_buttons(data, locale, &answer),
-        changed: Some(CaseChanged(recorded.case_id)),
         filed: Some((recorded.report_id, answer)),
     }
 }

@@ -74,9 +74,7 @@ pub async fn report_with(app: &TestApp, reporter: u64, reported: u64, extra: &[V
         .body
         .expect("a JSON answer");
     let text = answer["content"].as_str().unwrap_or_default();
-    let start = text.find("**").expect("a bold reference") + 2;
-    let end = start + text[start..].find("**").expect("closing **");
-    let reference = CaseReference::parse(&text[start..end]).expect("a reference");
+    let reference = reference_in(text);
     let case = app
         .store
         .case_by_reference(ids::GUILD.cast_signed(), &reference)
@@ -119,6 +117,19 @@ pub async fn press(app: &TestApp, filed: &Filed, presser: u64, button: &str) -> 
     )
     .await;
     deferred_answer(app, &sent).await
+}
+
+/// The case reference quoted in an acknowledgement ("… **K7M2QX**").
+pub fn reference_in(text: &str) -> CaseReference {
+    let start = text.find("**").expect("a bold reference") + 2;
+    let end = start + text[start..].find("**").expect("closing **");
+    CaseReference::parse(&text[start..end]).expect("a valid reference")
+}
+
+/// `/privacy delete-my-data` by `member`.
+pub async fn delete_my_data(app: &TestApp, member: u64) -> SentInteraction {
+    let options = json!([{ "type": 1, "name": "delete-my-data", "options": [] }]);
+    app.slash(member, "en-US", "privacy", options).await
 }
 
 /// The sentences of a stored report's first answer, in every shipped language, that say
