@@ -45,7 +45,7 @@ use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use serde_json::Value;
 use tokio::net::TcpListener;
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
 use tokio::task::{JoinHandle, JoinSet};
 
 // The public API for tests; not every re-export is used by every build of the test binary.
@@ -84,6 +84,9 @@ pub struct FakeDiscordConfig {
     pub heartbeat_interval_ms: u64,
     /// The shard count `GET /gateway/bot` recommends.
     pub shard_count: u64,
+    /// Whether request bodies are checked against the `OpenAPI` file (off only in the load
+    /// benchmark, where the checks would be the fake's main cost).
+    pub validate_bodies: bool,
 }
 
 impl Default for FakeDiscordConfig {
@@ -98,6 +101,7 @@ impl Default for FakeDiscordConfig {
             guilds: vec![guild],
             heartbeat_interval_ms: 41_250,
             shard_count: 1,
+            validate_bodies: true,
         }
     }
 }
@@ -132,6 +136,17 @@ pub(crate) struct Shared {
     /// Bumped on every change, to wake waiters.
     changes: watch::Sender<u64>,
     pub shutdown: watch::Receiver<bool>,
+    /// Where each request is told as it arrives, once [`FakeDiscord::tap`] was called.
+    tap: Mutex<Option<mpsc::UnboundedSender<Tapped>>>,
+}
+
+/// A request as it arrived, for a driver that follows the traffic live (the load benchmark).
+#[derive(Clone, Debug)]
+pub struct Tapped {
+    pub received_at: std::time::Instant,
+    pub method: Method,
+    /// Relative to `/api/v10`, as in [`RecordedRequest::path`].
+    pub path: String,
 }
 
 impl Shared {
@@ -144,6 +159,14 @@ impl Shared {
 
     pub fn notify(&self) {
         self.changes.send_modify(|n| *n += 1);
+    }
+
+    /// Tells the tap, if any, of a request that just arrived.
+    pub fn tell_tap(&self, tapped: impl FnOnce() -> Tapped) {
+        let tap = self.tap.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(tap) = tap.as_ref() {
+            let _ = tap.send(tapped());
+        }
     }
 }
 
@@ -211,6 +234,7 @@ impl FakeDiscord {
             state: Mutex::new(state),
             changes,
             shutdown: shutdown_rx,
+            tap: Mutex::new(None),
         });
         let server = tokio::spawn(accept_loop(listener, Arc::clone(&shared)));
         Self {
@@ -406,7 +430,12 @@ impl FakeDiscord {
     /// id of the command the bot registered under that name (if any). The bot's answers to it
     /// are served by the REST API.
     pub async fn send_interaction(&self, interaction: InteractionBuilder) -> SentInteraction {
-        let mut payload = interaction.build();
+        self.send_interaction_payload(interaction.build()).await
+    }
+
+    /// Like [`Self::send_interaction`], with the payload already built (the load benchmark
+    /// builds its payloads before it starts the clock).
+    pub async fn send_interaction_payload(&self, mut payload: Value) -> SentInteraction {
         let (id, token) = (
             snowflake(&payload["id"]).unwrap_or_default(),
             payload["token"].as_str().unwrap_or_default().to_owned(),
@@ -596,6 +625,18 @@ impl FakeDiscord {
     }
 
     // ----- REST recording -----
+
+    /// Every request from now on, told as it arrives (one tap at a time: a new call replaces
+    /// the last).
+    pub fn tap(&self) -> mpsc::UnboundedReceiver<Tapped> {
+        let (sender, receiver) = mpsc::unbounded_channel();
+        *self
+            .shared
+            .tap
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(sender);
+        receiver
+    }
 
     /// Every REST request received so far, in arrival order.
     pub fn requests(&self) -> Vec<RecordedRequest> {

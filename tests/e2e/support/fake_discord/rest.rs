@@ -12,7 +12,7 @@ use super::openapi::{self, Outcome, SchemaError};
 use super::payloads::{
     FakeGuild, FakeUser, application_info_json, dm_channel_json, next_snowflake, now_timestamp,
 };
-use super::{Shared, State};
+use super::{Shared, State, Tapped};
 
 /// The prefix of every REST route.
 pub const API_PREFIX: &str = "/api/v10";
@@ -460,7 +460,9 @@ pub(crate) async fn serve(
         violations.push(ViolationKind::InvalidJson(error));
     }
     let mut operation = None;
-    if let (Some(api_path), Some(json_body)) = (&api_path, &json_body) {
+    if let (Some(api_path), Some(json_body), true) =
+        (&api_path, &json_body, shared.config.validate_bodies)
+    {
         let (m, p, b) = (method.clone(), api_path.clone(), json_body.clone());
         let outcome = tokio::task::spawn_blocking(move || openapi::validate(&m, &p, &b))
             .await
@@ -478,6 +480,7 @@ pub(crate) async fn serve(
         }
     }
 
+    let received_at = std::time::Instant::now();
     let index = {
         let mut state = shared.lock();
         state
@@ -489,7 +492,7 @@ pub(crate) async fn serve(
                 kind,
             }));
         state.requests.push(RecordedRequest {
-            received_at: std::time::Instant::now(),
+            received_at,
             method: method.clone(),
             path: path.clone(),
             query,
@@ -504,6 +507,11 @@ pub(crate) async fn serve(
         state.requests.len() - 1
     };
     shared.notify();
+    shared.tell_tap(|| Tapped {
+        received_at,
+        method: method.clone(),
+        path: path.clone(),
+    });
 
     let delay = {
         let state = shared.lock();
