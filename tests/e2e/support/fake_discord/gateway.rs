@@ -170,7 +170,13 @@ pub(crate) async fn run_connection(shared: Arc<Shared>, mut socket: WebSocket) {
         tokio::select! {
             incoming = socket.recv() => match incoming {
                 Some(Ok(Message::Text(text))) => handle_client_frame(&shared, connection_id, &tx, text.as_str()),
-                Some(Ok(Message::Close(_)) | Err(_)) | None => break,
+                // Discord answers a close frame with one, as the protocol asks: serenity waits
+                // for it before it calls a shard shut down.
+                Some(Ok(Message::Close(frame))) => {
+                    let _ = socket.send(Message::Close(frame)).await;
+                    break;
+                }
+                Some(Err(_)) | None => break,
                 Some(Ok(_)) => {}
             },
             command = rx.recv() => match command {
