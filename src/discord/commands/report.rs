@@ -11,7 +11,7 @@ use super::{BotError, Context};
 use crate::discord::flows;
 use crate::discord::flows::evidence::{LinkedMessage, evidence_of, read_linked_message};
 use crate::discord::flows::menu_report::MenuReport;
-use crate::discord::flows::reporting::{Filing, answer_reporter};
+use crate::discord::flows::reporting::{Filing, answer_reporter, joined_at};
 use crate::discord::ids::DbId;
 use crate::discord::render::acknowledgement::refusal;
 use crate::discord::render::prompts::reason_select;
@@ -110,6 +110,7 @@ pub async fn report(
         locale,
         link_note,
         interaction_token: interaction.token.clone(),
+        reporter_joined_at: joined_at(interaction.member.as_deref()),
     };
     let answer = flows::reporting::file_report(http, data, &settings, filing).await;
     answer_reporter(http, data, &interaction.token, answer).await;
@@ -220,6 +221,7 @@ async fn start_menu_report(
         guild_id: guild_id.db(),
         reporter_id: interaction.user.id.db(),
         bot_id: ctx.framework().bot_id().db(),
+        reporter_joined_at: joined_at(interaction.member.as_deref()),
     };
     // The reason is not known yet; the checks do not depend on it.
     let draft = ReportDraft {

@@ -6,7 +6,7 @@ use poise::serenity_prelude as serenity;
 
 use crate::discord::custom_id::{DETAILS_INPUT, PendingToken};
 use crate::discord::flows::menu_report::MenuReport;
-use crate::discord::flows::reporting::answer_reporter;
+use crate::discord::flows::reporting::{answer_reporter, joined_at};
 use crate::discord::ids::DbId;
 use crate::discord::render::prompts::details_modal;
 use crate::discord::reply::edit_deferred;
@@ -66,6 +66,7 @@ pub async fn on_details(
         guild_id: guild_id.db(),
         reporter_id: interaction.user.id.db(),
         bot_id: ctx.cache.current_user().id.db(),
+        reporter_joined_at: joined_at(interaction.member.as_ref()),
     };
     let details = modal_value(interaction, DETAILS_INPUT);
     let answering = (locale.as_str(), interaction.token.as_str());

@@ -5,15 +5,14 @@ use chrono::{DateTime, TimeDelta, Utc};
 use poise::serenity_prelude::Http;
 
 use super::sanctions::{self, MuteRequest, MuteResult};
-use crate::discord::rest::ErrorCode;
-use crate::discord::{BotData, BotError, ids};
+use crate::discord::{BotData, BotError};
 use crate::domain::protection::{
-    self, AntiAbuse, Offer, RATE_LIMIT_WINDOW, Reporter, RequestedBy, Withheld,
+    self, AntiAbuse, Offer, Reporter, RequestedBy, Withheld,
 };
 use crate::domain::report::CheckedReport;
 use crate::domain::settings::{self, SettingKey, Settings};
 use crate::i18n::tr;
-use crate::store::RecordedReport;
+use crate::store::{CaseRecord, RecordedReport};
 
 /// What the reporter's acknowledgement gains from the protective actions.
 pub struct AfterReport {
@@ -29,11 +28,11 @@ pub async fn after_report(
     http: &Http,
     data: &BotData,
     settings: &Settings,
-    report: &CheckedReport,
+    (report, joined_at): (&CheckedReport, Option<DateTime<Utc>>),
     recorded: &RecordedReport,
 ) -> AfterReport {
     let now = Utc::now();
-    let check = anti_abuse_check(http, data, report, recorded, now).await;
+    let check = anti_abuse_check(data, joined_at, recorded, now);
     let withheld = check.withheld;
     if let Some(withheld) = withheld {
         tracing::info!(case = %recorded.reference, %withheld, settled = check.settled, "automatic protective actions withheld");
@@ -70,14 +69,15 @@ pub async fn after_report(
 /// The anti-abuse verdict on a report.
 struct AbuseCheck {
     withheld: Option<Withheld>,
-    /// Reached on real data (not on a store or Discord error): it may be kept on the report.
+    /// Reached on real data (the join date known): it may be kept on the report.
     settled: bool,
 }
 
-async fn anti_abuse_check(
-    http: &Http,
+/// Both facts are at hand: the reporter's join date came with the interaction, their
+/// report count with the report's transaction.
+fn anti_abuse_check(
     data: &BotData,
-    report: &CheckedReport,
+    joined_at: Option<DateTime<Utc>>,
     recorded: &RecordedReport,
     now: DateTime<Utc>,
 ) -> AbuseCheck {
@@ -85,39 +85,14 @@ async fn anti_abuse_check(
         reports_per_hour: data.config.anti_abuse.reports_per_hour,
         min_membership_age: data.config.anti_abuse.min_membership_age,
     };
-    let since = now - RATE_LIMIT_WINDOW;
-    let pseudonym = data
-        .pseudonyms
-        .reporter_pseudonym(report.guild_id, report.reporter_id);
-    let counted = data
-        .store
-        .reports_by_reporter_since(report.guild_id, &pseudonym, since)
-        .await;
-    let reports_last_hour = match counted {
-        Ok(count) => count,
-        Err(error) => {
-            tracing::error!(case = %recorded.reference, %error, "cannot count the reporter's reports");
-            return AbuseCheck {
-                withheld: Some(Withheld::RateLimited),
-                settled: false,
-            };
-        }
-    };
-    let reporter = (ids::guild(report.guild_id), ids::user(report.reporter_id));
-    let (joined_at, settled) = match http.get_member(reporter.0, reporter.1).await {
-        Ok(member) => (member.joined_at.map(|joined| *joined), true),
-        Err(error) => {
-            tracing::info!(code = ?ErrorCode::of(&error), "cannot read the reporter's join date");
-            (None, false)
-        }
-    };
+    let settled = joined_at.is_some();
     let reporter = Reporter {
-        reports_last_hour,
+        reports_last_hour: recorded.reporter_reports_in_window,
         joined_at,
     };
     let withheld = limits.withheld(&reporter, now);
     AbuseCheck {
-        // The rate limit stands on its own; only the age verdict needed Discord.
+        // The rate limit stands on its own; only the age verdict needs the join date.
         settled: settled || withheld == Some(Withheld::RateLimited),
         withheld,
     }
@@ -143,15 +118,16 @@ async fn automatic_mute(
     if threshold <= 0 || reporters < threshold {
         return Ok(None);
     }
-    let _guard = data.lock_case(recorded.case_id).await?;
-    let Some(case) = data.store.case_by_id(recorded.case_id).await? else {
-        return Ok(None);
-    };
-    // Under the lock: whether a moderator took over, or the rule already ran on this case.
-    let mutes = sanctions::case_mutes(data, &case).await?;
-    if !protection::auto_mute_due(reporters, threshold, mutes) {
+    // Once the rule ran on a case, every later report would queue on the case's lock only
+    // to find so: it is looked at first, then again under the lock.
+    let count = (reporters, threshold);
+    if due_for_auto_mute(data, recorded.case_id, count).await?.is_none() {
         return Ok(None);
     }
+    let _guard = data.lock_case(recorded.case_id).await?;
+    let Some(case) = due_for_auto_mute(data, recorded.case_id, count).await? else {
+        return Ok(None);
+    };
     let duration = settings
         .duration(SettingKey::SelfMuteDuration)
         .unwrap_or(settings::MAX_TIMEOUT);
@@ -174,4 +150,18 @@ async fn automatic_mute(
     let result = sanctions::mute(http, data, settings, &case, request).await?;
     tracing::info!(case = %case.reference, ?result, "automatic mute");
     Ok(Some(result))
+}
+
+/// The case, if the automatic mute is due on it: neither a moderator took over nor the
+/// rule already ran.
+async fn due_for_auto_mute(
+    data: &BotData,
+    case_id: i64,
+    (reporters, threshold): (i64, i64),
+) -> Result<Option<CaseRecord>, BotError> {
+    let Some(case) = data.store.case_by_id(case_id).await? else {
+        return Ok(None);
+    };
+    let mutes = sanctions::case_mutes(data, &case).await?;
+    Ok(protection::auto_mute_due(reporters, threshold, mutes).then_some(case))
 }

@@ -2,7 +2,7 @@
 //! (`pending_reports`) between the click and the details modal, so a restart in the middle
 //! loses nothing.
 
-use chrono::{TimeDelta, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use poise::serenity_prelude::Http;
 use serde::{Deserialize, Serialize};
 
@@ -31,6 +31,8 @@ pub struct MenuReport {
     pub guild_id: i64,
     pub reporter_id: i64,
     pub bot_id: i64,
+    /// When the reporter joined the server, as the interaction says.
+    pub reporter_joined_at: Option<DateTime<Utc>>,
 }
 
 impl MenuReport {
@@ -106,6 +108,7 @@ impl MenuReport {
             locale: locale.to_owned(),
             link_note: None,
             interaction_token: interaction_token.to_owned(),
+            reporter_joined_at: self.reporter_joined_at,
         };
         let settings = data.settings_of(self.guild_id).await;
         let answer = reporting::file_report(http, data, &settings, filing).await;

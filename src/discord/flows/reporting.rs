@@ -35,6 +35,14 @@ pub struct Filing {
     pub link_note: Option<&'static str>,
     /// The reporter's interaction, answered now and edited with the card's outcome.
     pub interaction_token: String,
+    /// When the reporter joined the server, from the interaction's member (no request
+    /// needed for the membership-age check).
+    pub reporter_joined_at: Option<DateTime<Utc>>,
+}
+
+/// When a member joined, from an interaction's member object.
+pub fn joined_at(member: Option<&serenity::Member>) -> Option<DateTime<Utc>> {
+    member.and_then(|member| member.joined_at).map(|joined| *joined)
 }
 
 /// What the reporter is told.
@@ -86,7 +94,10 @@ pub async fn file_report(
     };
     let (case, merged, source) = (&recorded.reference, recorded.merged, filing.source);
     tracing::info!(guild_id = report.guild_id, %case, merged, %source, "report recorded");
-    let protection = auto_protection::after_report(http, data, settings, report, &recorded).await;
+    // The queue post owes nothing to the reporter's answer: it goes now.
+    data.deliveries.notify_one();
+    let reporter = (report, filing.reporter_joined_at);
+    let protection = auto_protection::after_report(http, data, settings, reporter, &recorded).await;
     let answer = ReportAnswer {
         case_id: recorded.case_id,
         reference: recorded.reference.as_str().to_owned(),
@@ -183,7 +194,7 @@ fn new_report(
 }
 
 /// Answers the reporter, then lets the help card go: its outcome edits this answer, so it
-/// must come after it. Wakes the delivery worker for the card and the queue post.
+/// must come after it. Wakes the delivery worker for the card.
 pub async fn answer_reporter(http: &Http, data: &BotData, token: &str, answer: Acknowledgement) {
     let filed = answer.filed.clone();
     let (content, card, buttons) = (answer.content, answer.help_card, answer.protection);
