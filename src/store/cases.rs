@@ -62,10 +62,8 @@ pub struct RecordedReport {
     pub report_id: i64,
     /// Whether the report joined an existing case rather than opening one.
     pub merged: bool,
-    /// Distinct members who reported on this case (the same member twice counts once).
-    pub distinct_reporters: i64,
-    /// Cases opened earlier in this server against the same member, whatever their status.
-    pub prior_cases_against_reported: i64,
+    /// The reporter's reports in this server over the rate-limit window, this one included.
+    pub reporter_reports_in_window: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -127,6 +125,18 @@ macro_rules! select_cases {
                     claimed_by, outcome, created_at, last_report_at, closed_at,
                     queue_channel_id, queue_message_id, evidence_purged_at
              FROM cases ",
+            $tail
+        )
+    };
+}
+
+/// `SELECT <every report column> FROM reports <tail>`.
+macro_rules! select_reports {
+    ($tail:literal) => {
+        concat!(
+            "SELECT id, case_id, guild_id, reporter_user_id, victim_user_id, is_witness,
+                    reason, details, source, help_card, created_at, reporter_erased_at
+             FROM reports ",
             $tail
         )
     };
@@ -424,18 +434,15 @@ async fn insert_report(
     }))
 }
 
-/// Counts the report in the reporter's rate limit (by pseudonym, so erasure keeps it), and
-/// forgets the marks that left the window.
+/// Counts the report in the reporter's rate limit (by pseudonym, so erasure keeps it) and
+/// returns the reporter's count over the window. The marks that left the window go with
+/// the hourly purge.
 async fn mark_rate_limit(
     tx: &mut Transaction,
     report: &NewReport,
     now: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    on_transaction!(tx, conn => {
-        sqlx::query("DELETE FROM reporter_rate_limit WHERE created_at < $1")
-            .bind(now - RATE_LIMIT_WINDOW)
-            .execute(&mut *conn)
-            .await?;
+) -> Result<i64, StoreError> {
+    Ok(on_transaction!(tx, conn => {
         sqlx::query(
             "INSERT INTO reporter_rate_limit (guild_id, reporter_pseudonym, created_at)
              VALUES ($1, $2, $3)",
@@ -445,8 +452,16 @@ async fn mark_rate_limit(
         .bind(now)
         .execute(&mut *conn)
         .await?;
-    });
-    Ok(())
+        sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM reporter_rate_limit
+             WHERE guild_id = $1 AND reporter_pseudonym = $2 AND created_at >= $3",
+        )
+        .bind(report.guild_id)
+        .bind(report.reporter_pseudonym.as_str())
+        .bind(now - RATE_LIMIT_WINDOW)
+        .fetch_one(&mut *conn)
+        .await?
+    }))
 }
 
 /// The snapshot of the reported message, attached to the case and the report.
@@ -478,33 +493,6 @@ async fn insert_evidence(
         .await?;
     });
     Ok(())
-}
-
-/// What the queue shows about the case once the report is in: its distinct reporters, and
-/// the cases opened earlier in this server against the same member.
-async fn case_counts(
-    tx: &mut Transaction,
-    report: &NewReport,
-    case_id: i64,
-) -> Result<(i64, i64), StoreError> {
-    Ok(on_transaction!(tx, conn => {
-        let distinct_reporters = sqlx::query_scalar::<_, i64>(
-            "SELECT COUNT(DISTINCT reporter_user_id) FROM reports WHERE case_id = $1",
-        )
-        .bind(case_id)
-        .fetch_one(&mut *conn)
-        .await?;
-        let prior_cases_against_reported = sqlx::query_scalar::<_, i64>(
-            "SELECT COUNT(*) FROM cases
-             WHERE guild_id = $1 AND reported_user_id = $2 AND id < $3",
-        )
-        .bind(report.guild_id)
-        .bind(report.reported_user_id)
-        .bind(case_id)
-        .fetch_one(&mut *conn)
-        .await?;
-        (distinct_reporters, prior_cases_against_reported)
-    }))
 }
 
 impl Store {
@@ -539,12 +527,10 @@ impl Store {
             };
         let stats_event_id = insert_report_event(&mut tx, report, merged, now).await?;
         let report_id = insert_report(&mut tx, report, case_id, stats_event_id, now).await?;
-        mark_rate_limit(&mut tx, report, now).await?;
+        let reporter_reports_in_window = mark_rate_limit(&mut tx, report, now).await?;
         if let Some(evidence) = &report.evidence {
             insert_evidence(&mut tx, evidence, case_id, report_id, now).await?;
         }
-        let (distinct_reporters, prior_cases_against_reported) =
-            case_counts(&mut tx, report, case_id).await?;
         enqueue_queue_post(&mut tx, case_id, now, now).await?;
         if let Some(request) = &report.help_card {
             enqueue_help_card(&mut tx, request, case_id, report_id, now).await?;
@@ -555,8 +541,7 @@ impl Store {
             reference,
             report_id,
             merged,
-            distinct_reporters,
-            prior_cases_against_reported,
+            reporter_reports_in_window,
         })
     }
 
@@ -651,17 +636,25 @@ impl Store {
     /// The case's reports, oldest first.
     pub async fn reports_of_case(&self, case_id: i64) -> Result<Vec<ReportRecord>, StoreError> {
         let rows = on_backend!(self, pool => {
-            sqlx::query_as::<_, ReportRow>(
-                "SELECT id, case_id, guild_id, reporter_user_id, victim_user_id, is_witness,
-                        reason, details, source, help_card, created_at, reporter_erased_at
-                 FROM reports WHERE case_id = $1 ORDER BY id",
-            )
+            sqlx::query_as::<_, ReportRow>(select_reports!("WHERE case_id = $1 ORDER BY id"))
             .bind(case_id)
             .fetch_all(pool)
             .await
             .map_err(decode_error("reports"))?
         });
         rows.into_iter().map(ReportRecord::try_from).collect()
+    }
+
+    /// One report, if it is still stored.
+    pub async fn report_by_id(&self, report_id: i64) -> Result<Option<ReportRecord>, StoreError> {
+        let row = on_backend!(self, pool => {
+            sqlx::query_as::<_, ReportRow>(select_reports!("WHERE id = $1"))
+                .bind(report_id)
+                .fetch_optional(pool)
+                .await
+                .map_err(decode_error("reports"))?
+        });
+        row.map(ReportRecord::try_from).transpose()
     }
 
     /// The case's evidence, oldest first.

@@ -175,6 +175,49 @@ impl TryFrom<ClaimedRow> for Delivery {
     }
 }
 
+/// Ends the lease: the row is pending again from `due_at` ($2). A reporter's token that
+/// will have expired by then is of no use any more and is dropped. `$3`: why, kept as the
+/// last outcome when given.
+const RELEASE: &str = "UPDATE deliveries SET leased_until = NULL, due_at = $2,
+                                      outcome = COALESCE($3, outcome),
+                                      interaction_token = CASE WHEN token_expires_at <= $2
+                                                               THEN NULL
+                                                               ELSE interaction_token END
+                       WHERE id = $1";
+
+/// Ends the delivery, unless a newer revision arrived since the claim.
+const MARK_DONE: &str = "UPDATE deliveries SET done_at = $1, outcome = $2, leased_until = NULL,
+                                               interaction_token = NULL
+                         WHERE id = $3 AND revision = $4";
+
+/// Runs [`RELEASE`] on `$executor` (a pool or a transaction's connection, either backend).
+macro_rules! release {
+    ($executor:expr, $id:expr, $due_at:expr, $why:expr) => {
+        sqlx::query(RELEASE)
+            .bind($id)
+            .bind($due_at)
+            .bind($why)
+            .execute($executor)
+            .await
+            .map(drop)?
+    };
+}
+
+/// Runs [`MARK_DONE`] on `$executor`; whether the row ended.
+macro_rules! mark_done {
+    ($executor:expr, $delivery:expr, $outcome:expr, $now:expr) => {
+        sqlx::query(MARK_DONE)
+            .bind($now)
+            .bind($outcome)
+            .bind($delivery.id)
+            .bind($delivery.revision)
+            .execute($executor)
+            .await?
+            .rows_affected()
+            == 1
+    };
+}
+
 impl Store {
     /// Claims up to `limit` due deliveries for `lease`, in one statement (atomic on SQLite).
     pub async fn claim_due_deliveries(
@@ -209,7 +252,8 @@ impl Store {
 
     /// Records how the delivery ended, with the post's ids in the same transaction. If a
     /// newer revision arrived meanwhile, the row stays pending, due at once, and `false`
-    /// says so.
+    /// says so. Without ids to record, each step is one statement of its own: the row is
+    /// leased to this worker, so no one else writes it in between.
     pub async fn finish_delivery(
         &self,
         delivery: &Delivery,
@@ -222,31 +266,26 @@ impl Store {
             Finished::Done => "done".to_owned(),
             Finished::Refused(code) => format!("refused:{code}"),
         };
-        let mut tx = self.begin().await?;
-        if let Finished::Posted {
+        let Finished::Posted {
             channel_id,
             message_id,
         } = finished
-        {
-            record_post(&mut tx, delivery.case_id, channel_id, message_id).await?;
-        }
+        else {
+            let finished_now = on_backend!(self, pool => {
+                mark_done!(pool, delivery, outcome.as_str(), now)
+            });
+            if !finished_now {
+                on_backend!(self, pool => release!(pool, delivery.id, now, None::<&str>));
+            }
+            return Ok(finished_now);
+        };
+        let mut tx = self.begin().await?;
+        record_post(&mut tx, delivery.case_id, channel_id, message_id).await?;
         let finished_now = on_transaction!(&mut tx, conn => {
-            sqlx::query(
-                "UPDATE deliveries SET done_at = $1, outcome = $2, leased_until = NULL,
-                                       interaction_token = NULL
-                 WHERE id = $3 AND revision = $4",
-            )
-            .bind(now)
-            .bind(outcome.as_str())
-            .bind(delivery.id)
-            .bind(delivery.revision)
-            .execute(conn)
-            .await?
-            .rows_affected()
-                == 1
+            mark_done!(&mut *conn, delivery, outcome.as_str(), now)
         });
         if !finished_now {
-            release(&mut tx, delivery.id, now, None).await?;
+            on_transaction!(&mut tx, conn => release!(conn, delivery.id, now, None::<&str>));
         }
         tx.commit().await?;
         Ok(finished_now)
@@ -260,9 +299,8 @@ impl Store {
         due_at: DateTime<Utc>,
         why: &str,
     ) -> Result<(), StoreError> {
-        let mut tx = self.begin().await?;
-        release(&mut tx, delivery.id, stored(due_at), Some(why)).await?;
-        tx.commit().await
+        on_backend!(self, pool => release!(pool, delivery.id, stored(due_at), Some(why)));
+        Ok(())
     }
 
     /// The reporter's first answer is out: the help card may go, and its outcome edit the
@@ -316,28 +354,3 @@ async fn record_post(
     Ok(())
 }
 
-/// Ends the lease: the row is pending again from `due_at`. A reporter's token that will have
-/// expired by then is of no use any more and is dropped.
-async fn release(
-    tx: &mut Transaction,
-    id: i64,
-    due_at: DateTime<Utc>,
-    why: Option<&str>,
-) -> Result<(), StoreError> {
-    on_transaction!(tx, conn => {
-        sqlx::query(
-            "UPDATE deliveries SET leased_until = NULL, due_at = $2,
-                                   outcome = COALESCE($3, outcome),
-                                   interaction_token = CASE WHEN token_expires_at <= $2
-                                                            THEN NULL
-                                                            ELSE interaction_token END
-             WHERE id = $1",
-        )
-        .bind(id)
-        .bind(due_at)
-        .bind(why)
-        .execute(conn)
-        .await?;
-    });
-    Ok(())
-}

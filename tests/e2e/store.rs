@@ -8,7 +8,8 @@ use safe_button::domain::case::{CaseReference, CaseStatus, HelpCardDelivery, Rep
 use safe_button::domain::queue::AuditAction;
 use safe_button::domain::reason::Reason;
 use safe_button::store::{
-    NewAuditEntry, NewEvidence, NewReport, PendingReport, Store, StoreError, StoredSetting,
+    NewAuditEntry, NewEvidence, NewReport, PendingReport, RecordedReport, Store, StoreError,
+    StoredSetting,
 };
 
 use crate::support::db::store_ids::{ALICE, BOB, CAROL, GUILD, MODERATOR, OTHER_GUILD, REPORTED};
@@ -68,7 +69,7 @@ both_backends!(
     guild_membership_follows_joins_and_leaves,
     settings_are_set_updated_and_reset_per_server,
     a_first_report_opens_a_case_with_its_report_and_evidence,
-    reports_within_the_window_merge_and_count_distinct_reporters,
+    reports_within_the_window_merge_and_count_each_reporters_reports,
     simultaneous_reports_against_one_member_share_one_case,
     a_claimed_case_still_takes_reports,
     reports_after_the_window_or_after_closing_open_new_cases,
@@ -234,8 +235,7 @@ async fn a_first_report_opens_a_case_with_its_report_and_evidence(db: TestDb) {
     };
     let recorded = store.record_report(new_report).await.unwrap();
     assert!(!recorded.merged);
-    assert_eq!(recorded.distinct_reporters, 1);
-    assert_eq!(recorded.prior_cases_against_reported, 0);
+    assert_eq!(recorded.reporter_reports_in_window, 1);
     assert_eq!(
         CaseReference::parse(recorded.reference.as_str()),
         Ok(recorded.reference.clone())
@@ -331,7 +331,7 @@ async fn a_first_report_opens_a_case_with_its_report_and_evidence(db: TestDb) {
     assert_eq!(opened, 1);
 }
 
-async fn reports_within_the_window_merge_and_count_distinct_reporters(db: TestDb) {
+async fn reports_within_the_window_merge_and_count_each_reporters_reports(db: TestDb) {
     let store = &db.store;
     let first = store
         .record_report(report(ALICE, REPORTED, at(0)))
@@ -347,8 +347,8 @@ async fn reports_within_the_window_merge_and_count_distinct_reporters(db: TestDb
         (first.case_id, &first.reference)
     );
     assert_eq!(
-        again.distinct_reporters, 1,
-        "the same reporter twice counts once"
+        again.reporter_reports_in_window, 2,
+        "the reporter's second report this hour"
     );
 
     let last_minute = at(MERGE_WINDOW_HOURS * 3600 + 59);
@@ -361,8 +361,7 @@ async fn reports_within_the_window_merge_and_count_distinct_reporters(db: TestDb
         "within the window of the last report, not of the first"
     );
     assert_eq!(second.case_id, first.case_id);
-    assert_eq!(second.distinct_reporters, 2);
-    assert_eq!(second.prior_cases_against_reported, 0);
+    assert_eq!(second.reporter_reports_in_window, 1, "another reporter's count");
     assert_ne!(second.report_id, again.report_id);
 
     let case = store
@@ -388,7 +387,7 @@ async fn reports_within_the_window_merge_and_count_distinct_reporters(db: TestDb
         .record_report(report(CAROL, REPORTED, last_minute))
         .await
         .unwrap();
-    assert_eq!(claimed_case.distinct_reporters, 3);
+    assert_eq!(distinct_reporters(store, claimed_case.case_id).await, 3);
 
     // Another member, or the same member in another server, is another case.
     let other_member = store
@@ -403,7 +402,8 @@ async fn reports_within_the_window_merge_and_count_distinct_reporters(db: TestDb
     let elsewhere = store.record_report(elsewhere).await.unwrap();
     assert!(!elsewhere.merged);
     assert_eq!(
-        elsewhere.prior_cases_against_reported, 0,
+        prior_cases(store, &elsewhere, OTHER_GUILD).await,
+        0,
         "cases of another server do not count"
     );
 }
@@ -426,9 +426,24 @@ async fn simultaneous_reports_against_one_member_share_one_case(db: TestDb) {
     let case_ids: std::collections::HashSet<_> = recorded.iter().map(|r| r.case_id).collect();
     assert_eq!(case_ids.len(), 1, "one case, not {}", case_ids.len());
     assert_eq!(recorded.iter().filter(|r| !r.merged).count(), 1);
-    let mut counts: Vec<_> = recorded.iter().map(|r| r.distinct_reporters).collect();
-    counts.sort_unstable();
-    assert_eq!(counts, (1..=8).collect::<Vec<i64>>());
+    let case_id = recorded[0].case_id;
+    assert_eq!(distinct_reporters(&db.store, case_id).await, 8);
+}
+
+/// Distinct members who reported on the case.
+async fn distinct_reporters(store: &Store, case_id: i64) -> usize {
+    let reports = store.reports_of_case(case_id).await.unwrap();
+    let reporters: std::collections::HashSet<_> =
+        reports.iter().map(|report| report.reporter_user_id).collect();
+    reporters.len()
+}
+
+/// Cases opened before `recorded`'s against the same member in `guild_id`.
+async fn prior_cases(store: &Store, recorded: &RecordedReport, guild_id: i64) -> i64 {
+    store
+        .prior_cases_against(guild_id, REPORTED, recorded.case_id)
+        .await
+        .unwrap()
 }
 
 async fn a_claimed_case_still_takes_reports(db: TestDb) {
@@ -461,8 +476,8 @@ async fn reports_after_the_window_or_after_closing_open_new_cases(db: TestDb) {
     assert!(!second.merged);
     assert_ne!(second.case_id, first.case_id);
     assert_ne!(second.reference, first.reference);
-    assert_eq!(second.distinct_reporters, 1);
-    assert_eq!(second.prior_cases_against_reported, 1);
+    assert_eq!(distinct_reporters(store, second.case_id).await, 1);
+    assert_eq!(prior_cases(store, &second, GUILD).await, 1);
 
     set_status_raw(&db, second.case_id, "resolved").await;
     let after_resolution = store
@@ -473,7 +488,7 @@ async fn reports_after_the_window_or_after_closing_open_new_cases(db: TestDb) {
         !after_resolution.merged,
         "a resolved case takes no new report"
     );
-    assert_eq!(after_resolution.prior_cases_against_reported, 2);
+    assert_eq!(prior_cases(store, &after_resolution, GUILD).await, 2);
 
     set_status_raw(&db, after_resolution.case_id, "dismissed").await;
     let after_dismissal = store
@@ -484,7 +499,7 @@ async fn reports_after_the_window_or_after_closing_open_new_cases(db: TestDb) {
         !after_dismissal.merged,
         "a dismissed case takes no new report"
     );
-    assert_eq!(after_dismissal.prior_cases_against_reported, 3);
+    assert_eq!(prior_cases(store, &after_dismissal, GUILD).await, 3);
 }
 
 async fn references_are_unique_and_found_by_what_people_type(db: TestDb) {
