@@ -161,6 +161,7 @@ async fn bot_data(
         case_locks: Arc::default(),
         tasks: TaskTracker::new(),
         deliveries: Arc::default(),
+        dm_channels: Arc::default(),
     };
     data.shields
         .load(data.store.active_shields(chrono::Utc::now()).await?);

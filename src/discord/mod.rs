@@ -22,6 +22,7 @@ pub mod commands;
 pub mod components;
 pub mod custom_id;
 pub mod deliveries;
+pub mod dm_channels;
 pub mod error;
 pub mod events;
 pub mod flows;

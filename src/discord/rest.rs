@@ -237,13 +237,3 @@ pub async fn unban(
     http.remove_ban(ids::guild(guild_id), ids::user(user_id), Some(&reason))
         .await
 }
-
-/// Sends a direct message: opens (or finds) the DM channel, then posts in it.
-pub async fn send_dm(
-    http: &Http,
-    user_id: i64,
-    message: serenity::CreateMessage,
-) -> Result<serenity::Message, serenity::Error> {
-    let channel = ids::user(user_id).create_dm_channel(http).await?;
-    channel.send_message(http, message).await
-}

@@ -19,6 +19,7 @@ mod forged;
 mod fuzz;
 mod protection;
 mod queue;
+mod report_path;
 mod reporting;
 mod sharding;
 mod startup;

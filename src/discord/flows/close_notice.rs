@@ -47,7 +47,7 @@ pub async fn deliver(
                 delivery.id
             )))
             .enforce_nonce(true);
-        match rest::send_dm(http, reporter, message).await {
+        match data.dm_channels.send(http, reporter, message).await {
             Ok(_) => {}
             Err(error) if rest::is_refusal(&error) => {
                 let code = ErrorCode::of(&error);

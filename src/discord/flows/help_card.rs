@@ -81,7 +81,7 @@ async fn dm_card(
         "help-card-intro"
     };
     let content = tr!(data.texts, victim, intro, server = guild_name);
-    let sent = send(http, delivery, report, content, rendered).await;
+    let sent = send((http, data), delivery, report, content, rendered).await;
     if sent.is_err() && delivery.attempts == 1 {
         let card = Some(help_card::render(card, &data.texts, reporter));
         let outcome = HelpCardDelivery::DmFailed;
@@ -94,14 +94,13 @@ async fn report_of(data: &BotData, delivery: &Delivery) -> Result<Option<ReportR
     let Some(report_id) = delivery.report_id else {
         return Ok(None);
     };
-    let reports = data.store.reports_of_case(delivery.case_id).await?;
-    Ok(reports.into_iter().find(|report| report.id == report_id))
+    Ok(data.store.report_by_id(report_id).await?)
 }
 
 /// The DM: created with the delivery's nonce enforced, so a retry after a crash does not
 /// send the card twice. A refusal is the outcome; anything worth retrying is returned.
 async fn send(
-    http: &Http,
+    (http, data): (&Http, &BotData),
     delivery: &Delivery,
     report: &ReportRecord,
     content: String,
@@ -114,7 +113,7 @@ async fn send(
         .add_file(card.contact_file)
         .nonce(serenity::Nonce::String(format!("sbd{}", delivery.id)))
         .enforce_nonce(true);
-    match rest::send_dm(http, report.victim_user_id, message).await {
+    match data.dm_channels.send(http, report.victim_user_id, message).await {
         Ok(_) => Ok(HelpCardDelivery::DmSent),
         Err(error) if rest::is_refusal(&error) => {
             let code = ErrorCode::of(&error);

@@ -13,6 +13,7 @@ use tokio_util::task::TaskTracker;
 pub use case_locks::CaseLocks;
 pub use shield_index::ShieldIndex;
 
+use super::dm_channels::DmChannels;
 use super::ids::DbId;
 use crate::config::Config;
 use crate::domain::helpline::HelplineDirectory;
@@ -46,6 +47,8 @@ pub struct BotData {
     pub tasks: TaskTracker,
     /// Wakes this process's delivery worker when a change wrote a delivery.
     pub deliveries: Arc<Notify>,
+    /// Recipients' DM channels, so that each is opened once.
+    pub dm_channels: Arc<DmChannels>,
 }
 
 impl BotData {
