@@ -239,7 +239,7 @@ impl Store {
              RETURNING id, kind, case_id, revision, attempts, report_id, locale,
                        interaction_token, token_expires_at, answer"
         );
-        let rows: Vec<ClaimedRow> = on_backend!(self, pool => {
+        let rows: Vec<ClaimedRow> = on_writer!(self, pool => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql))
                 .bind(until)
                 .bind(now)
@@ -271,11 +271,11 @@ impl Store {
             message_id,
         } = finished
         else {
-            let finished_now = on_backend!(self, pool => {
+            let finished_now = on_writer!(self, pool => {
                 mark_done!(pool, delivery, outcome.as_str(), now)
             });
             if !finished_now {
-                on_backend!(self, pool => release!(pool, delivery.id, now, None::<&str>));
+                on_writer!(self, pool => release!(pool, delivery.id, now, None::<&str>));
             }
             return Ok(finished_now);
         };
@@ -299,7 +299,7 @@ impl Store {
         due_at: DateTime<Utc>,
         why: &str,
     ) -> Result<(), StoreError> {
-        on_backend!(self, pool => release!(pool, delivery.id, stored(due_at), Some(why)));
+        on_writer!(self, pool => release!(pool, delivery.id, stored(due_at), Some(why)));
         Ok(())
     }
 
@@ -311,7 +311,7 @@ impl Store {
         answer: &str,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        on_backend!(self, pool => {
+        on_writer!(self, pool => {
             sqlx::query(
                 "UPDATE deliveries SET due_at = $2, answer = $3
                  WHERE report_id = $1 AND kind = $4 AND done_at IS NULL AND leased_until IS NULL",

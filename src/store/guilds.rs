@@ -39,7 +39,7 @@ impl Store {
         guild_id: i64,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        on_backend!(self, pool => {
+        on_writer!(self, pool => {
             sqlx::query(
                 "INSERT INTO guilds (guild_id, joined_at, left_at) VALUES ($1, $2, NULL)
                  ON CONFLICT (guild_id) DO UPDATE SET
@@ -61,7 +61,7 @@ impl Store {
         guild_id: i64,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        on_backend!(self, pool => {
+        on_writer!(self, pool => {
             sqlx::query("UPDATE guilds SET left_at = $2 WHERE guild_id = $1 AND left_at IS NULL")
                 .bind(guild_id)
                 .bind(stored(now))
@@ -169,7 +169,7 @@ impl Store {
         guild_id: i64,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        let claimed = on_backend!(self, pool => {
+        let claimed = on_writer!(self, pool => {
             sqlx::query(
                 "INSERT INTO guilds (guild_id, joined_at, left_at, setup_checklist_shown_at)
                  VALUES ($1, $2, NULL, $2)

@@ -10,11 +10,29 @@
 
 /// Expands `$body` once per backend with `$pool` bound to that backend's pool, so a query
 /// written once runs against either database. Only the Rust around the SQL is compiled
-/// twice; the SQL text itself is checked by the database when it runs.
+/// twice; the SQL text itself is checked by the database when it runs. For reads: a write
+/// outside a transaction goes through [`on_writer!`].
 macro_rules! on_backend {
     ($store:expr, $pool:ident => $body:expr) => {
         match &$store.pool {
-            $crate::store::Pool::Sqlite($pool) => $body,
+            $crate::store::Pool::Sqlite(pools) => {
+                let $pool = &pools.read;
+                $body
+            }
+            $crate::store::Pool::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Like [`on_backend!`] for a statement that writes: on SQLite, on the one writer
+/// connection (see [`SqlitePools`]).
+macro_rules! on_writer {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match &$store.pool {
+            $crate::store::Pool::Sqlite(pools) => {
+                let $pool = &pools.write;
+                $body
+            }
             $crate::store::Pool::Postgres($pool) => $body,
         }
     };
@@ -126,8 +144,18 @@ pub struct Store {
 
 #[derive(Clone, Debug)]
 enum Pool {
-    Sqlite(SqlitePool),
+    Sqlite(SqlitePools),
     Postgres(PgPool),
+}
+
+/// SQLite takes one writer at a time. Writers on several connections find the lock taken
+/// and sleep in SQLite's busy handler (1, 2, 5… 100 ms) before they try again; on one
+/// connection they wait their turn in the pool's queue instead, and are woken the moment
+/// it is free. Readers have connections of their own (WAL lets them read meanwhile).
+#[derive(Clone, Debug)]
+struct SqlitePools {
+    read: SqlitePool,
+    write: SqlitePool,
 }
 
 /// An open transaction on either backend. Dropped without [`Transaction::commit`], it rolls
@@ -192,12 +220,16 @@ impl Store {
                     source,
                 })?;
         }
-        let pool = read_only::refuse_read_only(SqlitePoolOptions::new())
+        let write = read_only::refuse_read_only(SqlitePoolOptions::new())
+            .max_connections(1)
+            .connect_with(options.clone())
+            .await?;
+        let read = read_only::refuse_read_only(SqlitePoolOptions::new())
             .max_connections(max_connections)
             .connect_with(options)
             .await?;
         Ok(Store {
-            pool: Pool::Sqlite(pool),
+            pool: Pool::Sqlite(SqlitePools { read, write }),
         })
     }
 
@@ -208,7 +240,9 @@ impl Store {
     /// between.
     async fn begin(&self) -> Result<Transaction, StoreError> {
         Ok(match &self.pool {
-            Pool::Sqlite(pool) => Transaction::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Sqlite(pools) => {
+                Transaction::Sqlite(pools.write.begin_with("BEGIN IMMEDIATE").await?)
+            }
             Pool::Postgres(pool) => Transaction::Postgres(pool.begin().await?),
         })
     }
@@ -269,7 +303,11 @@ impl Store {
     /// Applies the migrations of this backend that are not applied yet.
     pub async fn migrate(&self) -> Result<(), StoreError> {
         match &self.pool {
-            Pool::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
+            Pool::Sqlite(pools) => {
+                sqlx::migrate!("./migrations/sqlite")
+                    .run(&pools.write)
+                    .await?;
+            }
             Pool::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
         }
         Ok(())
@@ -277,7 +315,13 @@ impl Store {
 
     /// Closes every connection; on SQLite this also checkpoints the WAL into the file.
     pub async fn close(&self) {
-        on_backend!(self, pool => pool.close().await);
+        match &self.pool {
+            Pool::Sqlite(pools) => {
+                pools.read.close().await;
+                pools.write.close().await;
+            }
+            Pool::Postgres(pool) => pool.close().await,
+        }
     }
 
     /// `"sqlite"` or `"postgresql"`, for logs and diagnostics.

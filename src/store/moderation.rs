@@ -533,7 +533,7 @@ impl Store {
         report_id: i64,
         withheld: Withheld,
     ) -> Result<(), StoreError> {
-        on_backend!(self, pool => {
+        on_writer!(self, pool => {
             sqlx::query("UPDATE reports SET protection_withheld = $2 WHERE id = $1")
                 .bind(report_id)
                 .bind(withheld.as_str())

@@ -25,7 +25,7 @@ impl Store {
         payload_json: &str,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        on_backend!(self, pool => {
+        on_writer!(self, pool => {
             sqlx::query(
                 "INSERT INTO pending_reports (id, guild_id, reporter_user_id, payload, created_at)
                  VALUES ($1, $2, $3, $4, $5)",
@@ -52,7 +52,7 @@ impl Store {
         reporter_user_id: i64,
         not_older_than: DateTime<Utc>,
     ) -> Result<Option<PendingReport>, StoreError> {
-        let taken = on_backend!(self, pool => {
+        let taken = on_writer!(self, pool => {
             sqlx::query_as::<_, PendingReport>(
                 "DELETE FROM pending_reports
                  WHERE id = $1 AND guild_id = $2 AND reporter_user_id = $3
@@ -73,7 +73,7 @@ impl Store {
         &self,
         before: DateTime<Utc>,
     ) -> Result<u64, StoreError> {
-        on_backend!(self, pool => {
+        on_writer!(self, pool => {
             Ok(sqlx::query("DELETE FROM pending_reports WHERE created_at < $1")
                 .bind(stored(before))
                 .execute(pool)

@@ -234,7 +234,7 @@ impl Store {
     ) -> Result<PurgeReport, StoreError> {
         let links_before = stored(now - STATISTICS_LINK_LIFETIME);
         let pending_before = now - PENDING_REPORT_LIFETIME;
-        let report = on_backend!(self, pool => {
+        let report = on_writer!(self, pool => {
             let count = |sql: &'static str, before: DateTime<Utc>| {
                 sqlx::query_scalar::<_, i64>(sql).bind(before).fetch_one(pool)
             };
@@ -283,7 +283,7 @@ impl Store {
     /// catches a server where nobody reported since). Not counted: they hold no ID and no
     /// text.
     async fn delete_expired_rate_limit_marks(&self, now: DateTime<Utc>) -> Result<(), StoreError> {
-        on_backend!(self, pool => {
+        on_writer!(self, pool => {
             sqlx::query("DELETE FROM reporter_rate_limit WHERE created_at < $1")
                 .bind(stored(now - RATE_LIMIT_WINDOW))
                 .execute(pool)
