@@ -59,6 +59,7 @@ impl Bot {
             .current_dir(folder)
             .env("DISCORD_TOKEN", TEST_TOKEN)
             .env("RUST_LOG", filter)
+            .env("NO_COLOR", "1")
             .stdout(stdout)
             .stderr(Stdio::null())
             .kill_on_drop(true)
@@ -92,6 +93,12 @@ impl Bot {
                 summary.split('"').next().unwrap_or_default().to_owned()
             })
             .collect()
+    }
+
+    /// Copies the statement log to `path`.
+    pub fn copy_log(&self, path: &Path) {
+        let log = self.log.as_ref().expect("started with log_sql");
+        std::fs::copy(log, path).expect("copy the statement log");
     }
 
     /// Stops the bot as on SIGTERM; returns how long it took.

@@ -401,7 +401,12 @@ fn routes(requests: &[RecordedRequest]) -> BTreeMap<String, usize> {
 
 /// SQL statements per report: a short run at one in flight with sqlx's statement log on,
 /// counted over the reports only (start-up excluded).
-pub async fn count_statements(template: &Template, mode: Mode, breakdown: bool) -> f64 {
+pub async fn count_statements(
+    template: &Template,
+    mode: Mode,
+    breakdown: bool,
+    keep_log: Option<&std::path::Path>,
+) -> f64 {
     const REPORTS: usize = 50;
     let cast = Cast::new(mode, REPORTS);
     let payloads = cast.payloads();
@@ -411,6 +416,9 @@ pub async fn count_statements(template: &Template, mode: Mode, breakdown: bool) 
     file_all(&run.fake, payloads, 1).await;
     settle(&run.fake, &cast, mode).await;
     let statements = run.bot.logged_statements().split_off(before);
+    if let Some(path) = keep_log {
+        run.bot.copy_log(path);
+    }
     run.stop().await;
     if breakdown {
         let mut by_summary: BTreeMap<&str, usize> = BTreeMap::new();

@@ -5,6 +5,7 @@ use std::str::FromStr;
 use std::time::{Duration, Instant};
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use safe_button::discord::rest_forwarder::RestForwarder;
 use sqlx::{AssertSqlSafe, ConnectOptions, Connection, Executor};
 
 const ITERATIONS: usize = 300;
@@ -16,6 +17,10 @@ pub struct Floors {
     pub transaction: Duration,
     /// Median of one bare loopback request.
     pub request: Duration,
+    /// Median of the same request through the bot's 429 forwarder (the second hop every
+    /// REST call takes when `api_base` is set), and its CPU beyond the bare request.
+    pub forwarded: Duration,
+    pub forwarding_cpu_ms: f64,
     /// CPU of one transaction plus `calls` requests, in the bare client.
     pub cpu_ms: f64,
     pub calls: usize,
@@ -32,7 +37,7 @@ pub async fn measure(database_url: &str, api_base: &str, calls: f64) -> Floors {
         .expect("run the floor client");
     let text = String::from_utf8_lossy(&output.stdout);
     let numbers: Vec<f64> = text.split_whitespace().filter_map(|n| n.parse().ok()).collect();
-    let [transaction_us, request_us, cpu_us] = numbers[..] else {
+    let [transaction_us, request_us, cpu_us, forwarded_us, forwarding_cpu_us] = numbers[..] else {
         panic!("the floor client printed {text:?}; stderr: {}", String::from_utf8_lossy(&output.stderr));
     };
     Floors {
@@ -40,11 +45,13 @@ pub async fn measure(database_url: &str, api_base: &str, calls: f64) -> Floors {
         request: Duration::from_secs_f64(request_us / 1e6),
         cpu_ms: cpu_us / 1000.0,
         calls,
+        forwarded: Duration::from_secs_f64(forwarded_us / 1e6),
+        forwarding_cpu_ms: forwarding_cpu_us / 1000.0,
     }
 }
 
 /// The bare client: prints the median transaction and request times and the CPU per
-/// iteration, in microseconds.
+/// iteration, then the median forwarded request and its extra CPU, in microseconds.
 pub fn client_main(database_url: &str, api_base: &str, calls: usize) {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -68,12 +75,38 @@ pub fn client_main(database_url: &str, api_base: &str, calls: usize) {
             }
         }
         let cpu_us = (crate::bot::own_cpu_ms() - cpu_before) * 1000.0 / ITERATIONS as f64;
+        let (forwarded, forwarding_cpu_us) = forwarding_cost(&client, api_base).await;
         println!(
-            "{} {} {cpu_us}",
+            "{} {} {cpu_us} {} {forwarding_cpu_us}",
             median(&mut transactions).as_micros(),
-            median(&mut requests).as_micros()
+            median(&mut requests).as_micros(),
+            forwarded.as_micros(),
         );
     });
+}
+
+/// The same request directly and through a [`RestForwarder`] in this process: the
+/// forwarded median, and the CPU per request the hop adds (its server and client).
+async fn forwarding_cost(client: &reqwest::Client, api_base: &str) -> (Duration, f64) {
+    let upstream = api_base.parse().expect("the fake's URL");
+    let forwarder = RestForwarder::start(upstream).await.expect("a forwarder");
+    let mut cpu_per_request = |base: String| {
+        let url = format!("{base}/api/v10/users/@me");
+        async move {
+            let (mut times, cpu_before) = (Vec::new(), crate::bot::own_cpu_ms());
+            for _ in 0..ITERATIONS * 4 {
+                let started = Instant::now();
+                let response = client.get(&url).send().await.expect("a loopback request");
+                response.bytes().await.expect("its body");
+                times.push(started.elapsed());
+            }
+            let cpu_us = (crate::bot::own_cpu_ms() - cpu_before) * 1000.0 / (ITERATIONS * 4) as f64;
+            (median(&mut times), cpu_us)
+        }
+    };
+    let (_, direct_cpu_us) = cpu_per_request(api_base.to_owned()).await;
+    let (forwarded, forwarded_cpu_us) = cpu_per_request(forwarder.base()).await;
+    (forwarded, forwarded_cpu_us - direct_cpu_us)
 }
 
 fn median(samples: &mut [Duration]) -> Duration {

@@ -55,6 +55,10 @@ struct Args {
     /// Print the statements of one report, by kind.
     #[arg(long)]
     sql_breakdown: bool,
+    /// Keep the counting pass's statement log (the last one run) in this file, e.g. to
+    /// look at the query plans of every statement.
+    #[arg(long)]
+    sql_log: Option<std::path::PathBuf>,
     /// Set by `cargo bench`.
     #[arg(long, hide = true)]
     bench: bool,
@@ -84,7 +88,7 @@ async fn run(args: Args) {
         let template = databases::Template::prepare(&backend, args.prefill).await;
         for &mode in &args.modes {
             report::header(&backend, mode, args.prefill);
-            let sql = drive::count_statements(&template, mode, args.sql_breakdown).await;
+            let sql = drive::count_statements(&template, mode, args.sql_breakdown, args.sql_log.as_deref()).await;
             for &level in &args.levels {
                 let reports = args.reports.max(level * 10);
                 let outcome = drive::level(&template, mode, level, reports).await;

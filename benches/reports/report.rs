@@ -52,6 +52,14 @@ pub fn row(level: usize, outcome: &Outcome, sql: f64) {
         ratio(&outcome.queue, floor_step),
         per_report(outcome.bot.context_switches as f64),
     );
+    println!(
+        "     forwarder hop: request {} -> {} through it, +{:.3} ms CPU per request (x{} calls = {:.2} ms/report)",
+        ms(floors.request),
+        ms(floors.forwarded),
+        floors.forwarding_cpu_ms,
+        floors.calls,
+        floors.forwarding_cpu_ms * floors.calls as f64,
+    );
     let routes: Vec<String> = outcome
         .routes
         .iter()
