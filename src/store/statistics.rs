@@ -85,7 +85,8 @@ struct Rows {
 
 impl Store {
     /// What `/stats` needs about `guild_id` for the local days `first_day..=last_day`, whole
-    /// ISO weeks as [`statistics::Period::days`] gives them.
+    /// ISO weeks as [`statistics::Period::days`] gives them (the members reported more than
+    /// once are counted for the periods' lengths only: 0 for any other).
     pub async fn stats_aggregates(
         &self,
         guild_id: i64,
