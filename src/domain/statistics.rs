@@ -135,8 +135,10 @@ pub struct Aggregates {
     pub cases_by_day: Vec<(NaiveDate, Reason, u64)>,
     pub protective_actions: Vec<(Code, u64)>,
     pub moderator_actions: Vec<(Code, u64)>,
-    /// Seconds from a case's opening to its first moderator action, one per case.
-    pub first_action_seconds: Vec<i64>,
+    /// Cases with a first moderator action, and the median of their times to it in whole
+    /// minutes (see [`median_rank`]).
+    pub first_action_cases: u64,
+    pub median_first_action_minutes: Option<i64>,
     pub help_cards_delivered: u64,
     pub help_cards_not_delivered: u64,
     /// Distinct reported members (pseudonyms) with two reports or more.
@@ -200,7 +202,8 @@ pub struct Statistics {
     pub cases: SuppressedTable,
     pub protective_actions: Vec<(Code, Published)>,
     pub moderator_actions: Vec<(Code, Published)>,
-    pub median_first_action_seconds: Figure<i64>,
+    /// Whole minutes.
+    pub median_first_action_minutes: Figure<i64>,
     /// Share of help cards delivered, in whole percent.
     pub help_cards_delivered_percent: Figure<u64>,
     pub members_reported_more_than_once: Published,
@@ -248,7 +251,11 @@ pub fn compile(
         cases: suppress(&counts, k),
         protective_actions: standalone_counts(&aggregates.protective_actions, k),
         moderator_actions: standalone_counts(&aggregates.moderator_actions, k),
-        median_first_action_seconds: median(&aggregates.first_action_seconds, k),
+        median_first_action_minutes: median(
+            aggregates.first_action_cases,
+            aggregates.median_first_action_minutes,
+            k,
+        ),
         help_cards_delivered_percent: share(
             aggregates.help_cards_delivered,
             aggregates.help_cards_not_delivered,
@@ -296,18 +303,83 @@ fn standalone_counts(counts: &[(Code, u64)], k: u64) -> Vec<(Code, Published)> {
         .collect()
 }
 
-/// The median of at least `k` values (the lower middle when even); withheld below that,
-/// since a median of two or three cases says too much about each.
-pub fn median(values: &[i64], k: u64) -> Figure<i64> {
-    if values.is_empty() {
-        return Figure::NoData;
+/// The median of `cases` values, shown only when at least `k` back it, since a median of
+/// two or three cases says too much about each.
+pub fn median(cases: u64, value: Option<i64>, k: u64) -> Figure<i64> {
+    match value {
+        None => Figure::NoData,
+        Some(_) if cases < k => Figure::Withheld,
+        Some(value) => Figure::Shown(value),
     }
-    if u64::try_from(values.len()).unwrap_or(u64::MAX) < k {
-        return Figure::Withheld;
+}
+
+/// The 0-based rank of the median among `cases` sorted values (the lower middle when even).
+pub fn median_rank(cases: u64) -> Option<u64> {
+    cases.checked_sub(1).map(|last| last / 2)
+}
+
+/// In a histogram of `(bucket, values)` sorted by bucket, the bucket holding the sorted
+/// value of `rank` (0-based) and that value's rank within its bucket.
+pub fn bucket_of_rank(histogram: &[(i64, u64)], rank: u64) -> Option<(i64, u64)> {
+    let mut before = 0;
+    for &(bucket, values) in histogram {
+        if rank < before + values {
+            return Some((bucket, rank - before));
+        }
+        before += values;
     }
-    let mut sorted = values.to_vec();
-    sorted.sort_unstable();
-    Figure::Shown(sorted[(sorted.len() - 1) / 2])
+    None
+}
+
+/// Whole minutes from a case's opening to a moderator action, truncated as `/stats` shows
+/// them (hours and minutes).
+pub fn whole_minutes(seconds: i64) -> i64 {
+    seconds / 60
+}
+
+/// The hour bucket of a time in whole minutes (truncated, like the minutes).
+pub fn hour_of(minutes: i64) -> i64 {
+    minutes / 60
+}
+
+/// The minutes whose [`hour_of`] is `hour`, first and last (hour 0 holds -59..=59).
+pub fn minutes_of_hour(hour: i64) -> (i64, i64) {
+    match hour {
+        0 => (-59, 59),
+        hour if hour > 0 => (hour * 60, hour * 60 + 59),
+        hour => (hour * 60 - 59, hour * 60),
+    }
+}
+
+/// How far (in weeks) a member's other reports can share a period with a report: the
+/// longest period less one week, either side.
+pub const REPEAT_HORIZON_WEEKS: i64 = 51;
+
+/// The periods `(last week, weeks)` in which a member reported in `week` becomes reported
+/// more than once with this report: those in which they had exactly one report before it.
+/// `earlier` holds the member's report counts per week (Mondays) within
+/// [`REPEAT_HORIZON_WEEKS`] of `week`, without this report.
+pub fn periods_newly_repeated(
+    earlier: &[(NaiveDate, u64)],
+    week: NaiveDate,
+) -> Vec<(NaiveDate, i64)> {
+    let mut periods = Vec::new();
+    for period in Period::ALL {
+        let weeks = period.weeks();
+        for offset in 0..weeks {
+            let last_week = week + TimeDelta::weeks(offset);
+            let first_week = last_week - TimeDelta::weeks(weeks - 1);
+            let before: u64 = earlier
+                .iter()
+                .filter(|(each, _)| (first_week..=last_week).contains(each))
+                .map(|(_, reports)| reports)
+                .sum();
+            if before == 1 {
+                periods.push((last_week, weeks));
+            }
+        }
+    }
+    periods
 }
 
 /// `yes` out of `yes + no` in whole percent; withheld below `k` cases, or when either side
@@ -859,10 +931,9 @@ mod tests {
 
     #[test]
     fn medians_and_shares_are_withheld_when_few() {
-        assert_eq!(median(&[], K), Figure::NoData);
-        assert_eq!(median(&[10, 20, 30, 40], K), Figure::Withheld);
-        assert_eq!(median(&[50, 10, 40, 20, 30], K), Figure::Shown(30));
-        assert_eq!(median(&[60, 50, 10, 40, 20, 30], K), Figure::Shown(30));
+        assert_eq!(median(0, None, K), Figure::NoData);
+        assert_eq!(median(4, Some(25), K), Figure::Withheld);
+        assert_eq!(median(5, Some(30), K), Figure::Shown(30));
         assert_eq!(share(0, 0, K), Figure::NoData);
         assert_eq!(share(0, 3, K), Figure::Withheld, "fewer than k cases");
         assert_eq!(share(9, 1, K), Figure::Withheld);
@@ -903,6 +974,94 @@ mod tests {
             statistics.members_reported_more_than_once,
             Published::Range { low: 10, high: 14 }
         );
+    }
+
+    /// The median of a histogram is the sorted values' lower middle, found in the hours
+    /// first and then in the median's hour, as the store reads them.
+    #[test]
+    fn medians_are_found_in_two_steps_exactly_to_the_minute() {
+        let mut rng = StdRng::seed_from_u64(9);
+        for _ in 0..200 {
+            let count = rng.random_range(1..40);
+            let seconds: Vec<i64> = (0..count).map(|_| rng.random_range(0..30_000)).collect();
+            let mut minutes: BTreeMap<i64, u64> = BTreeMap::new();
+            let mut hours: BTreeMap<i64, u64> = BTreeMap::new();
+            for &value in &seconds {
+                *minutes.entry(whole_minutes(value)).or_default() += 1;
+                *hours.entry(hour_of(whole_minutes(value))).or_default() += 1;
+            }
+            let hours: Vec<(i64, u64)> = hours.into_iter().collect();
+            let rank = median_rank(u64::try_from(count).unwrap()).unwrap();
+            let (hour, within) = bucket_of_rank(&hours, rank).unwrap();
+            let (first, last) = minutes_of_hour(hour);
+            let in_hour: Vec<(i64, u64)> =
+                minutes.range(first..=last).map(|(m, n)| (*m, *n)).collect();
+            let (minute, _) = bucket_of_rank(&in_hour, within).unwrap();
+            let mut sorted = seconds.clone();
+            sorted.sort_unstable();
+            assert_eq!(
+                minute,
+                whole_minutes(sorted[(sorted.len() - 1) / 2]),
+                "{seconds:?}"
+            );
+        }
+        assert_eq!(median_rank(0), None);
+        assert_eq!(median_rank(6), Some(2), "the lower middle");
+        for minute in [-200, -61, -60, -59, -1, 0, 1, 59, 60, 119, 120, 1000] {
+            let (first, last) = minutes_of_hour(hour_of(minute));
+            assert!((first..=last).contains(&minute), "{minute}");
+        }
+    }
+
+    /// Counting each report's newly repeated periods gives, for every period, the members
+    /// with two reports or more in it, whatever order the reports come in.
+    #[test]
+    fn newly_repeated_periods_add_up_to_the_members_reported_more_than_once() {
+        let monday = day("2025-01-06");
+        let mut rng = StdRng::seed_from_u64(10);
+        for _ in 0..40 {
+            let reports: Vec<(usize, NaiveDate)> = (0..rng.random_range(1..30))
+                .map(|_| {
+                    let member = rng.random_range(0..6);
+                    (member, monday + TimeDelta::weeks(rng.random_range(0..70)))
+                })
+                .collect();
+            let mut counted: BTreeMap<(NaiveDate, i64), u64> = BTreeMap::new();
+            let mut weeks_of: Vec<BTreeMap<NaiveDate, u64>> = vec![BTreeMap::new(); 6];
+            for &(member, week) in &reports {
+                let earlier: Vec<(NaiveDate, u64)> =
+                    weeks_of[member].iter().map(|(w, n)| (*w, *n)).collect();
+                for period in periods_newly_repeated(&earlier, week) {
+                    *counted.entry(period).or_default() += 1;
+                }
+                *weeks_of[member].entry(week).or_default() += 1;
+            }
+            for last in 0..130 {
+                let last_week = monday + TimeDelta::weeks(last);
+                for period in Period::ALL {
+                    let first_week = last_week - TimeDelta::weeks(period.weeks() - 1);
+                    let expected = weeks_of
+                        .iter()
+                        .filter(|weeks| {
+                            weeks
+                                .range(first_week..=last_week)
+                                .map(|(_, n)| n)
+                                .sum::<u64>()
+                                >= 2
+                        })
+                        .count();
+                    let got = counted
+                        .get(&(last_week, period.weeks()))
+                        .copied()
+                        .unwrap_or(0);
+                    assert_eq!(
+                        got,
+                        u64::try_from(expected).unwrap(),
+                        "{period:?} ending {last_week}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -3,11 +3,11 @@
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::deliveries::{HelpCardRequest, enqueue_help_card, enqueue_queue_post};
+use super::statistics;
 use super::{Store, StoreError, Transaction, decode_error, parse_column, retry_busy, stored};
 use crate::domain::case::{CaseReference, CaseStatus, HelpCardDelivery, ReportSource};
 use crate::domain::protection::RATE_LIMIT_WINDOW;
 use crate::domain::reason::Reason;
-use crate::domain::statistics::EventKind;
 
 /// Fresh references tried before giving up; with a billion possible references, needing
 /// more than one is already rare.
@@ -30,9 +30,9 @@ pub struct NewReport {
     /// most this old.
     pub merge_window: TimeDelta,
     pub now: DateTime<Utc>,
-    /// The server-local hour of the report, `YYYY-MM-DDTHH`, for the statistics event.
+    /// The server-local hour of the report, `YYYY-MM-DDTHH`, for the statistics.
     pub stats_hour: String,
-    /// The keyed pseudonym (HMAC hex) of the reported member, for the statistics event.
+    /// The keyed pseudonym (HMAC hex) of the reported member, for the statistics.
     pub reported_pseudonym: Option<String>,
     /// The help card to deliver to the victim, written with the report.
     pub help_card: Option<HelpCardRequest>,
@@ -369,52 +369,21 @@ async fn insert_case(
     }))
 }
 
-/// The report's statistics event (`case_opened` or `report_merged`); returns its id.
-async fn insert_report_event(
-    tx: &mut Transaction,
-    report: &NewReport,
-    merged: bool,
-    now: DateTime<Utc>,
-) -> Result<i64, StoreError> {
-    // The database stores `created_at` to the hour (migration 0005's trigger), so this row
-    // cannot be matched to the report by its timestamp.
-    Ok(on_transaction!(tx, conn => {
-        sqlx::query_scalar::<_, i64>(
-            "INSERT INTO stats_events (guild_id, occurred_hour, kind, reason,
-                                       reported_pseudonym, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6)
-             RETURNING id",
-        )
-        .bind(report.guild_id)
-        .bind(report.stats_hour.as_str())
-        .bind(if merged {
-            EventKind::ReportMerged
-        } else {
-            EventKind::CaseOpened
-        }
-        .as_str())
-        .bind(report.reason.as_str())
-        .bind(report.reported_pseudonym.as_deref())
-        .bind(now)
-        .fetch_one(conn)
-        .await?
-    }))
-}
-
 /// The report row itself, its help card still pending; returns its id.
 async fn insert_report(
     tx: &mut Transaction,
     report: &NewReport,
     case_id: i64,
-    stats_event_id: i64,
     now: DateTime<Utc>,
 ) -> Result<i64, StoreError> {
     let is_witness = report.reporter_user_id != report.victim_user_id;
+    // The day the help card outcome is counted in, kept until the outcome is known.
+    let stats_day = statistics::day_of(&report.stats_hour)?;
     Ok(on_transaction!(tx, conn => {
         sqlx::query_scalar::<_, i64>(
             "INSERT INTO reports (case_id, guild_id, reporter_user_id, victim_user_id,
                                   is_witness, reason, details, source, help_card,
-                                  created_at, stats_event_id)
+                                  created_at, stats_day)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
              RETURNING id",
         )
@@ -428,7 +397,7 @@ async fn insert_report(
         .bind(report.source.as_str())
         .bind(HelpCardDelivery::Pending.as_str())
         .bind(now)
-        .bind(stats_event_id)
+        .bind(stats_day)
         .fetch_one(conn)
         .await?
     }))
@@ -498,7 +467,7 @@ async fn insert_evidence(
 impl Store {
     /// Files a report in one transaction: joins the active case against the same member
     /// whose last report falls within the merge window, or opens a case with a fresh
-    /// reference; stores the report, its evidence, its statistics event and its rate-limit
+    /// reference; stores the report, its evidence, its statistics and its rate-limit
     /// mark.
     pub async fn record_report(&self, report: NewReport) -> Result<RecordedReport, StoreError> {
         let report = &report;
@@ -525,8 +494,16 @@ impl Store {
                 let (case_id, reference) = open_case(&mut tx, report, now).await?;
                 (case_id, reference, false)
             };
-        let stats_event_id = insert_report_event(&mut tx, report, merged, now).await?;
-        let report_id = insert_report(&mut tx, report, case_id, stats_event_id, now).await?;
+        statistics::count_report(
+            &mut tx,
+            report.guild_id,
+            &report.stats_hour,
+            report.reason,
+            report.reported_pseudonym.as_deref(),
+            merged,
+        )
+        .await?;
+        let report_id = insert_report(&mut tx, report, case_id, now).await?;
         let reporter_reports_in_window = mark_rate_limit(&mut tx, report, now).await?;
         if let Some(evidence) = &report.evidence {
             insert_evidence(&mut tx, evidence, case_id, report_id, now).await?;
@@ -545,10 +522,9 @@ impl Store {
         })
     }
 
-    /// Records whether the help card reached the victim, on the report and on its
-    /// statistics event (delivered = the DM was sent). Once the outcome is known the
-    /// report forgets its statistics event: the link would tie a statistics row (and its
-    /// pseudonym) to the reported member.
+    /// Records whether the help card reached the victim, on the report and in the counter
+    /// of the report's local day (delivered = the DM was sent). Once the outcome is counted
+    /// the report forgets that day, so it is never counted twice.
     pub async fn set_help_card_delivery(
         &self,
         report_id: i64,
@@ -570,25 +546,16 @@ impl Store {
         delivered: Option<bool>,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
-        // Writes only, the statistics event first (it needs the report's link before the
-        // report drops it): a read first could not be upgraded to a write under contention.
-        on_transaction!(&mut tx, conn => {
-            if let Some(delivered) = delivered {
-                sqlx::query(
-                    "UPDATE stats_events SET help_card_delivered = $2
-                     WHERE id = (SELECT stats_event_id FROM reports WHERE id = $1)",
-                )
-                .bind(report_id)
-                .bind(delivered)
-                .execute(&mut *conn)
-                .await?;
-            }
-        });
+        // Writes only, the day's counter first (it needs the report's day before the report
+        // drops it): a read first could not be upgraded to a write under contention.
+        if let Some(delivered) = delivered {
+            statistics::count_help_card(&mut tx, report_id, delivered).await?;
+        }
         let case_id = on_transaction!(&mut tx, conn => {
             sqlx::query_scalar::<_, i64>(
                 "UPDATE reports
                  SET help_card = $2,
-                     stats_event_id = CASE WHEN $3 THEN NULL ELSE stats_event_id END
+                     stats_day = CASE WHEN $3 THEN NULL ELSE stats_day END
                  WHERE id = $1
                  RETURNING case_id",
             )

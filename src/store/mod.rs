@@ -84,11 +84,12 @@ pub use cases::{CaseRecord, EvidenceRecord, NewEvidence, NewReport, RecordedRepo
 pub use deliveries::{Delivery, Finished, HelpCardRequest, InteractionToken};
 pub use guilds::{GuildRecord, SettingChange, StoredSetting};
 pub use moderation::{
-    ActiveShield, CaseUpdate, ModerationStep, NewProtectiveAction, NewStatsEvent,
-    ProtectiveActionRecord, StepOutcome,
+    ActiveShield, CaseUpdate, ModerationStep, NewProtectiveAction, ProtectiveActionRecord,
+    StepOutcome,
 };
 pub use pending::PendingReport;
 pub use retention::{ErasureReport, PurgeReport};
+pub use statistics::NewStatsEvent;
 
 /// How long a SQLite connection waits for another writer before giving up.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);

@@ -1,10 +1,11 @@
 //! Protective actions, case transitions, the anti-abuse counts and the queue's lists
 //! (SPEC §4–5). A moderator step (its protective action, the case change, the audit row
-//! and the statistics events) is written in one transaction: nothing is half-recorded.
+//! and the statistics counters) is written in one transaction: nothing is half-recorded.
 
 use chrono::{DateTime, Utc};
 
 use super::deliveries::{enqueue_close_notice, enqueue_queue_post};
+use super::statistics::{self, NewStatsEvent};
 use super::{
     NewAuditEntry, Store, StoreError, Transaction, decode_error, parse_column, retry_busy, stored,
 };
@@ -12,7 +13,6 @@ use crate::domain::case::CaseStatus;
 use crate::domain::protection::{ActionStatus, ProtectionKind, RequestedBy, Withheld};
 use crate::domain::queue::{AuditAction, CaseChange};
 use crate::domain::reason::Reason;
-use crate::domain::statistics::EventKind;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewProtectiveAction {
@@ -64,21 +64,6 @@ impl ProtectiveActionRecord {
             .rev()
             .find(|action| action.kind == kind && action.is_running(now))
     }
-}
-
-/// A statistics event (no Discord ID, no free text: SPEC §7).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct NewStatsEvent {
-    pub guild_id: i64,
-    /// Server-local hour, `YYYY-MM-DDTHH`.
-    pub occurred_hour: String,
-    pub kind: EventKind,
-    pub reason: Reason,
-    pub action: Option<String>,
-    pub outcome: Option<String>,
-    /// For moderator actions and closings: seconds since the case opened. The store keeps
-    /// it on a moderator action only when it is the case's first.
-    pub duration_seconds: Option<i64>,
 }
 
 /// A case transition, applied only if the case is still in `expected` status.
@@ -298,39 +283,6 @@ async fn insert_audit(tx: &mut Transaction, entry: &NewAuditEntry) -> Result<(),
     Ok(())
 }
 
-/// One statistics event of the step. A moderator action keeps its duration only when it is
-/// the case's first moderator step.
-async fn insert_step_event(
-    tx: &mut Transaction,
-    event: &NewStatsEvent,
-    first_moderator_step: bool,
-    now: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    let duration_seconds = if event.kind == EventKind::ModeratorAction && !first_moderator_step {
-        None
-    } else {
-        event.duration_seconds
-    };
-    on_transaction!(tx, conn => {
-        sqlx::query(
-            "INSERT INTO stats_events (guild_id, occurred_hour, kind, reason, action,
-                                       outcome, duration_seconds, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(event.guild_id)
-        .bind(event.occurred_hour.as_str())
-        .bind(event.kind.as_str())
-        .bind(event.reason.as_str())
-        .bind(event.action.as_deref())
-        .bind(event.outcome.as_deref())
-        .bind(duration_seconds)
-        .bind(now)
-        .execute(conn)
-        .await?;
-    });
-    Ok(())
-}
-
 impl Store {
     /// Writes a protective or moderator step in one transaction (see [`ModerationStep`]).
     pub async fn record_step(&self, step: &ModerationStep) -> Result<StepOutcome, StoreError> {
@@ -363,7 +315,7 @@ impl Store {
             insert_audit(&mut tx, entry).await?;
         }
         for event in &step.stats {
-            insert_step_event(&mut tx, event, first_moderator_step, now).await?;
+            statistics::count_step(&mut tx, event, first_moderator_step).await?;
         }
         if let Some(case_id) = step.case_id() {
             enqueue_queue_post(&mut tx, case_id, now, now).await?;

@@ -1,12 +1,14 @@
 //! Retention (SPEC §7) and the right to erasure: what is removed, when, and by whom.
 //!
 //! Closed cases lose their evidence and free text a number of days after they close; open
-//! cases are never purged. Statistics rows go after a number of months. Both periods are
+//! cases are never purged. Statistics roll-ups go after a number of months, by day (a weekly
+//! roll-up as soon as one of its days is past). Both periods are
 //! per-server settings over the `bot.toml` defaults.
 
-use chrono::{DateTime, Months, TimeDelta, Utc};
+use chrono::{DateTime, Months, NaiveDate, TimeDelta, Utc};
 
 use super::deliveries::enqueue_queue_post;
+use super::statistics;
 use super::{Count, Store, StoreError, Transaction, retry_busy, stored};
 use crate::domain::protection::RATE_LIMIT_WINDOW;
 use crate::domain::settings::{SettingKey, Settings, Vocabulary};
@@ -20,8 +22,8 @@ pub struct PurgeReport {
     pub evidence_rows: u64,
     pub report_details: u64,
     pub statistics_rows: u64,
-    /// Reports still linked to their statistics row (whose help card outcome never came):
-    /// the link is cut.
+    /// Reports still keeping their local day for a help card outcome that never came: the
+    /// day is forgotten.
     pub statistics_links: u64,
     /// Context-menu reports abandoned before their modal was submitted, with their message
     /// snapshot.
@@ -56,8 +58,8 @@ pub struct ErasureReport {
 /// How long a context-menu report may wait for its modal (the flow's lifetime).
 const PENDING_REPORT_LIFETIME: TimeDelta = TimeDelta::minutes(30);
 
-/// A report's link to its statistics row is cut once the help card outcome is recorded;
-/// one still there after this long will never get it.
+/// A report forgets its statistics day once the help card outcome is counted; one still
+/// there after this long will never get it.
 const STATISTICS_LINK_LIFETIME: TimeDelta = TimeDelta::hours(1);
 
 /// Closed at or before this instant: past the retention period.
@@ -86,7 +88,8 @@ const EXPIRED_CASES: &str = "SELECT id FROM cases
 struct GuildPurge {
     guild_id: i64,
     closed_before: DateTime<Utc>,
-    statistics_before: DateTime<Utc>,
+    /// The first (UTC) day whose statistics are kept.
+    statistics_from: NaiveDate,
 }
 
 impl GuildPurge {
@@ -99,6 +102,7 @@ impl GuildPurge {
         let details_count = format!("{} AND details IS NOT NULL", count("reports"));
         let expired_ids = format!("{EXPIRED_CASES} ORDER BY id");
         let (guild_id, closed_before) = (self.guild_id, self.closed_before);
+        let statistics_rows = statistics::count_expired(tx, guild_id, self.statistics_from).await?;
         Ok(on_transaction!(tx, conn => PurgeReport {
             case_ids: sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(expired_ids))
                 .bind(guild_id)
@@ -115,15 +119,12 @@ impl GuildPurge {
                 .bind(closed_before)
                 .fetch_one(&mut *conn)
                 .await?.count(),
-            statistics_rows: sqlx::query_scalar::<_, i64>(
-                "SELECT COUNT(*) FROM stats_events WHERE guild_id = $1 AND created_at < $2",
-            )
-            .bind(guild_id)
-            .bind(self.statistics_before)
-            .fetch_one(&mut *conn)
-            .await?.count(),
             ..PurgeReport::default()
         }))
+        .map(|report| PurgeReport {
+            statistics_rows,
+            ..report
+        })
     }
 
     /// Deletes the expired cases' evidence and free text, marks the cases purged at `now`,
@@ -151,13 +152,8 @@ impl GuildPurge {
                 .bind(now)
                 .execute(&mut *conn)
                 .await?;
-            sqlx::query("DELETE FROM stats_events WHERE guild_id = $1 AND created_at < $2")
-                .bind(guild_id)
-                .bind(self.statistics_before)
-                .execute(&mut *conn)
-                .await?;
         });
-        Ok(())
+        statistics::delete_expired(tx, guild_id, self.statistics_from).await
     }
 }
 
@@ -186,7 +182,8 @@ impl Store {
         let guilds = on_backend!(self, pool => {
             sqlx::query_scalar::<_, i64>(
                 "SELECT guild_id FROM cases
-                 UNION SELECT guild_id FROM stats_events
+                 UNION SELECT guild_id FROM stats_days
+                 UNION SELECT guild_id FROM stats_repeated_members
                  ORDER BY 1",
             )
             .fetch_all(pool)
@@ -242,7 +239,7 @@ impl Store {
                 PurgeReport {
                     statistics_links: count(
                         "SELECT COUNT(*) FROM reports
-                         WHERE stats_event_id IS NOT NULL AND created_at < $1",
+                         WHERE stats_day IS NOT NULL AND created_at < $1",
                         links_before,
                     )
                     .await?
@@ -258,8 +255,8 @@ impl Store {
             } else {
                 PurgeReport {
                     statistics_links: sqlx::query(
-                        "UPDATE reports SET stats_event_id = NULL
-                         WHERE stats_event_id IS NOT NULL AND created_at < $1",
+                        "UPDATE reports SET stats_day = NULL
+                         WHERE stats_day IS NOT NULL AND created_at < $1",
                     )
                     .bind(links_before)
                     .execute(pool)
@@ -304,7 +301,7 @@ impl Store {
         let purge = GuildPurge {
             guild_id,
             closed_before: stored(closed_before),
-            statistics_before: stored(statistics_before),
+            statistics_from: statistics_before.date_naive(),
         };
         let purge = &purge;
         retry_busy(|| self.try_purge_guild(purge, now, dry_run)).await

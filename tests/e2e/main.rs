@@ -24,6 +24,7 @@ mod reporting;
 mod sharding;
 mod startup;
 mod statistics;
+mod statistics_rollups;
 mod storage_faults;
 mod store;
 mod structure;

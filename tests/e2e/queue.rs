@@ -447,13 +447,21 @@ mod store {
         store.record_step(&step("reveal", 1)).await.unwrap();
         store.record_step(&step("claim", 5)).await.unwrap();
         store.record_step(&step("mute", 9)).await.unwrap();
-        let durations = db
+        // Only the claim, the first step, has its time to first action counted: 5 minutes.
+        let minutes = db
             .strings_raw(
-                "SELECT CAST(duration_seconds AS TEXT) FROM stats_events
-                 WHERE kind = 'moderator_action' ORDER BY id",
+                "SELECT CAST(minute AS TEXT) || ':' || CAST(cases AS TEXT)
+                 FROM stats_first_action_minutes",
             )
             .await;
-        assert_eq!(durations, [None, Some("300".to_owned()), None]);
+        assert_eq!(minutes, [Some("5:1".to_owned())]);
+        let hours = db
+            .strings_raw(
+                "SELECT CAST(hour AS TEXT) || ':' || CAST(cases AS TEXT)
+                 FROM stats_first_action_hours",
+            )
+            .await;
+        assert_eq!(hours, [Some("0:1".to_owned())]);
     }
 
     async fn moderation_steps_counts_and_lists(db: TestDb) {

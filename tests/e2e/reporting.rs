@@ -647,7 +647,8 @@ async fn refused_reports_get_their_own_message_and_store_nothing() {
         "cases",
         "reports",
         "evidence",
-        "stats_events",
+        "stats_days",
+        "stats_reported_weeks",
         "pending_reports",
     ] {
         assert_eq!(
@@ -700,7 +701,7 @@ async fn when_the_report_cannot_be_stored_the_reporter_is_told_and_still_gets_he
         let mut connection = sqlx::SqliteConnection::connect(&app.config.database.url)
             .await
             .unwrap();
-        sqlx::query("ALTER TABLE stats_events RENAME TO stats_events_gone")
+        sqlx::query("ALTER TABLE stats_days RENAME TO stats_days_gone")
             .execute(&mut connection)
             .await
             .unwrap();

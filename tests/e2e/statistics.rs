@@ -6,7 +6,6 @@ use chrono::{TimeDelta, Utc};
 use safe_button::domain::case::ReportSource;
 use safe_button::domain::pseudonym::Pseudonymizer;
 use safe_button::domain::reason::Reason;
-use safe_button::domain::statistics::Period;
 use safe_button::store::{NewEvidence, NewReport, PurgeReport, RecordedReport};
 use serde_json::{Value, json};
 use tempfile::TempDir;
@@ -100,66 +99,110 @@ fn file<'a>(request: &'a RecordedRequest, suffix: &str) -> &'a [u8] {
         .bytes
 }
 
-/// Every value of every column of `stats_events`, as text.
+/// The statistics tables of the live schema, by name.
+async fn statistics_tables(db: &TestDb) -> Vec<String> {
+    let sql = match db.backend {
+        Backend::Sqlite => {
+            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name LIKE 'stats%'
+             ORDER BY name"
+        }
+        Backend::Postgres => {
+            "SELECT table_name::text FROM information_schema.tables
+             WHERE table_schema = 'public' AND table_name LIKE 'stats%' ORDER BY 1"
+        }
+    };
+    db.strings_raw(sql).await.into_iter().flatten().collect()
+}
+
+/// The columns of a table of the live schema, with their declared types.
+async fn columns(db: &TestDb, table: &str) -> Vec<(String, String)> {
+    let sql = match db.backend {
+        Backend::Sqlite => format!("SELECT name || ' ' || type FROM pragma_table_info('{table}')"),
+        Backend::Postgres => format!(
+            "SELECT column_name || ' ' || data_type FROM information_schema.columns
+             WHERE table_name = '{table}'"
+        ),
+    };
+    db.strings_raw(&sql)
+        .await
+        .into_iter()
+        .flatten()
+        .map(|column| {
+            let (name, kind) = column.split_once(' ').unwrap();
+            (name.to_owned(), kind.to_lowercase())
+        })
+        .collect()
+}
+
+/// Every value of every column of every statistics table, as text: a table or a column
+/// added later is scanned too.
 async fn statistics_store_dump(db: &TestDb) -> Vec<String> {
-    let columns = [
-        "id",
-        "guild_id",
-        "occurred_hour",
-        "kind",
-        "reason",
-        "action",
-        "outcome",
-        "duration_seconds",
-        "help_card_delivered",
-        "reported_pseudonym",
-        "created_at",
-    ];
     let mut values = Vec::new();
-    for column in columns {
-        values.extend(
-            db.strings_raw(&format!("SELECT CAST({column} AS TEXT) FROM stats_events"))
+    for table in statistics_tables(db).await {
+        for (column, _) in columns(db, &table).await {
+            values.extend(
+                db.strings_raw(&format!(
+                    "SELECT CAST({column} AS TEXT) FROM {table} ORDER BY 1"
+                ))
                 .await
                 .into_iter()
                 .flatten(),
-        );
+            );
+        }
     }
     values
 }
 
-/// The columns of `stats_events` in the live schema must be exactly those dumped above:
-/// a new column would escape the scan.
-async fn assert_statistics_columns_known(db: &TestDb) {
-    let names = match db.backend {
-        Backend::Sqlite => {
-            db.strings_raw("SELECT name FROM pragma_table_info('stats_events') ORDER BY name")
-                .await
-        }
-        Backend::Postgres => {
-            db.strings_raw(
-                "SELECT column_name::text FROM information_schema.columns
-                 WHERE table_name = 'stats_events' ORDER BY column_name",
-            )
-            .await
-        }
-    };
-    let names: Vec<String> = names.into_iter().flatten().collect();
+/// No statistics table can be paired with a report: the roll-ups only, keyed by what they
+/// count, without a row id (`SQLite` tables are `WITHOUT ROWID`, `PostgreSQL` ones have no
+/// identity column), and no time finer than a day.
+async fn assert_statistics_tables_pair_with_nothing(db: &TestDb) {
+    let tables = statistics_tables(db).await;
     assert_eq!(
-        names,
+        tables,
         [
-            "action",
-            "created_at",
-            "duration_seconds",
-            "guild_id",
-            "help_card_delivered",
-            "id",
-            "kind",
-            "occurred_hour",
-            "outcome",
-            "reason",
-            "reported_pseudonym",
+            "stats_days",
+            "stats_first_action_hours",
+            "stats_first_action_minutes",
+            "stats_repeated_members",
+            "stats_reported_weeks",
         ]
     );
+    for table in &tables {
+        for (column, kind) in columns(db, table).await {
+            assert!(
+                column != "id" && !column.ends_with("_at") && !column.contains("hour_"),
+                "{table}.{column}"
+            );
+            assert!(
+                !kind.contains("time") && !kind.contains("interval"),
+                "{table}.{column} is a {kind}"
+            );
+            if ["day", "week", "last_week"].contains(&column.as_str()) {
+                for value in db
+                    .strings_raw(&format!("SELECT CAST({column} AS TEXT) FROM {table}"))
+                    .await
+                {
+                    let value = value.unwrap();
+                    chrono::NaiveDate::parse_from_str(&value, "%Y-%m-%d")
+                        .unwrap_or_else(|_| panic!("{table}.{column} holds {value}"));
+                    assert_eq!(value.len(), 10, "{table}.{column} holds {value}");
+                }
+            }
+        }
+        let row_ids = match db.backend {
+            Backend::Sqlite => format!(
+                "SELECT COUNT(*) FROM sqlite_schema
+                 WHERE name = '{table}' AND sql NOT LIKE '%WITHOUT ROWID%'"
+            ),
+            Backend::Postgres => format!(
+                "SELECT COUNT(*) FROM information_schema.columns
+                 WHERE table_name = '{table}'
+                   AND (is_identity = 'YES' OR column_default IS NOT NULL)"
+            ),
+        };
+        assert_eq!(db.integer_raw(&row_ids).await, 0, "{table} has a row id");
+    }
 }
 
 fn assert_holds_no_id_and_no_text(what: &str, text: &str) {
@@ -227,25 +270,31 @@ async fn a_full_scenario_leaves_no_id_and_no_text_in_statistics_or_exports() {
     tokio::time::sleep(Duration::from_millis(300)).await;
 
     let db = app.db();
-    let rows = db.integer_raw("SELECT COUNT(*) FROM stats_events").await;
-    assert!(
-        rows >= 4,
-        "one statistics event per report at least, got {rows}"
-    );
+    let reports = db
+        .integer_raw(
+            "SELECT CAST(SUM(events) AS BIGINT) FROM stats_days
+             WHERE kind IN ('case_opened', 'report_merged')",
+        )
+        .await;
+    assert_eq!(reports, 4, "every report counted");
     // Repeat detection works through the pseudonym: Dimitri's three reports share one.
     let pseudonyms = db
         .strings_raw(
-            "SELECT reported_pseudonym FROM stats_events
-             WHERE kind IN ('case_opened', 'report_merged') ORDER BY id",
+            "SELECT CAST(reports AS TEXT) || ' ' || pseudonym FROM stats_reported_weeks
+             ORDER BY reports",
         )
         .await;
-    assert_eq!(pseudonyms.len(), 4);
-    assert!(pseudonyms.iter().all(Option::is_some), "{pseudonyms:?}");
-    assert_eq!(pseudonyms[0], pseudonyms[1]);
-    assert_eq!(pseudonyms[0], pseudonyms[2]);
-    assert_ne!(pseudonyms[0], pseudonyms[3]);
+    assert_eq!(pseudonyms.len(), 2, "{pseudonyms:?}");
+    assert!(pseudonyms[0].as_deref().unwrap().starts_with("1 "));
+    assert!(pseudonyms[1].as_deref().unwrap().starts_with("3 "));
+    assert_eq!(
+        db.integer_raw("SELECT members FROM stats_repeated_members WHERE weeks = 1")
+            .await,
+        1,
+        "Dimitri is reported more than once this week"
+    );
 
-    assert_statistics_columns_known(&db).await;
+    assert_statistics_tables_pair_with_nothing(&db).await;
     let dump = statistics_store_dump(&db).await.join("\n");
     assert_holds_no_id_and_no_text("the statistics store", &dump);
     // The report text is really in the case store, so the scan above could have found it.
@@ -266,14 +315,24 @@ async fn a_full_scenario_leaves_no_id_and_no_text_in_statistics_or_exports() {
     app.assert_discord_traffic_valid();
 }
 
-/// Moves every statistics event into the middle of the last complete week: `/stats` shows
-/// complete weeks only, and the scenarios report now.
+/// Moves every statistics roll-up one week back, into the last complete week: `/stats`
+/// shows complete weeks only, and the scenarios report now.
 async fn move_statistics_to_last_week(db: &TestDb) {
-    let (first_day, _) = Period::Week1.days(Utc::now().date_naive());
-    let hour = format!("{}T12", (first_day + TimeDelta::days(2)).format("%Y-%m-%d"));
-    db.execute_raw(&format!("UPDATE stats_events SET occurred_hour = '{hour}'"))
-        .await
-        .unwrap();
+    let week_back = |column: &str| match db.backend {
+        Backend::Sqlite => format!("{column} = date({column}, '-7 days')"),
+        Backend::Postgres => format!("{column} = {column} - 7"),
+    };
+    for (table, column) in [
+        ("stats_days", "day"),
+        ("stats_first_action_hours", "week"),
+        ("stats_first_action_minutes", "week"),
+        ("stats_reported_weeks", "week"),
+        ("stats_repeated_members", "last_week"),
+    ] {
+        db.execute_raw(&format!("UPDATE {table} SET {}", week_back(column)))
+            .await
+            .unwrap();
+    }
 }
 
 #[tokio::test]
@@ -549,7 +608,7 @@ async fn the_statistics_store_holds_no_id_and_no_text(db: TestDb) {
     for (reporter, details) in reporters.iter().zip(DETAILS) {
         record(&db, GUILD, *reporter, reported, details).await;
     }
-    assert_statistics_columns_known(&db).await;
+    assert_statistics_tables_pair_with_nothing(&db).await;
     let dump = statistics_store_dump(&db).await.join("\n");
     assert!(!dump.is_empty());
     for id in reporters.iter().chain([&reported]) {
@@ -592,10 +651,11 @@ async fn purge_removes_expired_evidence_and_text_and_keeps_open_cases(db: TestDb
     ))
     .await
     .unwrap();
-    // Statistics: one row 26 months old goes, the others stay (25 months by default).
+    // Statistics: GUILD's day, 26 months old, goes; OTHER_GUILD's stays (25 months by
+    // default).
     db.execute_raw(&format!(
-        "UPDATE stats_events SET created_at = '{}' WHERE id = (SELECT MIN(id) FROM stats_events)",
-        at(26 * 31)
+        "UPDATE stats_days SET day = '{}' WHERE guild_id = {GUILD}",
+        (Utc::now() - TimeDelta::days(26 * 31)).format("%Y-%m-%d")
     ))
     .await
     .unwrap();
@@ -615,7 +675,7 @@ async fn purge_removes_expired_evidence_and_text_and_keeps_open_cases(db: TestDb
             db.integer_raw("SELECT COUNT(*) FROM evidence").await,
             db.integer_raw("SELECT COUNT(*) FROM reports WHERE details IS NOT NULL")
                 .await,
-            db.integer_raw("SELECT COUNT(*) FROM stats_events").await,
+            db.integer_raw("SELECT COUNT(*) FROM stats_days").await,
             db.integer_raw("SELECT COUNT(*) FROM cases WHERE evidence_purged_at IS NOT NULL")
                 .await,
         )
@@ -635,7 +695,7 @@ async fn purge_removes_expired_evidence_and_text_and_keeps_open_cases(db: TestDb
         .unwrap()
         .expect("no other process purges");
     assert_eq!(done, expected);
-    assert_eq!(snapshot().await, (2, 2, 3, 2));
+    assert_eq!(snapshot().await, (2, 2, 1, 2));
     for (case, kept) in [
         (&expired, false),
         (&shorter, false),
@@ -673,7 +733,7 @@ async fn erasure_touches_only_the_member_s_reports(db: TestDb) {
     let first = record(&db, GUILD, 31, 41, "mine").await;
     record(&db, GUILD, 32, 41, "someone else's").await;
     record(&db, OTHER_GUILD, 31, 42, "other server").await;
-    let statistics = db.integer_raw("SELECT COUNT(*) FROM stats_events").await;
+    let statistics = statistics_store_dump(&db).await;
     let erased = store.erase_reporter(GUILD, 31, Utc::now()).await.unwrap();
     assert_eq!(erased.reports, 1);
     let reports = store.reports_of_case(first.case_id).await.unwrap();
@@ -688,10 +748,7 @@ async fn erasure_touches_only_the_member_s_reports(db: TestDb) {
         1,
         "the other server is untouched"
     );
-    assert_eq!(
-        db.integer_raw("SELECT COUNT(*) FROM stats_events").await,
-        statistics
-    );
+    assert_eq!(statistics_store_dump(&db).await, statistics);
 }
 
 /// The rate limit counts marks by pseudonym: the reporter's erasure keeps them, the window
@@ -749,11 +806,10 @@ async fn aggregates_count_cases_repeats_and_help_cards(db: TestDb) {
             .await
             .unwrap();
     }
-    let today = Utc::now().date_naive();
-    let aggregates = store
-        .stats_aggregates(GUILD, today - TimeDelta::days(6), today)
-        .await
-        .unwrap();
+    // This week, Monday to Sunday.
+    let monday = safe_button::domain::statistics::week_start(Utc::now().date_naive());
+    let sunday = monday + TimeDelta::days(6);
+    let aggregates = store.stats_aggregates(GUILD, monday, sunday).await.unwrap();
     let cases: u64 = aggregates
         .cases_by_day
         .iter()
@@ -764,13 +820,13 @@ async fn aggregates_count_cases_repeats_and_help_cards(db: TestDb) {
     assert_eq!(aggregates.help_cards_delivered, 3);
     assert_eq!(aggregates.help_cards_not_delivered, 0);
     let elsewhere = store
-        .stats_aggregates(OTHER_GUILD, today - TimeDelta::days(6), today)
+        .stats_aggregates(OTHER_GUILD, monday, sunday)
         .await
         .unwrap();
     assert!(elsewhere.cases_by_day.is_empty());
 }
 
-async fn statistics_rows_cannot_be_joined_to_reports(db: TestDb) {
+async fn a_report_keeps_its_statistics_day_only_until_its_help_card_is_counted(db: TestDb) {
     let store = &db.store;
     let delivered = record(&db, GUILD, 91, 95, "delivered").await;
     let forgotten = record(&db, GUILD, 92, 96, "no outcome ever").await;
@@ -778,45 +834,39 @@ async fn statistics_rows_cannot_be_joined_to_reports(db: TestDb) {
         let db = db.clone();
         async move {
             db.integer_raw(&format!(
-                "SELECT COUNT(*) FROM reports WHERE id = {report_id} AND stats_event_id IS NOT NULL"
+                "SELECT COUNT(*) FROM reports WHERE id = {report_id} AND stats_day IS NOT NULL"
             ))
             .await
         }
     };
+    let counted = |code: &str| {
+        let sql = format!(
+            "SELECT COALESCE(CAST(SUM(events) AS BIGINT), 0) FROM stats_days
+             WHERE kind = 'help_card' AND code = '{code}'"
+        );
+        let db = db.clone();
+        async move { db.integer_raw(&sql).await }
+    };
     assert_eq!(linked(delivered.report_id).await, 1);
-    store
-        .set_help_card_delivery(
-            delivered.report_id,
-            safe_button::domain::case::HelpCardDelivery::DmSent,
-        )
-        .await
-        .unwrap();
+    for outcome in [
+        safe_button::domain::case::HelpCardDelivery::DmSent,
+        safe_button::domain::case::HelpCardDelivery::DmFailed,
+    ] {
+        store
+            .set_help_card_delivery(delivered.report_id, outcome)
+            .await
+            .unwrap();
+    }
     assert_eq!(
         linked(delivered.report_id).await,
         0,
-        "the link is cut once used"
+        "the day is forgotten once used"
     );
     assert_eq!(
-        db.integer_raw("SELECT COUNT(*) FROM stats_events WHERE help_card_delivered")
-            .await,
-        1,
-        "the outcome reached the statistics row first"
+        (counted("delivered").await, counted("not_delivered").await),
+        (1, 0),
+        "the first outcome counted, once"
     );
-
-    // Statistics rows are timestamped to the hour: no exact match with a report.
-    let minutes_and_seconds = match db.backend {
-        Backend::Sqlite => "SELECT substr(created_at, 14) FROM stats_events",
-        Backend::Postgres => {
-            "SELECT to_char(created_at AT TIME ZONE 'UTC', 'MI:SS.US') FROM stats_events"
-        }
-    };
-    for value in db.strings_raw(minutes_and_seconds).await {
-        let value = value.unwrap();
-        assert!(
-            value == ":00:00+00:00" || value == "00:00.000000",
-            "created_at not truncated to the hour: {value}"
-        );
-    }
 
     // A link left because the outcome never came is cut by the purge.
     let two_hours_ago = (Utc::now() - TimeDelta::hours(2)).to_rfc3339();
@@ -894,7 +944,7 @@ async fn abandoned_context_menu_reports_are_purged(db: TestDb) {
 }
 
 /// The repository's `bot.toml` server defaults and this build's vocabulary.
-fn retention_defaults() -> (
+pub(crate) fn retention_defaults() -> (
     safe_button::domain::settings::Settings,
     safe_button::domain::settings::Vocabulary,
 ) {
@@ -906,7 +956,7 @@ fn retention_defaults() -> (
 }
 
 both_backends!(
-    statistics_rows_cannot_be_joined_to_reports,
+    a_report_keeps_its_statistics_day_only_until_its_help_card_is_counted,
     abandoned_context_menu_reports_are_purged,
     the_statistics_store_holds_no_id_and_no_text,
     purge_removes_expired_evidence_and_text_and_keeps_open_cases,
@@ -994,7 +1044,7 @@ async fn slow_statistics_are_deferred_then_delivered() {
         let holder = tokio::spawn(async move {
             locker
                 .hold_lock_raw(
-                    "LOCK TABLE stats_events IN ACCESS EXCLUSIVE MODE",
+                    "LOCK TABLE stats_days IN ACCESS EXCLUSIVE MODE",
                     locked_tx,
                     Duration::from_millis(2500),
                 )

@@ -95,7 +95,11 @@ async fn migrations_apply_and_can_run_again(db: TestDb) {
         "evidence",
         "protective_actions",
         "audit_log",
-        "stats_events",
+        "stats_days",
+        "stats_first_action_hours",
+        "stats_first_action_minutes",
+        "stats_reported_weeks",
+        "stats_repeated_members",
         "pending_reports",
     ] {
         let rows = db
@@ -323,12 +327,19 @@ async fn a_first_report_opens_a_case_with_its_report_and_evidence(db: TestDb) {
 
     let opened = db
         .integer_raw(
-            "SELECT COUNT(*) FROM stats_events
-             WHERE kind = 'case_opened' AND reason = 'threats'
-               AND reported_pseudonym = '9f2c4e' AND occurred_hour = '2025-03-14T10'",
+            "SELECT events FROM stats_days
+             WHERE kind = 'case_opened' AND reason = 'threats' AND code = ''
+               AND day = '2025-03-14'",
         )
         .await;
     assert_eq!(opened, 1);
+    let reported = db
+        .integer_raw(
+            "SELECT reports FROM stats_reported_weeks
+             WHERE pseudonym = '9f2c4e' AND week = '2025-03-10'",
+        )
+        .await;
+    assert_eq!(reported, 1, "counted in the week of that Friday");
 }
 
 async fn reports_within_the_window_merge_and_count_each_reporters_reports(db: TestDb) {
@@ -379,7 +390,9 @@ async fn reports_within_the_window_merge_and_count_each_reporters_reports(db: Te
         .collect();
     assert_eq!(reporters, [Some(ALICE), Some(ALICE), Some(BOB)]);
     let merged_events = db
-        .integer_raw("SELECT COUNT(*) FROM stats_events WHERE kind = 'report_merged'")
+        .integer_raw(
+            "SELECT CAST(SUM(events) AS BIGINT) FROM stats_days WHERE kind = 'report_merged'",
+        )
         .await;
     assert_eq!(merged_events, 2);
 
@@ -565,14 +578,14 @@ async fn help_card_delivery_reaches_the_report_and_its_statistics(db: TestDb) {
     );
     let delivered = db
         .integer_raw(
-            "SELECT COUNT(*) FROM stats_events
-             WHERE kind = 'case_opened' AND help_card_delivered = TRUE",
+            "SELECT CAST(SUM(events) AS BIGINT) FROM stats_days
+             WHERE kind = 'help_card' AND code = 'delivered'",
         )
         .await;
     let not_delivered = db
         .integer_raw(
-            "SELECT COUNT(*) FROM stats_events
-             WHERE kind = 'report_merged' AND help_card_delivered = FALSE",
+            "SELECT CAST(SUM(events) AS BIGINT) FROM stats_days
+             WHERE kind = 'help_card' AND code = 'not_delivered'",
         )
         .await;
     assert_eq!((delivered, not_delivered), (1, 1));

@@ -128,13 +128,13 @@ fn action_lines(texts: &Texts, locale: &str, counts: &[(Code, Published)]) -> Ve
 /// The median time to a first moderator action, or why it is not shown.
 fn median(texts: &Texts, locale: &str, statistics: &Statistics) -> String {
     let k = integer(locale, statistics.min_published_count);
-    match statistics.median_first_action_seconds {
-        Figure::Shown(seconds) => tr!(
+    match statistics.median_first_action_minutes {
+        Figure::Shown(minutes) => tr!(
             texts,
             locale,
             "stats-duration",
-            hours = seconds / 3600,
-            minutes = (seconds % 3600) / 60,
+            hours = minutes / 60,
+            minutes = minutes % 60,
             k = k,
         ),
         Figure::Withheld => tr!(texts, locale, "stats-withheld", k = k),
@@ -295,7 +295,8 @@ mod tests {
                 (day("2025-03-11"), Reason::Harassment, 3),
                 (day("2025-03-12"), Reason::Threats, 9),
             ],
-            first_action_seconds: vec![5400; 6],
+            first_action_cases: 6,
+            median_first_action_minutes: Some(90),
             help_cards_delivered: 1,
             ..Aggregates::default()
         };

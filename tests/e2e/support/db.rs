@@ -48,12 +48,23 @@ pub struct TestDb {
     url: String,
 }
 
+/// How far a test's database is migrated: to this build's schema, or only up to a
+/// migration, as an older release left it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Schema {
+    Latest,
+    UpTo(i64),
+}
+
 impl TestDb {
-    async fn open(url: String, backend: Backend) -> TestDb {
+    async fn open(url: String, backend: Backend, schema: Schema) -> TestDb {
         let store = Store::connect(&url, TEST_POOL_SIZE)
             .await
             .expect("connect to the test database");
-        store.migrate().await.expect("migrate the test database");
+        match schema {
+            Schema::Latest => store.migrate().await.expect("migrate the test database"),
+            Schema::UpTo(version) => migrate_up_to(&url, backend, version).await,
+        }
         TestDb {
             store,
             backend,
@@ -201,19 +212,32 @@ impl TestDb {
     }
 }
 
+/// Applies this build's migrations up to `version` only.
+async fn migrate_up_to(url: &str, backend: Backend, version: i64) {
+    match backend {
+        Backend::Sqlite => {
+            let mut connection = SqliteConnection::connect(url).await.expect("connect");
+            sqlx::migrate!("./migrations/sqlite")
+                .run_to(version, &mut connection)
+                .await
+        }
+        Backend::Postgres => {
+            let mut connection = PgConnection::connect(url).await.expect("connect");
+            sqlx::migrate!("./migrations/postgres")
+                .run_to(version, &mut connection)
+                .await
+        }
+    }
+    .expect("migrate the test database part way");
+}
+
 /// Runs `test` against a fresh `SQLite` database file.
 pub async fn on_sqlite<Test, Run>(test: Test)
 where
     Test: FnOnce(TestDb) -> Run,
     Run: Future<Output = ()> + Send + 'static,
 {
-    let folder = TempDir::new().expect("create a temporary folder");
-    let url = format!("sqlite://{}", folder.path().join("test.db").display());
-    let db = TestDb::open(url, Backend::Sqlite).await;
-    let outcome = tokio::spawn(test(db.clone())).await;
-    db.store.close().await;
-    drop(folder);
-    rethrow(outcome);
+    on_databases(Backend::Sqlite, [Schema::Latest], |[db]| test(db)).await;
 }
 
 /// Runs `test` against a fresh `PostgreSQL` database, or skips it with a notice when
@@ -223,35 +247,88 @@ where
     Test: FnOnce(TestDb) -> Run,
     Run: Future<Output = ()> + Send + 'static,
 {
-    let Ok(server_url) = std::env::var(POSTGRES_URL_VARIABLE) else {
+    on_databases(Backend::Postgres, [Schema::Latest], |[db]| test(db)).await;
+}
+
+/// Runs `test` against fresh databases of `backend`, one per schema, all removed afterwards
+/// even when the test fails (`PostgreSQL` skipped like [`on_postgres`]).
+pub async fn on_databases<const N: usize, Test, Run>(
+    backend: Backend,
+    schemas: [Schema; N],
+    test: Test,
+) where
+    Test: FnOnce([TestDb; N]) -> Run,
+    Run: Future<Output = ()> + Send + 'static,
+{
+    if backend == Backend::Postgres && std::env::var(POSTGRES_URL_VARIABLE).is_err() {
         eprintln!("{POSTGRES_URL_VARIABLE} unset: skipping PostgreSQL");
         return;
-    };
-    let name = unique_database_name();
-    let mut server = PgConnection::connect(&server_url)
-        .await
-        .unwrap_or_else(|error| panic!("connect to {POSTGRES_URL_VARIABLE}: {error}"));
-    sqlx::query(AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
-        .execute(&mut server)
-        .await
-        .expect("create the test database");
-
-    let mut url = url::Url::parse(&server_url).expect("TEST_POSTGRES_URL is a URL");
-    url.set_path(&format!("/{name}"));
-    let db = TestDb::open(url.to_string(), Backend::Postgres).await;
-    let outcome = tokio::spawn(test(db.clone())).await;
-    db.store.close().await;
-
-    // Best effort: a leftover database only costs disk space on the test server.
-    if let Err(error) = sqlx::query(AssertSqlSafe(format!(
-        "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
-    )))
-    .execute(&mut server)
-    .await
-    {
-        eprintln!("could not drop test database {name}: {error}");
+    }
+    let mut made = Vec::with_capacity(N);
+    for schema in schemas {
+        made.push(Made::new(backend, schema).await);
+    }
+    let dbs: [TestDb; N] = std::array::from_fn(|index| made[index].db.clone());
+    let outcome = tokio::spawn(test(dbs)).await;
+    for made in made {
+        made.remove().await;
     }
     rethrow(outcome);
+}
+
+/// A database made for one test: a `SQLite` file in its folder, or a `PostgreSQL` database
+/// on the test server.
+struct Made {
+    db: TestDb,
+    folder: Option<TempDir>,
+    postgres: Option<(PgConnection, String)>,
+}
+
+impl Made {
+    async fn new(backend: Backend, schema: Schema) -> Made {
+        if backend == Backend::Sqlite {
+            let folder = TempDir::new().expect("create a temporary folder");
+            let url = format!("sqlite://{}", folder.path().join("test.db").display());
+            let db = TestDb::open(url, Backend::Sqlite, schema).await;
+            return Made {
+                db,
+                folder: Some(folder),
+                postgres: None,
+            };
+        }
+        let server_url = std::env::var(POSTGRES_URL_VARIABLE).expect("TEST_POSTGRES_URL");
+        let name = unique_database_name();
+        let mut server = PgConnection::connect(&server_url)
+            .await
+            .unwrap_or_else(|error| panic!("connect to {POSTGRES_URL_VARIABLE}: {error}"));
+        sqlx::query(AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+            .execute(&mut server)
+            .await
+            .expect("create the test database");
+        let mut url = url::Url::parse(&server_url).expect("TEST_POSTGRES_URL is a URL");
+        url.set_path(&format!("/{name}"));
+        let db = TestDb::open(url.to_string(), Backend::Postgres, schema).await;
+        Made {
+            db,
+            folder: None,
+            postgres: Some((server, name)),
+        }
+    }
+
+    async fn remove(self) {
+        self.db.store.close().await;
+        drop(self.folder);
+        // Best effort: a leftover database only costs disk space on the test server.
+        if let Some((mut server, name)) = self.postgres
+            && let Err(error) = sqlx::query(AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+            )))
+            .execute(&mut server)
+            .await
+        {
+            eprintln!("could not drop test database {name}: {error}");
+        }
+    }
 }
 
 /// Lets a failed test fail the caller, after the database was cleaned up.
