@@ -334,7 +334,9 @@ async fn insert_step_event(
 impl Store {
     /// Writes a protective or moderator step in one transaction (see [`ModerationStep`]).
     pub async fn record_step(&self, step: &ModerationStep) -> Result<StepOutcome, StoreError> {
-        retry_busy(|| self.try_record_step(step)).await
+        let outcome = retry_busy(|| self.try_record_step(step)).await?;
+        self.count_recorded_action(step, outcome);
+        Ok(outcome)
     }
 
     /// One attempt at [`Store::record_step`].

@@ -8,11 +8,11 @@ use poise::serenity_prelude as serenity;
 use serenity::Http;
 
 use super::auto_protection;
-use crate::discord::BotData;
 use crate::discord::render::acknowledgement::{ReportAnswer, acknowledgement};
 use crate::discord::render::help_card::{self, RenderedHelpCard};
 use crate::discord::render::prompts::victim_buttons;
 use crate::discord::reply;
+use crate::discord::{BotData, observe};
 use crate::domain::case::{HelpCardDelivery, ReportSource};
 use crate::domain::help_card::help_card;
 use crate::domain::report::CheckedReport;
@@ -81,11 +81,13 @@ pub async fn file_report(
         Ok(recorded) => recorded,
         Err(error) => {
             tracing::error!(guild_id = report.guild_id, %error, "report not recorded");
+            observe::report_not_recorded(&data.metrics, filing.source);
             return not_recorded(data, settings, &filing, now);
         }
     };
     let (case, merged, source) = (&recorded.reference, recorded.merged, filing.source);
     tracing::info!(guild_id = report.guild_id, %case, merged, %source, "report recorded");
+    observe::report_recorded(&data.metrics, source, merged);
     let protection = auto_protection::after_report(http, data, settings, report, &recorded).await;
     let answer = ReportAnswer {
         case_id: recorded.case_id,

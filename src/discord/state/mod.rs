@@ -46,6 +46,8 @@ pub struct BotData {
     pub tasks: TaskTracker,
     /// Wakes this process's delivery worker when a change wrote a delivery.
     pub deliveries: Arc<Notify>,
+    /// What the operator scrapes (records nothing when `[metrics]` has no listener).
+    pub metrics: crate::metrics::Metrics,
 }
 
 impl BotData {

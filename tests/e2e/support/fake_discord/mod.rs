@@ -132,6 +132,8 @@ pub(crate) struct Shared {
     /// Bumped on every change, to wake waiters.
     changes: watch::Sender<u64>,
     pub shutdown: watch::Receiver<bool>,
+    /// While set, the gateway refuses new connections (503), as during an outage.
+    refusing_gateway: AtomicBool,
 }
 
 impl Shared {
@@ -192,6 +194,7 @@ impl FakeDiscord {
 
     /// Starts the fake with `config`.
     pub async fn start_with(config: FakeDiscordConfig) -> Self {
+        register_member_names(&config);
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind the fake Discord on loopback");
@@ -211,6 +214,7 @@ impl FakeDiscord {
             state: Mutex::new(state),
             changes,
             shutdown: shutdown_rx,
+            refusing_gateway: AtomicBool::new(false),
         });
         let server = tokio::spawn(accept_loop(listener, Arc::clone(&shared)));
         Self {
@@ -477,6 +481,18 @@ impl FakeDiscord {
             .lock()
             .gateway
             .broadcast(|| gateway::Command::Drop)
+    }
+
+    /// A gateway outage: every connection drops and new ones are refused until
+    /// [`Self::end_gateway_outage`].
+    pub fn start_gateway_outage(&self) -> usize {
+        self.shared.refusing_gateway.store(true, Ordering::SeqCst);
+        self.drop_gateway()
+    }
+
+    /// The gateway accepts connections again.
+    pub fn end_gateway_outage(&self) {
+        self.shared.refusing_gateway.store(false, Ordering::SeqCst);
     }
 
     /// Sends op 7 Reconnect on every gateway connection.
@@ -811,6 +827,9 @@ async fn handle(
 ) -> Result<Response<Body>, DropConnection> {
     let (mut parts, body) = request.into_parts();
     if parts.uri.path() == "/gateway" {
+        if shared.refusing_gateway.load(Ordering::SeqCst) {
+            return Ok(axum::http::StatusCode::SERVICE_UNAVAILABLE.into_response());
+        }
         return Ok(
             match WebSocketUpgrade::from_request_parts(&mut parts, &()).await {
                 Ok(upgrade) => {
@@ -833,6 +852,23 @@ async fn handle(
         body,
     )
     .await
+}
+
+/// Registers the names of the world's members (the bot's own aside), which the bot must
+/// not log.
+fn register_member_names(config: &FakeDiscordConfig) {
+    let users = config
+        .guilds
+        .iter()
+        .flat_map(|guild| &guild.members)
+        .map(|member| &member.user)
+        .filter(|user| user.id != config.bot.id);
+    for user in users {
+        crate::support::logs::register_name(&user.username);
+        if let Some(display) = &user.global_name {
+            crate::support::logs::register_name(display);
+        }
+    }
 }
 
 /// Registers, as secrets the bot must not log, what a gateway payload carries: an
