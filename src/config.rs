@@ -896,6 +896,93 @@ mod tests {
     }
 
     #[test]
+    fn the_database_url_variable_wins_over_the_file_and_is_checked_under_its_name() {
+        let environment = |url: &'static str| {
+            move |name: &str| (name == DATABASE_URL_VARIABLE).then(|| url.to_owned())
+        };
+        let overridden = Config::parse_with(
+            REPOSITORY_BOT_TOML,
+            &vocabulary(),
+            &environment("postgres://bot:s3cret@db/safe"),
+        )
+        .unwrap();
+        assert_eq!(overridden.database.url, "postgres://bot:s3cret@db/safe");
+        assert_eq!(
+            overridden.database.url_source,
+            Source::Variable(DATABASE_URL_VARIABLE)
+        );
+        assert!(
+            overridden
+                .summary()
+                .contains("database: postgres://bot:***@db/safe (from SAFE_BUTTON_DATABASE_URL)")
+        );
+        let from_file = Config::parse(REPOSITORY_BOT_TOML, &vocabulary()).unwrap();
+        assert_eq!(from_file.database.url_source, Source::File);
+        let refused = Config::parse_with(
+            REPOSITORY_BOT_TOML,
+            &vocabulary(),
+            &environment("mysql://bot:s3cret@db/safe"),
+        )
+        .unwrap_err();
+        assert_eq!(refused.0[0].key, DATABASE_URL_VARIABLE);
+        assert!(!refused.to_string().contains("s3cret"), "{refused}");
+    }
+
+    #[test]
+    fn log_format_and_metrics_are_optional_and_checked() {
+        let config = Config::parse(REPOSITORY_BOT_TOML, &vocabulary()).unwrap();
+        assert_eq!(config.logging.format, LogFormat::Human);
+        assert_eq!(config.metrics.listen, None);
+        assert_eq!(config.metrics.ready_max_backlog, 1000);
+        let set = format!(
+            "{}\n[metrics]\nlisten = \"127.0.0.1:9464\"\nready_max_backlog = 50\n",
+            REPOSITORY_BOT_TOML.replace("level = \"info\"", "level = \"info\"\nformat = \"json\"")
+        );
+        let config = Config::parse(&set, &vocabulary()).unwrap();
+        assert_eq!(config.logging.format, LogFormat::Json);
+        assert_eq!(
+            config.metrics.listen,
+            Some("127.0.0.1:9464".parse().unwrap())
+        );
+        assert_eq!(config.metrics.ready_max_backlog, 50);
+        let bad = set
+            .replace("format = \"json\"", "format = \"xml\"")
+            .replace("127.0.0.1:9464", "localhost")
+            .replace("= 50", "= 0");
+        assert_eq!(
+            keys_of(Config::parse(&bad, &vocabulary())),
+            vec![
+                "logging.format",
+                "metrics.listen",
+                "metrics.ready_max_backlog"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_secrets_summary_names_sources_and_never_values() {
+        let config = Config::parse(REPOSITORY_BOT_TOML, &vocabulary()).unwrap();
+        let token = "MTQwNjk0MjgzNjU5MDUxMDA4Mg.GfakeA.not-a-real-token";
+        let key = "k".repeat(40);
+        let environment = |name: &str| match name {
+            TOKEN_VARIABLE => Some(token.to_owned()),
+            crate::pseudonym_key::KEY_VARIABLE => Some(key.clone()),
+            _ => None,
+        };
+        let summary = secrets_summary(&config, &environment);
+        assert_eq!(
+            summary,
+            "bot token: set (from DISCORD_TOKEN)\npseudonym key: from SAFE_BUTTON_PSEUDONYM_KEY"
+        );
+        let unset = secrets_summary(&config, &|_| None);
+        assert!(unset.contains("`DISCORD_TOKEN`: is not set"), "{unset}");
+        assert!(
+            unset.contains("from the file data/pseudonym.key"),
+            "{unset}"
+        );
+    }
+
+    #[test]
     fn database_passwords_are_not_printed() {
         assert_eq!(
             redact_password("postgres://bot:secret@db/safe"),

@@ -154,8 +154,10 @@ pub async fn notify_systemd(health: Arc<Health>) {
             ready = true;
             notify(systemd::notify("READY=1"));
         }
-        if watchdog.is_some() {
-            notify(systemd::notify("WATCHDOG=1"));
+        match watchdog {
+            Some(_) => notify(systemd::notify("WATCHDOG=1")),
+            None if ready => return,
+            None => {}
         }
         tokio::time::sleep(tick).await;
     }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use prometheus_parse::{Sample, Scrape, Value};
 use sqlx::{AssertSqlSafe, Connection, PgConnection};
 
-use crate::support::app::{TestApp, spawn_app_on_with, spawn_app_with, with_metrics};
+use crate::support::app::{TestApp, WAIT, spawn_app_on_with, spawn_app_with, with_metrics};
 use crate::support::db::{TestDb, on_postgres};
 use crate::support::fake_discord::{FakeDiscordConfig, Method, Scripted, ids};
 use crate::support::logs;
@@ -82,6 +82,23 @@ fn assert_labels_hold_no_id_or_text(scrape: &Scrape, forbidden: &[String]) {
     }
 }
 
+/// A scrape once every response the fake sent has reached the bot's count (the last one
+/// may still be on its way back when the test sees its request).
+async fn settled_scrape(app: &TestApp) -> Scrape {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let scrape = app.scrape().await;
+        let counted: u64 = series(&scrape, "safe_button_discord_requests_total")
+            .values()
+            .sum();
+        let served = u64::try_from(app.fake.requests().len()).unwrap();
+        if counted == served || tokio::time::Instant::now() >= deadline {
+            return scrape;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
 #[tokio::test]
 async fn a_scripted_scenario_moves_exactly_the_expected_counters() {
     let app = spawn_app_with(FakeDiscordConfig::default(), with_metrics).await;
@@ -114,7 +131,7 @@ async fn a_scripted_scenario_moves_exactly_the_expected_counters() {
     assert!(answer.contains("est rendu muet"), "{answer}");
     app.settle_deliveries().await;
 
-    let scrape = app.scrape().await;
+    let scrape = settled_scrape(&app).await;
     assert_eq!(
         series(&scrape, "safe_button_reports_total"),
         expected(&[("outcome=recorded,source=slash", 2)])
