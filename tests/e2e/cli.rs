@@ -415,22 +415,23 @@ async fn the_binary_logs_json_lines_and_tells_systemd_it_is_ready() {
         .kill_on_drop(true)
         .spawn()
         .expect("start the bot");
-    let mut received = Vec::new();
-    let mut buffer = [0u8; 256];
-    while !(received.contains(&"READY=1".to_owned()) && received.contains(&"WATCHDOG=1".to_owned()))
-    {
-        let length = tokio::time::timeout(WAIT, systemd.recv(&mut buffer))
-            .await
-            .expect("a notification in time")
-            .expect("read a notification");
-        received.push(String::from_utf8_lossy(&buffer[..length]).into_owned());
-    }
-    assert!(
-        received
-            .iter()
-            .all(|state| state == "READY=1" || state == "WATCHDOG=1"),
-        "{received:?}"
-    );
+    // Read for as long as the bot runs, as systemd does (the watchdog pings keep coming).
+    let (seen, mut both_seen) = tokio::sync::watch::channel(Vec::<String>::new());
+    let listener = tokio::spawn(async move {
+        let mut buffer = [0u8; 256];
+        while let Ok(length) = systemd.recv(&mut buffer).await {
+            let state = String::from_utf8_lossy(&buffer[..length]).into_owned();
+            seen.send_modify(|states| states.push(state));
+        }
+    });
+    let has = |states: &Vec<String>, wanted: &str| states.iter().any(|state| state == wanted);
+    tokio::time::timeout(
+        WAIT,
+        both_seen.wait_for(|states| has(states, "READY=1") && has(states, "WATCHDOG=1")),
+    )
+    .await
+    .expect("READY=1 and a watchdog ping in time")
+    .unwrap();
     assert!(fake.has_live_session(), "ready once connected");
 
     let details = "Il me harcèle en message privé depuis des semaines";
@@ -460,6 +461,14 @@ async fn the_binary_logs_json_lines_and_tells_systemd_it_is_ready() {
         .expect("the bot exits after SIGTERM")
         .unwrap();
     assert!(output.status.success(), "exit status {}", output.status);
+    listener.abort();
+    let received = both_seen.borrow().clone();
+    assert!(
+        received
+            .iter()
+            .all(|state| state == "READY=1" || state == "WATCHDOG=1"),
+        "{received:?}"
+    );
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         stdout.lines().any(|line| line.contains("report recorded")),
