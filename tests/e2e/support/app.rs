@@ -103,6 +103,7 @@ async fn launch(
     configure: impl FnOnce(&mut Config),
 ) -> TestApp {
     super::logs::capture_suite();
+    super::logs::register_member_names(&world);
     let fake = FakeDiscord::start_with(world).await;
     let folder = TempDir::new().expect("temporary folder");
     let database_url = database_url.map_or_else(

@@ -3,7 +3,7 @@
 //!
 //! One capture covers the whole suite, in the JSON format (`logging.format = "json"`): the
 //! fake Discord registers every interaction token, report text and message content it
-//! carries as a secret, and the names of its members, and every test app checks at stop
+//! carries as a secret, every test app the names of its world's members, and checks at stop
 //! that every captured line is a JSON object, and that none holds a secret (nor the bot
 //! token) or a member's name.
 
@@ -13,6 +13,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 use safe_button::logging::LogFormat;
 use serde_json::Value;
 use tracing::subscriber::DefaultGuard;
+
+use super::fake_discord::FakeDiscordConfig;
 
 /// What a capture has written so far, shared with its writer.
 #[derive(Clone, Debug, Default)]
@@ -122,11 +124,20 @@ pub fn register_secret(secret: &str) {
     }
 }
 
-/// Registers a member's name, which no log line may hold at `info`.
-pub fn register_name(name: &str) {
+/// Registers the user and display names of `world`'s members (the bot's own aside), which
+/// no log line may hold at `info`.
+pub fn register_member_names(world: &FakeDiscordConfig) {
+    let users = world
+        .guilds
+        .iter()
+        .flat_map(|guild| &guild.members)
+        .map(|member| &member.user)
+        .filter(|user| user.id != world.bot.id);
     let mut names = suite().names.lock().unwrap_or_else(PoisonError::into_inner);
-    if !names.iter().any(|known| known == name) {
-        names.push(name.to_owned());
+    for name in users.flat_map(|user| std::iter::once(&user.username).chain(&user.global_name)) {
+        if !names.contains(name) {
+            names.push(name.clone());
+        }
     }
 }
 

@@ -194,7 +194,6 @@ impl FakeDiscord {
 
     /// Starts the fake with `config`.
     pub async fn start_with(config: FakeDiscordConfig) -> Self {
-        register_member_names(&config);
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind the fake Discord on loopback");
@@ -852,23 +851,6 @@ async fn handle(
         body,
     )
     .await
-}
-
-/// Registers the names of the world's members (the bot's own aside), which the bot must
-/// not log.
-fn register_member_names(config: &FakeDiscordConfig) {
-    let users = config
-        .guilds
-        .iter()
-        .flat_map(|guild| &guild.members)
-        .map(|member| &member.user)
-        .filter(|user| user.id != config.bot.id);
-    for user in users {
-        crate::support::logs::register_name(&user.username);
-        if let Some(display) = &user.global_name {
-            crate::support::logs::register_name(display);
-        }
-    }
 }
 
 /// Registers, as secrets the bot must not log, what a gateway payload carries: an
