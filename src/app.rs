@@ -7,6 +7,7 @@ use poise::serenity_prelude as serenity;
 use tokio_util::task::TaskTracker;
 
 use crate::config::{Config, ShardRange};
+use crate::discord::health::{self, Health};
 use crate::discord::in_flight::{self, TrackedFramework};
 use crate::discord::rest_forwarder::RestForwarder;
 use crate::discord::{
@@ -15,6 +16,7 @@ use crate::discord::{
 use crate::domain::helpline::{HelplineDataError, HelplineDirectory};
 use crate::domain::settings::Vocabulary;
 use crate::i18n::{I18nError, Texts};
+use crate::metrics::Metrics;
 use crate::store::{Store, StoreError};
 
 /// How long shutdown waits for events being handled.
@@ -40,6 +42,8 @@ pub enum AppError {
     PseudonymKey(#[from] crate::pseudonym_key::KeyError),
     #[error("cannot start the REST forwarder: {0}")]
     Forwarder(std::io::Error),
+    #[error("cannot listen on metrics.listen: {0}")]
+    MetricsListener(std::io::Error),
     #[error("Discord: {0}")]
     Discord(Box<serenity::Error>),
 }
@@ -89,29 +93,62 @@ pub async fn run(
     token: &str,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), AppError> {
-    let store = open_store(&config).await?;
-    let outcome = run_client(config, embedded, store.clone(), token, shutdown).await;
+    // Bound first: a taken port stops the bot before it connects anywhere.
+    let listener = match config.metrics.listen {
+        Some(address) => Some(
+            tokio::net::TcpListener::bind(address)
+                .await
+                .map_err(AppError::MetricsListener)?,
+        ),
+        None => None,
+    };
+    let metrics = if listener.is_some() {
+        Metrics::recording()
+    } else {
+        Metrics::default()
+    };
+    let store = open_store(&config).await?.with_metrics(metrics.clone());
+    let running = Running {
+        embedded,
+        store: store.clone(),
+        metrics,
+        listener,
+    };
+    let outcome = run_client(config, running, token, shutdown).await;
     store.close().await;
     outcome
 }
 
-async fn run_client(
-    config: Config,
+/// What `run` set up before the client.
+struct Running {
     embedded: Embedded,
     store: Store,
+    metrics: Metrics,
+    listener: Option<tokio::net::TcpListener>,
+}
+
+async fn run_client(
+    config: Config,
+    running: Running,
     token: &str,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), AppError> {
+    let Running {
+        embedded,
+        store,
+        metrics,
+        listener,
+    } = running;
     let config = Arc::new(config);
     // Kept alive for as long as the client runs.
-    let (http, _forwarder) = http_client(&config, token).await?;
+    let (http, _forwarder) = http_client(&config, token, &metrics).await?;
     let mut commands = commands::all();
     for missing in registration::localize(&mut commands, &embedded.texts) {
         tracing::warn!(%missing, "command text missing");
     }
     let dev_guild = config.discord.dev_guild_id.map(serenity::GuildId::new);
     let shards = config.discord.shards;
-    let data = bot_data(config, embedded, store).await?;
+    let data = bot_data(config, embedded, store, metrics).await?;
     let retention_data = data.clone();
     let tasks = data.tasks.clone();
     let framework = TrackedFramework {
@@ -121,7 +158,16 @@ async fn run_client(
     let client = serenity::ClientBuilder::new_with_http(http.build(), intents())
         .framework(framework)
         .await?;
-    run_until_shutdown(client, shards, shutdown, retention_data, &tasks).await
+    let health = Health::new(&retention_data, Arc::clone(&client.shard_manager));
+    let endpoints = listener.map(|listener| health::serve(listener, &health));
+    #[cfg(unix)]
+    let notifier = crate::systemd::is_supervised()
+        .then(|| tokio::spawn(health::notify_systemd(Arc::clone(&health))));
+    let outcome = run_until_shutdown(client, shards, shutdown, retention_data, &tasks).await;
+    #[cfg(unix)]
+    notifier.inspect(tokio::task::JoinHandle::abort);
+    endpoints.inspect(tokio::task::JoinHandle::abort);
+    outcome
 }
 
 /// The REST client; through a local forwarder when the configuration names another Discord
@@ -129,12 +175,13 @@ async fn run_client(
 async fn http_client(
     config: &Config,
     token: &str,
+    metrics: &Metrics,
 ) -> Result<(serenity::HttpBuilder, Option<RestForwarder>), AppError> {
     let http = serenity::HttpBuilder::new(token);
     let Some(api_base) = &config.discord.api_base else {
         return Ok((http, None));
     };
-    let forwarder = RestForwarder::start(api_base.clone())
+    let forwarder = RestForwarder::start(api_base.clone(), metrics.clone())
         .await
         .map_err(AppError::Forwarder)?;
     let http = http.proxy(forwarder.base()).ratelimiter_disabled(true);
@@ -148,6 +195,7 @@ async fn bot_data(
     config: Arc<Config>,
     embedded: Embedded,
     store: Store,
+    metrics: Metrics,
 ) -> Result<BotData, AppError> {
     let pseudonyms = crate::pseudonym_key::from_environment(&config.statistics.pseudonym_key_file)?;
     let data = BotData {
@@ -162,6 +210,7 @@ async fn bot_data(
         tasks: TaskTracker::new(),
         deliveries: Arc::default(),
         dm_channels: Arc::default(),
+        metrics,
     };
     data.shields
         .load(data.store.active_shields(chrono::Utc::now()).await?);
@@ -193,7 +242,8 @@ fn framework(
         })
         .setup(move |ctx, ready, framework| {
             Box::pin(async move {
-                tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected");
+                // The bot's id, not its name: no user name is logged.
+                tracing::info!(user_id = %ready.user.id, guilds = ready.guilds.len(), "connected");
                 // In the background: poise holds every event until setup returns, and a
                 // failed registration must not leave the bot deaf.
                 let http = Arc::clone(&ctx.http);

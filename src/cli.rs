@@ -72,7 +72,12 @@ async fn execute(cli: Cli) -> ExitCode {
     };
     match cli.command.as_ref().unwrap_or(&CliCommand::Run) {
         CliCommand::CheckConfig => {
-            println!("ok: {}\n{}", cli.config.display(), config.summary());
+            println!(
+                "ok: {}\n{}\n{}",
+                cli.config.display(),
+                config.summary(),
+                config::secrets_summary(&config, &config::process_environment)
+            );
             ExitCode::SUCCESS
         }
         CliCommand::Migrate => {
@@ -128,9 +133,12 @@ fn init_logging(config: &Config) {
         .ok()
         .filter(|spec| EnvFilter::try_new(spec).is_ok())
         .unwrap_or_else(|| config.logging.level.clone());
-    tracing_subscriber::fmt()
-        .with_env_filter(crate::logging::filter(&spec))
-        .init();
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let subscriber =
+        crate::logging::subscriber(config.logging.format, &spec, std::io::stdout, ansi);
+    if let Err(error) = tracing_subscriber::util::SubscriberInitExt::try_init(subscriber) {
+        eprintln!("warning: logging not set up: {error}");
+    }
 }
 
 /// Completes on SIGINT (Ctrl-C) or SIGTERM. The handlers are installed when this is called,

@@ -4,11 +4,14 @@
 //! operator fixes the file in one pass. The bot token never lives here (it comes from
 //! `DISCORD_TOKEN`), nor does the pseudonym key (a file of its own, or
 //! `SAFE_BUTTON_PSEUDONYM_KEY`). One secret may: a PostgreSQL `database.url` can carry a
-//! password, so the file must then be protected like the token; the configuration summary
-//! hides it (`redact_password`) and the validation errors do not repeat the URL.
+//! password, so it can come from `SAFE_BUTTON_DATABASE_URL` instead, which wins over the
+//! file; the configuration summary names where each value came from, hides the password
+//! (`redact_password`) and never prints a secret, and the validation errors do not repeat
+//! the URL.
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
@@ -20,9 +23,38 @@ use url::Url;
 use crate::domain::settings::{
     InvalidValue, SettingKey, Settings, ValueKind, Vocabulary, parse_duration_within,
 };
+use crate::logging::LogFormat;
 
 /// The environment variable holding the bot token.
 pub const TOKEN_VARIABLE: &str = "DISCORD_TOKEN";
+/// The environment variable that, when set, replaces `database.url`.
+pub const DATABASE_URL_VARIABLE: &str = "SAFE_BUTTON_DATABASE_URL";
+
+/// The process's environment variables, or a test's.
+pub type Environment<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// The process's environment; a variable set to blanks counts as unset.
+pub fn process_environment(name: &str) -> Option<String> {
+    std::env::var(name)
+        .ok()
+        .filter(|value| !value.trim().is_empty())
+}
+
+/// Where a configuration value came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    File,
+    Variable(&'static str),
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::File => write!(f, "from the configuration file"),
+            Source::Variable(name) => write!(f, "from {name}"),
+        }
+    }
+}
 
 /// A validated configuration.
 #[derive(Clone, Debug)]
@@ -32,6 +64,7 @@ pub struct Config {
     pub statistics: StatisticsConfig,
     pub anti_abuse: AntiAbuseConfig,
     pub logging: LoggingConfig,
+    pub metrics: MetricsConfig,
     pub server_defaults: Settings,
 }
 
@@ -67,6 +100,7 @@ impl fmt::Display for ShardRange {
 pub struct DatabaseConfig {
     /// May hold a PostgreSQL password: print it only through `redact_password`.
     pub url: String,
+    pub url_source: Source,
     pub max_connections: u32,
 }
 
@@ -86,7 +120,19 @@ pub struct AntiAbuseConfig {
 #[derive(Clone, Debug)]
 pub struct LoggingConfig {
     pub level: String,
+    pub format: LogFormat,
 }
+
+#[derive(Clone, Debug)]
+pub struct MetricsConfig {
+    /// Where `/metrics`, `/healthz` and `/readyz` are served; `None`: no listener.
+    pub listen: Option<SocketAddr>,
+    /// Above this many due deliveries, `/readyz` says the process is not ready.
+    pub ready_max_backlog: u32,
+}
+
+/// `/readyz`'s backlog bound when `metrics.ready_max_backlog` is left out.
+const DEFAULT_READY_MAX_BACKLOG: i64 = 1000;
 
 /// One problem in the configuration.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -135,6 +181,8 @@ struct RawConfig {
     statistics: RawStatistics,
     anti_abuse: RawAntiAbuse,
     logging: RawLogging,
+    #[serde(default)]
+    metrics: RawMetrics,
     server_defaults: toml::Table,
 }
 
@@ -149,7 +197,8 @@ struct RawDiscord {
 
 #[derive(Deserialize)]
 struct RawDatabase {
-    url: String,
+    /// May be left out when `SAFE_BUTTON_DATABASE_URL` is set.
+    url: Option<String>,
     max_connections: i64,
 }
 
@@ -169,10 +218,17 @@ struct RawAntiAbuse {
 #[derive(Deserialize)]
 struct RawLogging {
     level: String,
+    format: Option<String>,
+}
+
+#[derive(Default, Deserialize)]
+struct RawMetrics {
+    listen: Option<String>,
+    ready_max_backlog: Option<i64>,
 }
 
 impl Config {
-    /// Reads and validates a configuration file.
+    /// Reads and validates a configuration file, with the process's environment's overrides.
     pub fn load(path: &Path, vocabulary: &Vocabulary) -> Result<Config, ConfigErrors> {
         let text = std::fs::read_to_string(path).map_err(|error| {
             ConfigErrors::single(
@@ -180,11 +236,20 @@ impl Config {
                 format!("cannot read the configuration file: {error}"),
             )
         })?;
-        Config::parse(&text, vocabulary)
+        Config::parse_with(&text, vocabulary, &process_environment)
     }
 
-    /// Validates a configuration given as TOML text.
+    /// Validates a configuration given as TOML text, without environment overrides.
     pub fn parse(text: &str, vocabulary: &Vocabulary) -> Result<Config, ConfigErrors> {
+        Config::parse_with(text, vocabulary, &|_| None)
+    }
+
+    /// Validates a configuration given as TOML text, with the overrides `environment` holds.
+    pub fn parse_with(
+        text: &str,
+        vocabulary: &Vocabulary,
+        environment: Environment<'_>,
+    ) -> Result<Config, ConfigErrors> {
         let mut unknown_keys = Vec::new();
         let deserializer = toml::Deserializer::parse(text).map_err(|error| syntax_error(&error))?;
         let raw: Result<RawConfig, _> = serde_ignored::deserialize(deserializer, |path| {
@@ -206,7 +271,11 @@ impl Config {
                 return Err(ConfigErrors(errors));
             }
         };
-        let mut check = Checker { errors, vocabulary };
+        let mut check = Checker {
+            errors,
+            vocabulary,
+            environment,
+        };
         let config = check.config(raw);
         match config {
             Some(config) if check.errors.is_empty() => Ok(config),
@@ -229,9 +298,16 @@ impl Config {
             || "all, as many as Discord recommends".to_owned(),
             |range| range.to_string(),
         );
+        let metrics = self.metrics.listen.map_or_else(
+            || "off".to_owned(),
+            |address| format!("http://{address}/metrics, /healthz, /readyz"),
+        );
         format!(
-            "API: {api}\ncommands: {commands}\ngateway: {shards}\ndatabase: {}\ndefault language: {}, timezone: {}, helpline country: {}",
+            "API: {api}\ncommands: {commands}\ngateway: {shards}\ndatabase: {} ({})\nlogs: {}, {}\nmetrics: {metrics}\ndefault language: {}, timezone: {}, helpline country: {}",
             redact_password(&self.database.url),
+            self.database.url_source,
+            self.logging.level,
+            self.logging.format,
             self.server_defaults.language(),
             self.server_defaults.timezone(),
             self.server_defaults.helpline_country(),
@@ -257,6 +333,7 @@ fn syntax_error(error: &toml::de::Error) -> ConfigErrors {
 struct Checker<'a> {
     errors: Vec<ConfigError>,
     vocabulary: &'a Vocabulary,
+    environment: Environment<'a>,
 }
 
 impl Checker<'_> {
@@ -273,6 +350,7 @@ impl Checker<'_> {
         let statistics = self.statistics(&raw.statistics);
         let anti_abuse = self.anti_abuse(&raw.anti_abuse);
         let logging = self.logging(raw.logging);
+        let metrics = self.metrics(&raw.metrics);
         let server_defaults = self.server_defaults(&raw.server_defaults);
         Some(Config {
             discord: discord?,
@@ -280,6 +358,7 @@ impl Checker<'_> {
             statistics: statistics?,
             anti_abuse: anti_abuse?,
             logging: logging?,
+            metrics: metrics?,
             server_defaults: server_defaults?,
         })
     }
@@ -349,27 +428,51 @@ impl Checker<'_> {
     }
 
     fn database(&mut self, raw: &RawDatabase) -> Option<DatabaseConfig> {
-        let url = raw.url.trim();
-        let is_postgres = url.starts_with("postgres://") || url.starts_with("postgresql://");
-        let mut url_ok = is_postgres || url.starts_with("sqlite:");
-        if !url_ok {
-            self.fail(
-                "database.url",
-                "expected a URL starting with sqlite: (e.g. \"sqlite://data/safe-button.db\") or postgres://",
-            );
-        } else if is_postgres && let Err(error) = sqlx::postgres::PgConnectOptions::from_str(url) {
-            // The URL itself is not repeated: it may hold a password.
-            self.fail(
-                "database.url",
-                format!("expected a valid postgres://USER:PASSWORD@HOST/DATABASE URL ({error})"),
-            );
-            url_ok = false;
-        }
+        let url = self.database_url(raw);
         let max_connections = self.integer("database.max_connections", raw.max_connections, 1, 100);
+        let (url, url_source) = url?;
         Some(DatabaseConfig {
-            url: url_ok.then(|| url.to_owned())?,
+            url,
+            url_source,
             max_connections: u32::try_from(max_connections?).ok()?,
         })
+    }
+
+    /// `SAFE_BUTTON_DATABASE_URL` if set, else `database.url`; a problem is named after
+    /// where the URL came from, and never repeats it (it may hold a password).
+    fn database_url(&mut self, raw: &RawDatabase) -> Option<(String, Source)> {
+        let (url, source, key) = match ((self.environment)(DATABASE_URL_VARIABLE), &raw.url) {
+            (Some(url), _) => (
+                url,
+                Source::Variable(DATABASE_URL_VARIABLE),
+                DATABASE_URL_VARIABLE,
+            ),
+            (None, Some(url)) => (url.clone(), Source::File, "database.url"),
+            (None, None) => {
+                self.fail(
+                    "database.url",
+                    format!("missing: set it here, or set {DATABASE_URL_VARIABLE}"),
+                );
+                return None;
+            }
+        };
+        let url = url.trim();
+        let is_postgres = url.starts_with("postgres://") || url.starts_with("postgresql://");
+        if !is_postgres && !url.starts_with("sqlite:") {
+            self.fail(
+                key,
+                "expected a URL starting with sqlite: (e.g. \"sqlite://data/safe-button.db\") or postgres://",
+            );
+            return None;
+        }
+        if is_postgres && let Err(error) = sqlx::postgres::PgConnectOptions::from_str(url) {
+            self.fail(
+                key,
+                format!("expected a valid postgres://USER:PASSWORD@HOST/DATABASE URL ({error})"),
+            );
+            return None;
+        }
+        Some((url.to_owned(), source))
     }
 
     fn statistics(&mut self, raw: &RawStatistics) -> Option<StatisticsConfig> {
@@ -424,8 +527,19 @@ impl Checker<'_> {
             let directive = directive.trim();
             directive.contains('=') || LEVELS.contains(&directive.to_ascii_lowercase().as_str())
         });
-        match EnvFilter::try_new(&raw.level) {
-            Ok(_) if directives_ok => Some(LoggingConfig { level: raw.level }),
+        let format = match raw.format.as_deref().map(str::trim) {
+            None | Some("human") => Some(LogFormat::Human),
+            Some("json") => Some(LogFormat::Json),
+            Some(_) => {
+                self.fail(
+                    "logging.format",
+                    "expected \"human\" (the default) or \"json\" (one JSON object a line)",
+                );
+                None
+            }
+        };
+        let level = match EnvFilter::try_new(&raw.level) {
+            Ok(_) if directives_ok => Some(raw.level),
             _ => {
                 self.fail(
                     "logging.level",
@@ -433,7 +547,31 @@ impl Checker<'_> {
                 );
                 None
             }
+        };
+        Some(LoggingConfig {
+            level: level?,
+            format: format?,
+        })
+    }
+
+    fn metrics(&mut self, raw: &RawMetrics) -> Option<MetricsConfig> {
+        let listen = raw
+            .listen
+            .as_deref()
+            .map(str::trim)
+            .map(str::parse::<SocketAddr>);
+        if let Some(Err(_)) = listen {
+            self.fail(
+                "metrics.listen",
+                "expected an IP address and port such as \"127.0.0.1:9464\"",
+            );
         }
+        let backlog = raw.ready_max_backlog.unwrap_or(DEFAULT_READY_MAX_BACKLOG);
+        let backlog = self.integer("metrics.ready_max_backlog", backlog, 1, 1_000_000);
+        Some(MetricsConfig {
+            listen: listen.transpose().ok()?,
+            ready_max_backlog: u32::try_from(backlog?).ok()?,
+        })
     }
 
     fn server_defaults(&mut self, table: &toml::Table) -> Option<Settings> {
@@ -573,7 +711,12 @@ fn parse_api_base(text: &str) -> Result<Url, String> {
 
 /// Reads the bot token from the environment, with a clear error instead of a panic.
 pub fn token_from_env() -> Result<String, ConfigErrors> {
-    let token = std::env::var(TOKEN_VARIABLE).unwrap_or_default();
+    token_from(&process_environment)
+}
+
+/// The bot token `environment` holds, checked for its form.
+fn token_from(environment: Environment<'_>) -> Result<String, ConfigErrors> {
+    let token = environment(TOKEN_VARIABLE).unwrap_or_default();
     let token = token.trim();
     if token.is_empty() {
         return Err(ConfigErrors::single(
@@ -588,6 +731,24 @@ pub fn token_from_env() -> Result<String, ConfigErrors> {
         ));
     }
     Ok(token.to_owned())
+}
+
+/// `check-config`'s lines about the secrets kept out of the file: where each comes from,
+/// never its value.
+pub fn secrets_summary(config: &Config, environment: Environment<'_>) -> String {
+    let token = match token_from(environment) {
+        Ok(_) => format!("set (from {TOKEN_VARIABLE})"),
+        Err(errors) => errors.0.iter().map(ToString::to_string).collect(),
+    };
+    let key_variable = crate::pseudonym_key::KEY_VARIABLE;
+    let key = match environment(key_variable) {
+        Some(_) => format!("from {key_variable}"),
+        None => format!(
+            "from the file {} (created on first run; {key_variable} would win)",
+            config.statistics.pseudonym_key_file.display()
+        ),
+    };
+    format!("bot token: {token}\npseudonym key: {key}")
 }
 
 #[cfg(test)]
@@ -732,6 +893,93 @@ mod tests {
         let errors = Config::parse(&text, &vocabulary()).unwrap_err();
         assert_eq!(errors.0[0].key, "database.url");
         assert!(!errors.to_string().contains("s3cret"), "{errors}");
+    }
+
+    #[test]
+    fn the_database_url_variable_wins_over_the_file_and_is_checked_under_its_name() {
+        let environment = |url: &'static str| {
+            move |name: &str| (name == DATABASE_URL_VARIABLE).then(|| url.to_owned())
+        };
+        let overridden = Config::parse_with(
+            REPOSITORY_BOT_TOML,
+            &vocabulary(),
+            &environment("postgres://bot:s3cret@db/safe"),
+        )
+        .unwrap();
+        assert_eq!(overridden.database.url, "postgres://bot:s3cret@db/safe");
+        assert_eq!(
+            overridden.database.url_source,
+            Source::Variable(DATABASE_URL_VARIABLE)
+        );
+        assert!(
+            overridden
+                .summary()
+                .contains("database: postgres://bot:***@db/safe (from SAFE_BUTTON_DATABASE_URL)")
+        );
+        let from_file = Config::parse(REPOSITORY_BOT_TOML, &vocabulary()).unwrap();
+        assert_eq!(from_file.database.url_source, Source::File);
+        let refused = Config::parse_with(
+            REPOSITORY_BOT_TOML,
+            &vocabulary(),
+            &environment("mysql://bot:s3cret@db/safe"),
+        )
+        .unwrap_err();
+        assert_eq!(refused.0[0].key, DATABASE_URL_VARIABLE);
+        assert!(!refused.to_string().contains("s3cret"), "{refused}");
+    }
+
+    #[test]
+    fn log_format_and_metrics_are_optional_and_checked() {
+        let config = Config::parse(REPOSITORY_BOT_TOML, &vocabulary()).unwrap();
+        assert_eq!(config.logging.format, LogFormat::Human);
+        assert_eq!(config.metrics.listen, None);
+        assert_eq!(config.metrics.ready_max_backlog, 1000);
+        let set = format!(
+            "{}\n[metrics]\nlisten = \"127.0.0.1:9464\"\nready_max_backlog = 50\n",
+            REPOSITORY_BOT_TOML.replace("level = \"info\"", "level = \"info\"\nformat = \"json\"")
+        );
+        let config = Config::parse(&set, &vocabulary()).unwrap();
+        assert_eq!(config.logging.format, LogFormat::Json);
+        assert_eq!(
+            config.metrics.listen,
+            Some("127.0.0.1:9464".parse().unwrap())
+        );
+        assert_eq!(config.metrics.ready_max_backlog, 50);
+        let bad = set
+            .replace("format = \"json\"", "format = \"xml\"")
+            .replace("127.0.0.1:9464", "localhost")
+            .replace("= 50", "= 0");
+        assert_eq!(
+            keys_of(Config::parse(&bad, &vocabulary())),
+            vec![
+                "logging.format",
+                "metrics.listen",
+                "metrics.ready_max_backlog"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_secrets_summary_names_sources_and_never_values() {
+        let config = Config::parse(REPOSITORY_BOT_TOML, &vocabulary()).unwrap();
+        let token = "MTQwNjk0MjgzNjU5MDUxMDA4Mg.GfakeA.not-a-real-token";
+        let key = "k".repeat(40);
+        let environment = |name: &str| match name {
+            TOKEN_VARIABLE => Some(token.to_owned()),
+            crate::pseudonym_key::KEY_VARIABLE => Some(key.clone()),
+            _ => None,
+        };
+        let summary = secrets_summary(&config, &environment);
+        assert_eq!(
+            summary,
+            "bot token: set (from DISCORD_TOKEN)\npseudonym key: from SAFE_BUTTON_PSEUDONYM_KEY"
+        );
+        let unset = secrets_summary(&config, &|_| None);
+        assert!(unset.contains("`DISCORD_TOKEN`: is not set"), "{unset}");
+        assert!(
+            unset.contains("from the file data/pseudonym.key"),
+            "{unset}"
+        );
     }
 
     #[test]

@@ -53,7 +53,11 @@ impl Bot {
             Some(path) => Stdio::from(std::fs::File::create(path).expect("a log file")),
             None => Stdio::null(),
         };
-        let filter = if log_sql { "warn,sqlx::query=debug" } else { "warn" };
+        let filter = if log_sql {
+            "warn,sqlx::query=debug"
+        } else {
+            "warn"
+        };
         let child = Command::new(env!("CARGO_BIN_EXE_safe-button"))
             .args(["run", "--config", config.to_str().expect("a UTF-8 path")])
             .current_dir(folder)
@@ -107,7 +111,10 @@ impl Bot {
         let _ = std::process::Command::new("kill")
             .args(["-TERM", &self.pid.to_string()])
             .status();
-        if tokio::time::timeout(START_TIMEOUT, self.child.wait()).await.is_err() {
+        if tokio::time::timeout(START_TIMEOUT, self.child.wait())
+            .await
+            .is_err()
+        {
             let _ = self.child.kill().await;
         }
         started.elapsed()
@@ -141,7 +148,12 @@ fn cpu_ms(stat: &str) -> f64 {
     let text = std::fs::read_to_string(stat).unwrap_or_default();
     let after_name = text.rsplit_once(')').map_or("", |(_, rest)| rest);
     let fields: Vec<&str> = after_name.split_whitespace().collect();
-    let ticks = |n: usize| fields.get(n).and_then(|f| f.parse::<u64>().ok()).unwrap_or(0);
+    let ticks = |n: usize| {
+        fields
+            .get(n)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
     (ticks(11) + ticks(12)) as f64 * 10.0
 }
 

@@ -113,7 +113,11 @@ impl Template {
 
     pub async fn remove(self) {
         if let Backend::Postgres(server) = &self.backend {
-            admin(server, &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)).await;
+            admin(
+                server,
+                &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
+            )
+            .await;
         }
     }
 }
@@ -123,10 +127,14 @@ impl RunDb {
     pub async fn count(&self, table: &str) -> i64 {
         let query = AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}"));
         if self.postgres.is_some() {
-            let mut connection = sqlx::PgConnection::connect(&self.url).await.expect("connect");
+            let mut connection = sqlx::PgConnection::connect(&self.url)
+                .await
+                .expect("connect");
             sqlx::query_scalar(query).fetch_one(&mut connection).await
         } else {
-            let mut connection = sqlx::SqliteConnection::connect(&self.url).await.expect("connect");
+            let mut connection = sqlx::SqliteConnection::connect(&self.url)
+                .await
+                .expect("connect");
             sqlx::query_scalar(query).fetch_one(&mut connection).await
         }
         .expect("count rows")
@@ -134,7 +142,11 @@ impl RunDb {
 
     pub async fn remove(self) {
         if let Some((server, name)) = &self.postgres {
-            admin(server, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+            admin(
+                server,
+                &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+            )
+            .await;
         }
     }
 }
@@ -178,7 +190,12 @@ async fn prefill(store: &Store, cases: usize) {
     let started = Instant::now();
     let pseudonyms = Pseudonymizer::new(&[7; 32]).expect("a key");
     let guild_id = ids::GUILD.cast_signed();
-    let reasons = [Reason::Harassment, Reason::Threats, Reason::InsultsOrHate, Reason::Other];
+    let reasons = [
+        Reason::Harassment,
+        Reason::Threats,
+        Reason::InsultsOrHate,
+        Reason::Other,
+    ];
     let mut filings = tokio::task::JoinSet::new();
     for n in 0..cases {
         let (store, pseudonyms) = (store.clone(), pseudonyms.clone());

@@ -18,9 +18,9 @@ use crate::fake_discord::{
 use crate::floor::{self, Floors};
 
 /// How long one report may take before the benchmark calls it lost.
-const ANSWER_TIMEOUT: Duration = Duration::from_secs(60);
+const ANSWER_TIMEOUT: Duration = Duration::from_mins(1);
 /// How long the deliveries may take to drain after the last answer.
-const SETTLE_TIMEOUT: Duration = Duration::from_secs(120);
+const SETTLE_TIMEOUT: Duration = Duration::from_mins(2);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Mode {
@@ -73,7 +73,9 @@ impl Cast {
         let member = |name: String| {
             FakeMember::new(FakeUser::new(next_snowflake(), &name), &[ids::MEMBER_ROLE])
         };
-        let reporters = (0..reports).map(|n| member(format!("reporter{n}"))).collect();
+        let reporters = (0..reports)
+            .map(|n| member(format!("reporter{n}")))
+            .collect();
         let targets = match mode {
             Mode::Distinct => (0..reports).map(|n| member(format!("target{n}"))).collect(),
             Mode::Merged => vec![member("target".to_owned())],
@@ -142,7 +144,9 @@ impl Run {
 }
 
 async fn with_queue_channel(url: &str) {
-    let store = Store::connect(url, 1).await.expect("open the run's database");
+    let store = Store::connect(url, 1)
+        .await
+        .expect("open the run's database");
     let queue = SettingChange {
         key: "queue_channel".to_owned(),
         value: Some(ids::QUEUE_CHANNEL.to_string()),
@@ -230,7 +234,11 @@ async fn file_all(fake: &Arc<FakeDiscord>, payloads: Vec<Value>, concurrency: us
             fake.send_interaction_payload(payload).await;
             let answered = tokio::time::timeout(ANSWER_TIMEOUT, answer).await.is_ok();
             drop(slot);
-            Sent { token, at, answered }
+            Sent {
+                token,
+                at,
+                answered,
+            }
         });
     }
     let sent = filings.join_all().await;
@@ -325,17 +333,24 @@ impl Seen {
             let callback = |r: &RecordedRequest| {
                 r.method == Method::POST && r.path.ends_with(&format!("/{}/callback", filed.token))
             };
-            let answer = first(&|r| r.method == Method::PATCH && answered_token(&r.path) == Some(&filed.token));
+            let answer = first(&|r| {
+                r.method == Method::PATCH && answered_token(&r.path) == Some(&filed.token)
+            });
             let reporter = cast.reporters[n].user.id;
             let dms: Vec<_> = requests
                 .iter()
-                .filter(|r| is_dm_post(r) && dm_channels.get(&channel_of(&r.path)) == Some(&reporter))
+                .filter(|r| {
+                    is_dm_post(r) && dm_channels.get(&channel_of(&r.path)) == Some(&reporter)
+                })
                 .collect();
             seen.dm_miscount += usize::from(dms.len() != 1);
             let target = cast.target_of(n).user.id.to_string();
             let queue = match (mode, answer) {
                 (Mode::Distinct, _) => first(&|r| {
-                    is_queue_post(r) && r.body.as_ref().is_some_and(|b| b.to_string().contains(&target))
+                    is_queue_post(r)
+                        && r.body
+                            .as_ref()
+                            .is_some_and(|b| b.to_string().contains(&target))
                 }),
                 (Mode::Merged, Some(answered)) => {
                     first(&|r| is_queue_write(r) && r.received_at >= answered)
@@ -371,7 +386,10 @@ fn dm_channels(requests: &[RecordedRequest]) -> HashMap<u64, u64> {
 }
 
 fn channel_of(path: &str) -> u64 {
-    path.split('/').nth(2).and_then(|id| id.parse().ok()).unwrap_or_default()
+    path.split('/')
+        .nth(2)
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_default()
 }
 
 /// REST calls by method and route, ids replaced by `{id}` (registration and start-up

@@ -4,8 +4,8 @@
 use std::str::FromStr;
 use std::time::{Duration, Instant};
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use safe_button::discord::rest_forwarder::RestForwarder;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sqlx::{AssertSqlSafe, ConnectOptions, Connection, Executor};
 
 const ITERATIONS: usize = 300;
@@ -36,9 +36,22 @@ pub async fn measure(database_url: &str, api_base: &str, calls: f64) -> Floors {
         .await
         .expect("run the floor client");
     let text = String::from_utf8_lossy(&output.stdout);
-    let numbers: Vec<f64> = text.split_whitespace().filter_map(|n| n.parse().ok()).collect();
-    let [transaction_us, request_us, cpu_us, forwarded_us, forwarding_cpu_us] = numbers[..] else {
-        panic!("the floor client printed {text:?}; stderr: {}", String::from_utf8_lossy(&output.stderr));
+    let numbers: Vec<f64> = text
+        .split_whitespace()
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    let [
+        transaction_us,
+        request_us,
+        cpu_us,
+        forwarded_us,
+        forwarding_cpu_us,
+    ] = numbers[..]
+    else {
+        panic!(
+            "the floor client printed {text:?}; stderr: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
     };
     Floors {
         transaction: Duration::from_secs_f64(transaction_us / 1e6),
@@ -89,8 +102,11 @@ pub fn client_main(database_url: &str, api_base: &str, calls: usize) {
 /// forwarded median, and the CPU per request the hop adds (its server and client).
 async fn forwarding_cost(client: &reqwest::Client, api_base: &str) -> (Duration, f64) {
     let upstream = api_base.parse().expect("the fake's URL");
-    let forwarder = RestForwarder::start(upstream).await.expect("a forwarder");
-    let mut cpu_per_request = |base: String| {
+    let metrics = safe_button::metrics::Metrics::default();
+    let forwarder = RestForwarder::start(upstream, metrics)
+        .await
+        .expect("a forwarder");
+    let cpu_per_request = |base: String| {
         let url = format!("{base}/api/v10/users/@me");
         async move {
             let (mut times, cpu_before) = (Vec::new(), crate::bot::own_cpu_ms());
@@ -156,15 +172,32 @@ impl Database {
         let details = "Il m'insulte depuis lundi";
         match self {
             Database::Sqlite(connection) => {
-                let mut tx = connection.begin_with("BEGIN IMMEDIATE").await.expect("begin");
-                sqlx::query(INSERT).bind(1_i64).bind(&reporter).bind(2_i64).bind(details).bind(&now)
-                    .execute(&mut *tx).await.expect("insert");
+                let mut tx = connection
+                    .begin_with("BEGIN IMMEDIATE")
+                    .await
+                    .expect("begin");
+                sqlx::query(INSERT)
+                    .bind(1_i64)
+                    .bind(&reporter)
+                    .bind(2_i64)
+                    .bind(details)
+                    .bind(&now)
+                    .execute(&mut *tx)
+                    .await
+                    .expect("insert");
                 tx.commit().await.expect("commit");
             }
             Database::Postgres(connection) => {
                 let mut tx = connection.begin().await.expect("begin");
-                sqlx::query(INSERT).bind(1_i64).bind(&reporter).bind(2_i64).bind(details).bind(&now)
-                    .execute(&mut *tx).await.expect("insert");
+                sqlx::query(INSERT)
+                    .bind(1_i64)
+                    .bind(&reporter)
+                    .bind(2_i64)
+                    .bind(details)
+                    .bind(&now)
+                    .execute(&mut *tx)
+                    .await
+                    .expect("insert");
                 tx.commit().await.expect("commit");
             }
         }

@@ -9,13 +9,30 @@
 //! by a bare client process (one report-sized transaction, one loopback request). See the
 //! README's "Benchmarks" section for what each column means.
 
+// A benchmark turns counts and durations into printed figures: far from 2^52, always
+// positive.
+#![allow(
+    clippy::cast_precision_loss,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::cast_possible_wrap
+)]
+
 mod bot;
 mod databases;
 mod drive;
 mod floor;
 mod report;
 
+// The test suite's fake Discord, under the lints its own crate sets for it
+// (tests/e2e/main.rs).
 #[path = "../../tests/e2e/support/fake_discord/mod.rs"]
+#[allow(
+    clippy::too_many_lines,
+    clippy::needless_pass_by_value,
+    clippy::assigning_clones,
+    clippy::wildcard_imports
+)]
 mod fake_discord;
 
 /// The fake Discord registers interaction tokens as secrets for the test suite's log scan;
@@ -88,7 +105,13 @@ async fn run(args: Args) {
         let template = databases::Template::prepare(&backend, args.prefill).await;
         for &mode in &args.modes {
             report::header(&backend, mode, args.prefill);
-            let sql = drive::count_statements(&template, mode, args.sql_breakdown, args.sql_log.as_deref()).await;
+            let sql = drive::count_statements(
+                &template,
+                mode,
+                args.sql_breakdown,
+                args.sql_log.as_deref(),
+            )
+            .await;
             for &level in &args.levels {
                 let reports = args.reports.max(level * 10);
                 let outcome = drive::level(&template, mode, level, reports).await;

@@ -13,8 +13,21 @@ pub fn header(backend: &Backend, mode: Mode, prefill: usize) {
     );
     println!(
         "{:>4} {:>7} {:>7} {:>6} {:>6} {:>5} {:>5} {:>11} {:>11} {:>11} {:>11} {:>5} {:>5} {:>8} {:>5}",
-        "C", "rep/s", "cpu ms", "floor", "ratio", "fake", "RSS", "ack p50/99", "ans p50/99",
-        "DM p50/99", "queue 50/99", "REST", "SQL", "lost/dup", "stop"
+        "C",
+        "rep/s",
+        "cpu ms",
+        "floor",
+        "ratio",
+        "fake",
+        "RSS",
+        "ack p50/99",
+        "ans p50/99",
+        "DM p50/99",
+        "queue 50/99",
+        "REST",
+        "SQL",
+        "lost/dup",
+        "stop"
     );
 }
 

@@ -13,7 +13,7 @@ use tokio::sync::Semaphore;
 use super::flows::close_notice;
 use super::flows::help_card;
 use super::flows::publish::publish;
-use super::{BotData, BotError, rest};
+use super::{BotData, BotError, observe, rest};
 use crate::domain::delivery::{DeliveryKind, retry_wait};
 use crate::store::{Delivery, Finished};
 
@@ -70,6 +70,7 @@ enum Failure {
     Transient(&'static str),
 }
 
+#[tracing::instrument(name = "delivery", skip_all, fields(delivery = delivery.id, kind = %delivery.kind, case_id = delivery.case_id, attempt = delivery.attempts))]
 async fn carry_out(
     http: &serenity::Http,
     cache: &serenity::Cache,
@@ -85,6 +86,7 @@ async fn carry_out(
         DeliveryKind::HelpCard => help_card::deliver(http, cache, data, &delivery).await,
         DeliveryKind::CloseNotice => close_notice::deliver(http, cache, data, &delivery).await,
     };
+    observe::delivery_attempted(&data.metrics, delivery.kind, started.elapsed());
     let recorded = match attempted.map_err(|error| classify(&error)) {
         Ok(finished) => finish(data, &delivery, finished, started).await,
         Err(Failure::Refused(code)) => {
@@ -108,6 +110,7 @@ async fn finish(
         .store
         .finish_delivery(delivery, finished, Utc::now())
         .await?;
+    observe::delivery_finished(&data.metrics, delivery.kind, &finished);
     tracing::info!(
         kind = %delivery.kind,
         case_id = delivery.case_id,
@@ -127,6 +130,7 @@ async fn retry(data: &BotData, delivery: &Delivery, why: &'static str) -> Result
     let wait = retry_wait(delivery.attempts, rand::random());
     let due = Utc::now() + TimeDelta::from_std(wait).unwrap_or(TimeDelta::MAX);
     data.store.retry_delivery(delivery, due, why).await?;
+    observe::delivery_retried(&data.metrics, delivery.kind, why);
     tracing::warn!(
         kind = %delivery.kind,
         case_id = delivery.case_id,

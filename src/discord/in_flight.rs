@@ -24,13 +24,51 @@ impl serenity::Framework for TrackedFramework {
     }
 
     async fn dispatch(&self, ctx: serenity::Context, event: serenity::FullEvent) {
-        self.tasks
-            .track_future(async {
-                if !screening::answered_unroutable(&ctx, &self.inner, &event).await {
-                    serenity::Framework::dispatch(&self.inner, ctx, event).await;
-                }
-            })
-            .await;
+        let interaction = match &event {
+            serenity::FullEvent::InteractionCreate { interaction } => {
+                Some((interaction.id(), interaction_kind(interaction)))
+            }
+            _ => None,
+        };
+        let handled = async {
+            match interaction {
+                Some((id, kind)) => self.interaction(ctx, event, id, kind).await,
+                None => self.route(ctx, event).await,
+            }
+        };
+        // Boxed: the framework's futures are large, and every event passes here.
+        Box::pin(self.tasks.track_future(handled)).await;
+    }
+}
+
+impl TrackedFramework {
+    /// An interaction, in a span of its own (its id and kind: nothing it carries is text).
+    #[tracing::instrument(name = "interaction", skip(self, ctx, event), fields(id = %id))]
+    async fn interaction(
+        &self,
+        ctx: serenity::Context,
+        event: serenity::FullEvent,
+        id: serenity::InteractionId,
+        kind: &'static str,
+    ) {
+        self.route(ctx, event).await;
+    }
+
+    async fn route(&self, ctx: serenity::Context, event: serenity::FullEvent) {
+        if !screening::answered_unroutable(&ctx, &self.inner, &event).await {
+            serenity::Framework::dispatch(&self.inner, ctx, event).await;
+        }
+    }
+}
+
+fn interaction_kind(interaction: &serenity::Interaction) -> &'static str {
+    match interaction {
+        serenity::Interaction::Ping(_) => "ping",
+        serenity::Interaction::Command(_) => "command",
+        serenity::Interaction::Autocomplete(_) => "autocomplete",
+        serenity::Interaction::Component(_) => "component",
+        serenity::Interaction::Modal(_) => "modal",
+        _ => "other",
     }
 }
 

@@ -17,6 +17,9 @@ use axum::response::{IntoResponse, Response};
 use tokio::net::TcpListener;
 use url::Url;
 
+use super::rest_metrics;
+use crate::metrics::Metrics;
+
 /// Attempts per request before a 429 is handed back to serenity.
 const MAX_ATTEMPTS: u32 = 5;
 /// A longer wait is not worth holding an interaction for: the 429 goes back to the caller.
@@ -28,6 +31,7 @@ const LARGEST_BODY: usize = 26 * 1024 * 1024;
 struct Forwarder {
     upstream: Url,
     client: reqwest::Client,
+    metrics: Metrics,
 }
 
 /// A running forwarder; serenity's proxy setting takes `base()`.
@@ -38,12 +42,13 @@ pub struct RestForwarder {
 
 impl RestForwarder {
     /// Starts forwarding to `upstream` (scheme, host and port) on a loopback port.
-    pub async fn start(upstream: Url) -> std::io::Result<RestForwarder> {
+    pub async fn start(upstream: Url, metrics: Metrics) -> std::io::Result<RestForwarder> {
         let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
         let address = listener.local_addr()?;
         let forwarder = Forwarder {
             upstream,
             client: reqwest::Client::new(),
+            metrics,
         };
         let app = axum::Router::new().fallback(forward).with_state(forwarder);
         let task = tokio::spawn(async move {
@@ -99,9 +104,11 @@ async fn forward(State(forwarder): State<Forwarder>, request: Request) -> Respon
         let status = upstream.status();
         let upstream_headers = upstream.headers().clone();
         let bytes = upstream.bytes().await.unwrap_or_default();
+        rest_metrics::record_response(&forwarder.metrics, parts.uri.path(), status, &bytes);
         if status == StatusCode::TOO_MANY_REQUESTS && attempt < MAX_ATTEMPTS {
             let wait = retry_after(&upstream_headers, &bytes);
             if wait <= LONGEST_WAIT {
+                rest_metrics::record_rate_limit(&forwarder.metrics, parts.uri.path(), wait);
                 tracing::warn!(method = %parts.method, path = %loggable(parts.uri.path()), wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX), attempt, "rate limited; waiting");
                 tokio::time::sleep(wait).await;
                 continue;

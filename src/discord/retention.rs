@@ -27,6 +27,7 @@ pub async fn purge_every_hour(data: BotData) {
                 false,
             )
             .await;
+        super::observe::purge_ended(&data.metrics, &purged);
         match purged {
             Ok(None) => tracing::debug!("another process is purging"),
             Ok(Some(report)) => {

@@ -353,4 +353,3 @@ async fn record_post(
     });
     Ok(())
 }
-

@@ -43,12 +43,12 @@ macro_rules! on_writer {
 /// `&mut PgConnection`), so one step of a transaction is written once for both databases.
 macro_rules! on_transaction {
     ($tx:expr, $conn:ident => $body:expr) => {
-        match $tx {
-            $crate::store::Transaction::Sqlite(tx) => {
+        match &mut $tx.open {
+            $crate::store::OpenTransaction::Sqlite(tx) => {
                 let $conn = &mut **tx;
                 $body
             }
-            $crate::store::Transaction::Postgres(tx) => {
+            $crate::store::OpenTransaction::Postgres(tx) => {
                 let $conn = &mut **tx;
                 $body
             }
@@ -60,6 +60,7 @@ mod audit;
 mod cases;
 mod deliveries;
 mod guilds;
+mod health;
 mod moderation;
 mod pending;
 mod read_only;
@@ -69,7 +70,7 @@ mod statistics;
 use std::future::Future;
 use std::path::PathBuf;
 use std::str::FromStr;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, SubsecRound, Utc};
 use sqlx::Connection;
@@ -79,10 +80,13 @@ use sqlx::sqlite::{
     SqliteSynchronous,
 };
 
+use crate::metrics::{self, Metrics};
+
 pub use audit::{AuditEntry, NewAuditEntry};
 pub use cases::{CaseRecord, EvidenceRecord, NewEvidence, NewReport, RecordedReport, ReportRecord};
 pub use deliveries::{Delivery, Finished, HelpCardRequest, InteractionToken};
 pub use guilds::{GuildRecord, SettingChange, StoredSetting};
+pub use health::{Backlog, PoolUse};
 pub use moderation::{
     ActiveShield, CaseUpdate, ModerationStep, NewProtectiveAction, ProtectiveActionRecord,
     StepOutcome,
@@ -141,6 +145,8 @@ pub struct CaseLock {
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: Pool,
+    /// Where transaction durations and recorded steps are counted (nowhere by default).
+    metrics: Metrics,
 }
 
 #[derive(Clone, Debug)]
@@ -159,27 +165,43 @@ struct SqlitePools {
     write: SqlitePool,
 }
 
-/// An open transaction on either backend. Dropped without [`Transaction::commit`], it rolls
-/// back, as sqlx's own transactions do.
-enum Transaction {
+/// An open transaction on either backend, timed from its begin. Dropped without
+/// [`Transaction::commit`], it rolls back, as sqlx's own transactions do.
+struct Transaction {
+    open: OpenTransaction,
+    began: Instant,
+    metrics: Metrics,
+}
+
+enum OpenTransaction {
     Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
     Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
 }
 
 impl Transaction {
     async fn commit(self) -> Result<(), StoreError> {
-        match self {
-            Transaction::Sqlite(tx) => tx.commit().await?,
-            Transaction::Postgres(tx) => tx.commit().await?,
+        match self.open {
+            OpenTransaction::Sqlite(tx) => tx.commit().await?,
+            OpenTransaction::Postgres(tx) => tx.commit().await?,
         }
+        self.metrics.observe(
+            metrics::DB_TRANSACTION_SECONDS,
+            &[("end", "commit")],
+            self.began.elapsed(),
+        );
         Ok(())
     }
 
     async fn rollback(self) -> Result<(), StoreError> {
-        match self {
-            Transaction::Sqlite(tx) => tx.rollback().await?,
-            Transaction::Postgres(tx) => tx.rollback().await?,
+        match self.open {
+            OpenTransaction::Sqlite(tx) => tx.rollback().await?,
+            OpenTransaction::Postgres(tx) => tx.rollback().await?,
         }
+        self.metrics.observe(
+            metrics::DB_TRANSACTION_SECONDS,
+            &[("end", "rollback")],
+            self.began.elapsed(),
+        );
         Ok(())
     }
 }
@@ -202,6 +224,7 @@ impl Store {
                 .await?;
             return Ok(Store {
                 pool: Pool::Postgres(pool),
+                metrics: Metrics::default(),
             });
         }
 
@@ -231,7 +254,15 @@ impl Store {
             .await?;
         Ok(Store {
             pool: Pool::Sqlite(SqlitePools { read, write }),
+            metrics: Metrics::default(),
         })
+    }
+
+    /// This store, counting into `metrics`.
+    #[must_use]
+    pub fn with_metrics(mut self, metrics: Metrics) -> Store {
+        self.metrics = metrics;
+        self
     }
 
     /// Starts a transaction on this backend's pool: every transaction of the store begins
@@ -240,11 +271,17 @@ impl Store {
     /// instead fail at its first write, without waiting, whenever another writer got in
     /// between.
     async fn begin(&self) -> Result<Transaction, StoreError> {
-        Ok(match &self.pool {
+        let began = Instant::now();
+        let open = match &self.pool {
             Pool::Sqlite(pools) => {
-                Transaction::Sqlite(pools.write.begin_with("BEGIN IMMEDIATE").await?)
+                OpenTransaction::Sqlite(pools.write.begin_with("BEGIN IMMEDIATE").await?)
             }
-            Pool::Postgres(pool) => Transaction::Postgres(pool.begin().await?),
+            Pool::Postgres(pool) => OpenTransaction::Postgres(pool.begin().await?),
+        };
+        Ok(Transaction {
+            open,
+            began,
+            metrics: self.metrics.clone(),
         })
     }
 

@@ -286,7 +286,9 @@ async fn insert_audit(tx: &mut Transaction, entry: &NewAuditEntry) -> Result<(),
 impl Store {
     /// Writes a protective or moderator step in one transaction (see [`ModerationStep`]).
     pub async fn record_step(&self, step: &ModerationStep) -> Result<StepOutcome, StoreError> {
-        retry_busy(|| self.try_record_step(step)).await
+        let outcome = retry_busy(|| self.try_record_step(step)).await?;
+        self.count_recorded_action(step, outcome);
+        Ok(outcome)
     }
 
     /// One attempt at [`Store::record_step`].

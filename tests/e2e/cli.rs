@@ -5,7 +5,8 @@ use std::process::Command;
 
 use tempfile::TempDir;
 
-use crate::support::cli::safe_button;
+use crate::support::app::TEST_TOKEN;
+use crate::support::cli::{safe_button, safe_button_with};
 
 const REPOSITORY_BOT_TOML: &str = include_str!("../../bot.toml");
 
@@ -271,5 +272,224 @@ async fn the_binary_stops_cleanly_on_sigterm() {
     assert!(status.success(), "exit status {status}");
     assert!(!fake.has_live_session(), "the gateway session was closed");
     assert!(folder.path().join("data/safe-button.db").is_file());
+    fake.finish();
+}
+
+/// `check-config` on the repository's bot.toml with these variables: (succeeded, stdout,
+/// stderr).
+fn check_config_with(variables: &[(&str, &str)]) -> (bool, String, String) {
+    let (folder, path) = config_file(REPOSITORY_BOT_TOML);
+    let output = safe_button_with(
+        &["check-config", "--config", path.to_str().unwrap()],
+        folder.path(),
+        variables,
+    );
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn check_config_names_where_each_secret_comes_from_without_printing_it() {
+    let key = "k".repeat(40);
+    let secrets = [
+        (
+            "SAFE_BUTTON_DATABASE_URL",
+            "postgres://bot:s3cret-pass@db.example.org/safe",
+        ),
+        ("DISCORD_TOKEN", TEST_TOKEN),
+        ("SAFE_BUTTON_PSEUDONYM_KEY", key.as_str()),
+    ];
+    let (ok, stdout, stderr) = check_config_with(&secrets);
+    assert!(ok, "{stdout}{stderr}");
+    for line in [
+        "database: postgres://bot:***@db.example.org/safe (from SAFE_BUTTON_DATABASE_URL)",
+        "bot token: set (from DISCORD_TOKEN)",
+        "pseudonym key: from SAFE_BUTTON_PSEUDONYM_KEY",
+    ] {
+        assert!(
+            stdout.lines().any(|shown| shown == line),
+            "{line}:\n{stdout}"
+        );
+    }
+    for secret in ["s3cret-pass", TEST_TOKEN, key.as_str()] {
+        assert!(
+            !stdout.contains(secret) && !stderr.contains(secret),
+            "{stdout}{stderr}"
+        );
+    }
+
+    let (ok, stdout, _) = check_config_with(&[]);
+    assert!(ok, "{stdout}");
+    for line in [
+        "database: sqlite://data/safe-button.db (from the configuration file)",
+        "pseudonym key: from the file data/pseudonym.key (created on first run; \
+         SAFE_BUTTON_PSEUDONYM_KEY would win)",
+    ] {
+        assert!(
+            stdout.lines().any(|shown| shown == line),
+            "{line}:\n{stdout}"
+        );
+    }
+    assert!(
+        stdout.contains("bot token: `DISCORD_TOKEN`: is not set"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_bad_database_url_in_the_environment_is_named_after_its_variable_and_not_echoed() {
+    let (ok, stdout, stderr) = check_config_with(&[(
+        "SAFE_BUTTON_DATABASE_URL",
+        "mysql://bot:s3cret-pass@db/safe",
+    )]);
+    assert!(!ok, "{stdout}");
+    assert!(stderr.contains("`SAFE_BUTTON_DATABASE_URL`"), "{stderr}");
+    assert!(!stderr.contains("s3cret-pass"), "{stderr}");
+}
+
+#[test]
+fn the_database_url_from_the_environment_is_the_one_used_and_the_file_may_leave_it_out() {
+    let without_url = REPOSITORY_BOT_TOML.replace("url = \"sqlite://data/safe-button.db\"\n", "");
+    assert_ne!(without_url, REPOSITORY_BOT_TOML);
+    let (folder, path) = config_file(&without_url);
+    let refused = safe_button(
+        &["check-config", "--config", path.to_str().unwrap()],
+        folder.path(),
+    );
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("set SAFE_BUTTON_DATABASE_URL"), "{stderr}");
+
+    let elsewhere = folder.path().join("elsewhere.db");
+    let url = format!("sqlite://{}", elsewhere.display());
+    let migrated = safe_button_with(
+        &["migrate", "--config", path.to_str().unwrap()],
+        folder.path(),
+        &[("SAFE_BUTTON_DATABASE_URL", &url)],
+    );
+    assert!(migrated.status.success(), "{migrated:?}");
+    assert!(elsewhere.exists(), "the variable's database was migrated");
+    assert!(!folder.path().join("data/safe-button.db").exists());
+}
+
+/// The binary run under a systemd-like supervisor, with `logging.format = "json"` and the
+/// database URL from the environment: it says `READY=1` and pings the watchdog, and every
+/// line it writes through a report is a JSON object without the report's text, the tokens
+/// or the members' names.
+#[tokio::test]
+async fn the_binary_logs_json_lines_and_tells_systemd_it_is_ready() {
+    use tokio::net::UnixDatagram;
+
+    use serde_json::json;
+
+    use crate::support::app::WAIT;
+    use crate::support::fake_discord::{FakeDiscord, InteractionBuilder, Method, ids};
+    use crate::support::logs::{json_problems, leaked};
+
+    let fake = FakeDiscord::start().await;
+    let config = REPOSITORY_BOT_TOML
+        .replace(
+            "# api_base = \"http://127.0.0.1:3000\"",
+            &format!("api_base = \"{}\"", fake.base_url()),
+        )
+        .replace("level = \"info\"", "level = \"info\"\nformat = \"json\"");
+    let (folder, path) = config_file(&config);
+    let notifications = folder.path().join("notify.socket");
+    let systemd = UnixDatagram::bind(&notifications).expect("bind the notify socket");
+    let database = folder.path().join("from-the-environment.db");
+    let bot = tokio::process::Command::new(env!("CARGO_BIN_EXE_safe-button"))
+        .args(["run", "--config", path.to_str().unwrap()])
+        .current_dir(folder.path())
+        .env("DISCORD_TOKEN", TEST_TOKEN)
+        .env(
+            "SAFE_BUTTON_DATABASE_URL",
+            format!("sqlite://{}", database.display()),
+        )
+        .env("NOTIFY_SOCKET", &notifications)
+        .env("WATCHDOG_USEC", "200000")
+        .env_remove("RUST_LOG")
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start the bot");
+    // Read for as long as the bot runs, as systemd does (the watchdog pings keep coming).
+    let (seen, mut both_seen) = tokio::sync::watch::channel(Vec::<String>::new());
+    let listener = tokio::spawn(async move {
+        let mut buffer = [0u8; 256];
+        while let Ok(length) = systemd.recv(&mut buffer).await {
+            let state = String::from_utf8_lossy(&buffer[..length]).into_owned();
+            seen.send_modify(|states| states.push(state));
+        }
+    });
+    let has = |states: &Vec<String>, wanted: &str| states.iter().any(|state| state == wanted);
+    tokio::time::timeout(
+        WAIT,
+        both_seen.wait_for(|states| has(states, "READY=1") && has(states, "WATCHDOG=1")),
+    )
+    .await
+    .expect("READY=1 and a watchdog ping in time")
+    .unwrap();
+    assert!(fake.has_live_session(), "ready once connected");
+
+    let details = "Il me harcèle en message privé depuis des semaines";
+    let options = json!([
+        { "name": "user", "type": 6, "value": ids::BILAL.to_string() },
+        { "name": "reason", "type": 4, "value": 0 },
+        { "name": "details", "type": 3, "value": details },
+    ]);
+    let sent = fake
+        .send_interaction(
+            InteractionBuilder::slash_command("report", options)
+                .in_guild(&fake.guild(ids::GUILD), ids::GENERAL_CHANNEL, ids::ALICE)
+                .locale("fr"),
+        )
+        .await;
+    fake.wait_for_request(Method::PATCH, &sent.original_path(), WAIT)
+        .await;
+
+    let pid = bot.id().expect("the bot is running").to_string();
+    let signalled = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("send SIGTERM");
+    assert!(signalled.success());
+    let output = tokio::time::timeout(WAIT, bot.wait_with_output())
+        .await
+        .expect("the bot exits after SIGTERM")
+        .unwrap();
+    assert!(output.status.success(), "exit status {}", output.status);
+    listener.abort();
+    let received = both_seen.borrow().clone();
+    assert!(
+        received
+            .iter()
+            .all(|state| state == "READY=1" || state == "WATCHDOG=1"),
+        "{received:?}"
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.lines().any(|line| line.contains("report recorded")),
+        "{stdout}"
+    );
+    let names: Vec<String> = [
+        "alice.martin",
+        "Alice Martin",
+        "bilal.haddad",
+        "Bilal Haddad",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    assert_eq!(json_problems(&stdout, &names), Vec::<String>::new());
+    let secrets = [
+        details.to_owned(),
+        sent.token.clone(),
+        TEST_TOKEN.to_owned(),
+    ];
+    assert!(leaked(&stdout, &secrets).is_empty(), "{stdout}");
+    assert!(database.is_file(), "the variable's database was used");
+    assert!(!folder.path().join("data/safe-button.db").exists());
     fake.finish();
 }

@@ -16,7 +16,9 @@ mod crash;
 mod deliveries;
 mod fake_discord_selftest;
 mod forged;
+
 mod fuzz;
+mod operations;
 mod protection;
 mod queue;
 mod report_path;

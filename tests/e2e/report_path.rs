@@ -69,7 +69,11 @@ fn calls_since(app: &TestApp, from: usize, dm: u64) -> Vec<String> {
                 let edit: &mut usize = edits.entry(call.clone()).or_default();
                 *edit += 1;
                 let first_answer = *edit == 1 && call.contains("@original");
-                call.push_str(if first_answer { " (answer)" } else { " (card outcome)" });
+                call.push_str(if first_answer {
+                    " (answer)"
+                } else {
+                    " (card outcome)"
+                });
             }
             call
         })

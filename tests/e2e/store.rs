@@ -372,7 +372,10 @@ async fn reports_within_the_window_merge_and_count_each_reporters_reports(db: Te
         "within the window of the last report, not of the first"
     );
     assert_eq!(second.case_id, first.case_id);
-    assert_eq!(second.reporter_reports_in_window, 1, "another reporter's count");
+    assert_eq!(
+        second.reporter_reports_in_window, 1,
+        "another reporter's count"
+    );
     assert_ne!(second.report_id, again.report_id);
 
     let case = store
@@ -446,8 +449,10 @@ async fn simultaneous_reports_against_one_member_share_one_case(db: TestDb) {
 /// Distinct members who reported on the case.
 async fn distinct_reporters(store: &Store, case_id: i64) -> usize {
     let reports = store.reports_of_case(case_id).await.unwrap();
-    let reporters: std::collections::HashSet<_> =
-        reports.iter().map(|report| report.reporter_user_id).collect();
+    let reporters: std::collections::HashSet<_> = reports
+        .iter()
+        .map(|report| report.reporter_user_id)
+        .collect();
     reporters.len()
 }
 

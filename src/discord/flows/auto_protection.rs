@@ -6,9 +6,7 @@ use poise::serenity_prelude::Http;
 
 use super::sanctions::{self, MuteRequest, MuteResult};
 use crate::discord::{BotData, BotError};
-use crate::domain::protection::{
-    self, AntiAbuse, Offer, Reporter, RequestedBy, Withheld,
-};
+use crate::domain::protection::{self, AntiAbuse, Offer, Reporter, RequestedBy, Withheld};
 use crate::domain::report::CheckedReport;
 use crate::domain::settings::{self, SettingKey, Settings};
 use crate::i18n::tr;
@@ -121,7 +119,10 @@ async fn automatic_mute(
     // Once the rule ran on a case, every later report would queue on the case's lock only
     // to find so: it is looked at first, then again under the lock.
     let count = (reporters, threshold);
-    if due_for_auto_mute(data, recorded.case_id, count).await?.is_none() {
+    if due_for_auto_mute(data, recorded.case_id, count)
+        .await?
+        .is_none()
+    {
         return Ok(None);
     }
     let _guard = data.lock_case(recorded.case_id).await?;

@@ -113,7 +113,11 @@ async fn send(
         .add_file(card.contact_file)
         .nonce(serenity::Nonce::String(format!("sbd{}", delivery.id)))
         .enforce_nonce(true);
-    match data.dm_channels.send(http, report.victim_user_id, message).await {
+    match data
+        .dm_channels
+        .send(http, report.victim_user_id, message)
+        .await
+    {
         Ok(_) => Ok(HelpCardDelivery::DmSent),
         Err(error) if rest::is_refusal(&error) => {
             let code = ErrorCode::of(&error);

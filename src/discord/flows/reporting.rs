@@ -8,11 +8,11 @@ use poise::serenity_prelude as serenity;
 use serenity::Http;
 
 use super::auto_protection;
-use crate::discord::BotData;
 use crate::discord::render::acknowledgement::{ReportAnswer, acknowledgement};
 use crate::discord::render::help_card::{self, RenderedHelpCard};
 use crate::discord::render::prompts::victim_buttons;
 use crate::discord::reply;
+use crate::discord::{BotData, observe};
 use crate::domain::case::{HelpCardDelivery, ReportSource};
 use crate::domain::help_card::help_card;
 use crate::domain::report::CheckedReport;
@@ -42,7 +42,9 @@ pub struct Filing {
 
 /// When a member joined, from an interaction's member object.
 pub fn joined_at(member: Option<&serenity::Member>) -> Option<DateTime<Utc>> {
-    member.and_then(|member| member.joined_at).map(|joined| *joined)
+    member
+        .and_then(|member| member.joined_at)
+        .map(|joined| *joined)
 }
 
 /// What the reporter is told.
@@ -89,11 +91,13 @@ pub async fn file_report(
         Ok(recorded) => recorded,
         Err(error) => {
             tracing::error!(guild_id = report.guild_id, %error, "report not recorded");
+            observe::report_not_recorded(&data.metrics, filing.source);
             return not_recorded(data, settings, &filing, now);
         }
     };
     let (case, merged, source) = (&recorded.reference, recorded.merged, filing.source);
     tracing::info!(guild_id = report.guild_id, %case, merged, %source, "report recorded");
+    observe::report_recorded(&data.metrics, source, merged);
     // The queue post owes nothing to the reporter's answer: it goes now.
     data.deliveries.notify_one();
     let reporter = (report, filing.reporter_joined_at);

@@ -49,6 +49,8 @@ pub struct BotData {
     pub deliveries: Arc<Notify>,
     /// Recipients' DM channels, so that each is opened once.
     pub dm_channels: Arc<DmChannels>,
+    /// What the operator scrapes (records nothing when `[metrics]` has no listener).
+    pub metrics: crate::metrics::Metrics,
 }
 
 impl BotData {

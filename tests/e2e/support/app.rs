@@ -46,6 +46,18 @@ pub fn test_config(api_base: &str, database_url: &str, folder: &Path) -> Config 
     config
 }
 
+/// A loopback address with a port free a moment ago, for the bot's metrics listener.
+pub fn free_address() -> std::net::SocketAddr {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free loopback port")
+}
+
+/// Metrics on, at a free loopback address: a `configure` for [`spawn_app_with`].
+pub fn with_metrics(config: &mut Config) {
+    config.metrics.listen = Some(free_address());
+}
+
 /// Starts the bot on a fresh `SQLite` database against a fresh standard fake Discord, and
 /// waits until it has registered its commands.
 pub async fn spawn_app() -> TestApp {
@@ -91,6 +103,7 @@ async fn launch(
     configure: impl FnOnce(&mut Config),
 ) -> TestApp {
     super::logs::capture_suite();
+    super::logs::register_member_names(&world);
     let fake = FakeDiscord::start_with(world).await;
     let folder = TempDir::new().expect("temporary folder");
     let database_url = database_url.map_or_else(
@@ -301,6 +314,40 @@ impl TestApp {
         assert!(audit.is_empty(), "no audit row: {audit:?}");
     }
 
+    /// `GET` on the bot's metrics listener (`[metrics] listen`): the status and the body.
+    pub async fn get_endpoint(&self, path: &str) -> (u16, String) {
+        let address = self.config.metrics.listen.expect("metrics.listen is set");
+        let response = reqwest::get(format!("http://{address}{path}"))
+            .await
+            .unwrap_or_else(|error| panic!("GET {path}: {error}"));
+        let status = response.status().as_u16();
+        (status, response.text().await.unwrap_or_default())
+    }
+
+    /// `/metrics`, parsed by a Prometheus text parser.
+    pub async fn scrape(&self) -> prometheus_parse::Scrape {
+        let (status, body) = self.get_endpoint("/metrics").await;
+        assert_eq!(status, 200, "{body}");
+        prometheus_parse::Scrape::parse(body.lines().map(|line| Ok(line.to_owned())))
+            .expect("the scrape parses as the Prometheus text format")
+    }
+
+    /// Waits until `/readyz` answers `status`; the last body.
+    pub async fn wait_for_readiness(&self, status: u16) -> String {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let (answered, body) = self.get_endpoint("/readyz").await;
+            if answered == status {
+                return body;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "/readyz still answers {answered} ({body}), not {status}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Waits for a request, failing the test with what did arrive otherwise.
     pub async fn wait_for(&self, method: Method, pattern: &str) -> RecordedRequest {
         self.fake.wait_for_request(method, pattern, WAIT).await
@@ -315,7 +362,7 @@ impl Drop for TestApp {
             let _ = stop.send(());
         }
         if !std::thread::panicking() {
-            super::logs::assert_no_secret_logged();
+            super::logs::assert_clean_logs();
         }
     }
 }

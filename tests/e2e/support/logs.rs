@@ -1,14 +1,20 @@
 //! Log captures in memory, through the bot's own filter (`safe_button::logging::filter`), so
 //! tests see exactly the lines an operator running at `info` would see.
 //!
-//! One capture covers the whole suite: the fake Discord registers every interaction token,
-//! report text and message content it carries as a secret, and every test app checks at stop
-//! that no captured line holds one (nor the bot token).
+//! One capture covers the whole suite, in the JSON format (`logging.format = "json"`): the
+//! fake Discord registers every interaction token, report text and message content it
+//! carries as a secret, every test app the names of its world's members, and checks at stop
+//! that every captured line is a JSON object, and that none holds a secret (nor the bot
+//! token) or a member's name.
 
 use std::io::Write;
 use std::sync::{Arc, Mutex, PoisonError};
 
+use safe_button::logging::LogFormat;
+use serde_json::Value;
 use tracing::subscriber::DefaultGuard;
+
+use super::fake_discord::FakeDiscordConfig;
 
 /// What a capture has written so far, shared with its writer.
 #[derive(Clone, Debug, Default)]
@@ -34,21 +40,22 @@ impl Write for Captured {
     }
 }
 
-/// A subscriber writing the lines `spec` lets through the bot's filter into `captured`.
-fn subscriber(spec: &str, captured: &Captured) -> impl tracing::Subscriber + Send + Sync {
+/// The bot's own subscriber, writing in `format` the lines `spec` lets through its filter
+/// into `captured`.
+fn subscriber(
+    format: LogFormat,
+    spec: &str,
+    captured: &Captured,
+) -> Box<dyn tracing::Subscriber + Send + Sync> {
     let writer = captured.clone();
-    tracing_subscriber::fmt()
-        .with_env_filter(safe_button::logging::filter(spec))
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish()
+    safe_button::logging::subscriber(format, spec, move || writer.clone(), false)
 }
 
-/// Captures, at `info`, what this thread logs until the guard is dropped: everything a
-/// `#[tokio::test]` (one thread) and the bot it spawns log.
+/// Captures, at `info` and in the human format, what this thread logs until the guard is
+/// dropped: everything a `#[tokio::test]` (one thread) and the bot it spawns log.
 pub fn capture_this_thread() -> (Captured, DefaultGuard) {
     let captured = Captured::default();
-    let guard = tracing::subscriber::set_default(subscriber("info", &captured));
+    let guard = tracing::subscriber::set_default(subscriber(LogFormat::Human, "info", &captured));
     (captured, guard)
 }
 
@@ -60,6 +67,8 @@ const MIN_SECRET_CHARS: usize = 8;
 struct Suite {
     captured: Captured,
     secrets: Mutex<Vec<String>>,
+    /// The fake's members' user names and display names.
+    names: Mutex<Vec<String>>,
 }
 
 static SUITE: std::sync::OnceLock<Suite> = std::sync::OnceLock::new();
@@ -68,10 +77,12 @@ fn suite() -> &'static Suite {
     SUITE.get_or_init(|| {
         let captured = Captured::default();
         // Fails only if another global subscriber exists: none does in this binary.
-        let _ = tracing::subscriber::set_global_default(subscriber("info", &captured));
+        let _ =
+            tracing::subscriber::set_global_default(subscriber(LogFormat::Json, "info", &captured));
         Suite {
             captured,
             secrets: Mutex::new(vec![super::app::TEST_TOKEN.to_owned()]),
+            names: Mutex::default(),
         }
     })
 }
@@ -113,6 +124,50 @@ pub fn register_secret(secret: &str) {
     }
 }
 
+/// Registers the user and display names of `world`'s members (the bot's own aside), which
+/// no log line may hold at `info`.
+pub fn register_member_names(world: &FakeDiscordConfig) {
+    let users = world
+        .guilds
+        .iter()
+        .flat_map(|guild| &guild.members)
+        .map(|member| &member.user)
+        .filter(|user| user.id != world.bot.id);
+    let mut names = suite().names.lock().unwrap_or_else(PoisonError::into_inner);
+    for name in users.flat_map(|user| std::iter::once(&user.username).chain(&user.global_name)) {
+        if !names.contains(name) {
+            names.push(name.clone());
+        }
+    }
+}
+
+/// Each line of `text` that is not a JSON object, and each (name, line) where a string in a
+/// line's object holds one of `names`.
+pub fn json_problems(text: &str, names: &[String]) -> Vec<String> {
+    let mut problems = Vec::new();
+    for line in text.lines() {
+        let Ok(Value::Object(object)) = serde_json::from_str::<Value>(line) else {
+            problems.push(format!("not a JSON object: {line}"));
+            continue;
+        };
+        let mut values: Vec<&Value> = object.values().collect();
+        while let Some(value) = values.pop() {
+            match value {
+                Value::String(text) => problems.extend(
+                    names
+                        .iter()
+                        .filter(|name| text.contains(name.as_str()))
+                        .map(|name| format!("the name {name:?} in: {line}")),
+                ),
+                Value::Array(items) => values.extend(items),
+                Value::Object(fields) => values.extend(fields.values()),
+                _ => {}
+            }
+        }
+    }
+    problems
+}
+
 /// The lines of `text` that contain one of `secrets`, with the secret found.
 pub fn leaked<'a>(text: &'a str, secrets: &'a [String]) -> Vec<(&'a str, &'a str)> {
     text.lines()
@@ -126,7 +181,7 @@ pub fn leaked<'a>(text: &'a str, secrets: &'a [String]) -> Vec<(&'a str, &'a str
 }
 
 /// Fails when a line captured so far in the suite carries a registered secret.
-pub fn assert_no_secret_logged() {
+pub fn assert_clean_logs() {
     let suite = suite();
     let text = suite.captured.text();
     let secrets = suite
@@ -140,6 +195,22 @@ pub fn assert_no_secret_logged() {
         "{} log line(s) at info carry a secret:\n{leaks:#?}",
         leaks.len()
     );
+    let names = suite
+        .names
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone();
+    let problems = json_problems(&text, &names);
+    assert!(
+        problems.is_empty(),
+        "{} problem(s) in the JSON log lines:\n{problems:#?}",
+        problems.len()
+    );
+}
+
+/// How many lines the suite-wide capture holds now (each checked to be a JSON object).
+pub fn suite_line_count() -> usize {
+    suite().captured.text().lines().count()
 }
 
 #[test]
@@ -156,4 +227,19 @@ fn the_checker_finds_a_secret_in_any_line_and_nothing_else() {
     assert_eq!(leaks[0].0, "fake-interaction-token-42");
     assert_eq!(leaks[1].0, "il m'insulte depuis lundi");
     assert!(leaked("INFO safe_button: report recorded", &secrets).is_empty());
+}
+
+#[test]
+fn the_json_checker_finds_plain_lines_and_names_anywhere_in_an_object() {
+    let names = vec!["alice.martin".to_owned()];
+    let text = "{\"level\":\"INFO\",\"message\":\"report recorded\"}\n\
+                INFO safe_button: report recorded\n\
+                {\"level\":\"INFO\",\"span\":{\"user\":\"alice.martin\"}}\n\
+                [1, 2]";
+    let problems = json_problems(text, &names);
+    assert_eq!(problems.len(), 3, "{problems:#?}");
+    assert!(problems[0].starts_with("not a JSON object: INFO"));
+    assert!(problems[1].starts_with("the name \"alice.martin\""));
+    assert!(problems[2].starts_with("not a JSON object: [1, 2]"));
+    assert!(json_problems("{\"message\":\"connected\"}", &names).is_empty());
 }

@@ -138,6 +138,8 @@ pub(crate) struct Shared {
     pub shutdown: watch::Receiver<bool>,
     /// Where each request is told as it arrives, once [`FakeDiscord::tap`] was called.
     tap: Mutex<Option<mpsc::UnboundedSender<Tapped>>>,
+    /// While set, the gateway refuses new connections (503), as during an outage.
+    refusing_gateway: AtomicBool,
 }
 
 /// A request as it arrived, for a driver that follows the traffic live (the load benchmark).
@@ -163,7 +165,10 @@ impl Shared {
 
     /// Tells the tap, if any, of a request that just arrived.
     pub fn tell_tap(&self, tapped: impl FnOnce() -> Tapped) {
-        let tap = self.tap.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let tap = self
+            .tap
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some(tap) = tap.as_ref() {
             let _ = tap.send(tapped());
         }
@@ -235,6 +240,7 @@ impl FakeDiscord {
             changes,
             shutdown: shutdown_rx,
             tap: Mutex::new(None),
+            refusing_gateway: AtomicBool::new(false),
         });
         let server = tokio::spawn(accept_loop(listener, Arc::clone(&shared)));
         Self {
@@ -506,6 +512,18 @@ impl FakeDiscord {
             .lock()
             .gateway
             .broadcast(|| gateway::Command::Drop)
+    }
+
+    /// A gateway outage: every connection drops and new ones are refused until
+    /// [`Self::end_gateway_outage`].
+    pub fn start_gateway_outage(&self) -> usize {
+        self.shared.refusing_gateway.store(true, Ordering::SeqCst);
+        self.drop_gateway()
+    }
+
+    /// The gateway accepts connections again.
+    pub fn end_gateway_outage(&self) {
+        self.shared.refusing_gateway.store(false, Ordering::SeqCst);
     }
 
     /// Sends op 7 Reconnect on every gateway connection.
@@ -852,6 +870,9 @@ async fn handle(
 ) -> Result<Response<Body>, DropConnection> {
     let (mut parts, body) = request.into_parts();
     if parts.uri.path() == "/gateway" {
+        if shared.refusing_gateway.load(Ordering::SeqCst) {
+            return Ok(axum::http::StatusCode::SERVICE_UNAVAILABLE.into_response());
+        }
         return Ok(
             match WebSocketUpgrade::from_request_parts(&mut parts, &()).await {
                 Ok(upgrade) => {
