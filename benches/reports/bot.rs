@@ -3,12 +3,21 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use tokio::process::{Child, Command};
 
 use crate::databases::RunDb;
 use crate::fake_discord::{FakeDiscord, Method};
+
+/// The binary every run starts, when not the one built with this benchmark (`--bot`).
+static BINARY: OnceLock<PathBuf> = OnceLock::new();
+
+/// Runs `binary` instead of the bot built with this benchmark.
+pub fn use_binary(binary: PathBuf) {
+    let _ = BINARY.set(binary);
+}
 
 const START_TIMEOUT: Duration = Duration::from_secs(30);
 const TEST_TOKEN: &str = "MTQwNjk0MjgzNjU5MDUxMDA4Mg.GfakeA.safe-button-bench-token-not-a-secret";
@@ -58,7 +67,10 @@ impl Bot {
         } else {
             "warn"
         };
-        let child = Command::new(env!("CARGO_BIN_EXE_safe-button"))
+        let binary = BINARY
+            .get()
+            .map_or(env!("CARGO_BIN_EXE_safe-button").as_ref(), PathBuf::as_path);
+        let child = Command::new(binary)
             .args(["run", "--config", config.to_str().expect("a UTF-8 path")])
             .current_dir(folder)
             .env("DISCORD_TOKEN", TEST_TOKEN)

@@ -76,6 +76,10 @@ struct Args {
     /// look at the query plans of every statement.
     #[arg(long)]
     sql_log: Option<std::path::PathBuf>,
+    /// Another build of the bot to measure (default: the one built with this benchmark),
+    /// e.g. an earlier commit's, for a before/after run on the same machine.
+    #[arg(long)]
+    bot: Option<std::path::PathBuf>,
     /// Set by `cargo bench`.
     #[arg(long, hide = true)]
     bench: bool,
@@ -95,6 +99,9 @@ fn main() {
 }
 
 async fn run(args: Args) {
+    if let Some(binary) = args.bot.clone() {
+        bot::use_binary(binary);
+    }
     let mut backends = vec![Backend::Sqlite];
     match (&args.postgres, args.sqlite_only) {
         (Some(url), false) => backends.push(Backend::Postgres(url.clone())),
