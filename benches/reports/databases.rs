@@ -1,10 +1,12 @@
 //! The databases the runs use: a template per backend (migrated, prefilled when asked) and a
 //! fresh copy of it for each run, so that every level starts from the same history.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use chrono::{TimeDelta, Utc};
+use safe_button::app::Embedded;
+use safe_button::config::Config;
 use safe_button::domain::case::ReportSource;
 use safe_button::domain::pseudonym::Pseudonymizer;
 use safe_button::domain::reason::Reason;
@@ -70,9 +72,12 @@ impl Template {
         store.migrate().await.expect("migrate");
         if past_cases > 0 {
             prefill(&store, past_cases).await;
-            // The history's deliveries went out long ago.
+            // The history's deliveries went out long ago, and what retention removes is
+            // gone already (else every run's bot would purge a year of evidence as it
+            // starts, during the measurement).
             let done = "UPDATE deliveries SET done_at = created_at, outcome = 'posted'";
             execute(&template.url_of(&template.name), done).await;
+            purge_as_the_bot_does(&store).await;
         }
         store.close().await;
         template
@@ -159,6 +164,18 @@ fn with_database(server: &str, database: &str) -> String {
     let mut url = url::Url::parse(server).expect("a PostgreSQL URL");
     url.set_path(database);
     url.to_string()
+}
+
+/// The hourly retention purge, with the repository's bot.toml defaults.
+async fn purge_as_the_bot_does(store: &Store) {
+    let embedded = Embedded::load().expect("embedded data");
+    let vocabulary = embedded.vocabulary();
+    let config = Config::load(Path::new("bot.toml"), &vocabulary).expect("bot.toml");
+    store
+        .purge_expired(&config.server_defaults, &vocabulary, Utc::now(), false)
+        .await
+        .expect("purge the history")
+        .expect("no other process purges");
 }
 
 /// Runs one statement on the database at `url`, whichever the backend.
