@@ -77,7 +77,8 @@ struct Args {
     #[arg(long)]
     sql_log: Option<std::path::PathBuf>,
     /// Another build of the bot to measure (default: the one built with this benchmark),
-    /// e.g. an earlier commit's, for a before/after run on the same machine.
+    /// for a before/after run on the same machine; it must know every migration this
+    /// benchmark applies to the databases it prepares.
     #[arg(long)]
     bot: Option<std::path::PathBuf>,
     /// Set by `cargo bench`.
