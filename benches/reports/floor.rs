@@ -170,36 +170,32 @@ impl Database {
         let reporter = format!("{n:064x}");
         let now = chrono::Utc::now().to_rfc3339();
         let details = "Il m'insulte depuis lundi";
+        // The same insert on either backend's transaction.
+        macro_rules! insert {
+            ($tx:expr) => {{
+                let mut tx = $tx;
+                sqlx::query(INSERT)
+                    .bind(1_i64)
+                    .bind(&reporter)
+                    .bind(2_i64)
+                    .bind(details)
+                    .bind(&now)
+                    .execute(&mut *tx)
+                    .await
+                    .expect("insert");
+                tx.commit().await.expect("commit");
+            }};
+        }
         match self {
             Database::Sqlite(connection) => {
-                let mut tx = connection
-                    .begin_with("BEGIN IMMEDIATE")
-                    .await
-                    .expect("begin");
-                sqlx::query(INSERT)
-                    .bind(1_i64)
-                    .bind(&reporter)
-                    .bind(2_i64)
-                    .bind(details)
-                    .bind(&now)
-                    .execute(&mut *tx)
-                    .await
-                    .expect("insert");
-                tx.commit().await.expect("commit");
+                insert!(
+                    connection
+                        .begin_with("BEGIN IMMEDIATE")
+                        .await
+                        .expect("begin")
+                );
             }
-            Database::Postgres(connection) => {
-                let mut tx = connection.begin().await.expect("begin");
-                sqlx::query(INSERT)
-                    .bind(1_i64)
-                    .bind(&reporter)
-                    .bind(2_i64)
-                    .bind(details)
-                    .bind(&now)
-                    .execute(&mut *tx)
-                    .await
-                    .expect("insert");
-                tx.commit().await.expect("commit");
-            }
+            Database::Postgres(connection) => insert!(connection.begin().await.expect("begin")),
         }
     }
 }
