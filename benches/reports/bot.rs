@@ -55,7 +55,7 @@ impl Bot {
     /// logs every SQL statement to a file [`Bot::logged_statements`] counts.
     pub async fn start(fake: &FakeDiscord, db: &RunDb, log_sql: bool) -> Bot {
         let folder = db.folder.path();
-        let config = config_file(fake, &db.url, folder);
+        let config = fake.bot_config(&db.url, folder);
         let log = log_sql.then(|| folder.join("bot.log"));
         // The bot logs to its standard output.
         let stdout = match &log {
@@ -131,22 +131,6 @@ impl Bot {
         }
         started.elapsed()
     }
-}
-
-/// The repository's bot.toml against the fake, on `database_url`.
-fn config_file(fake: &FakeDiscord, database_url: &str, folder: &Path) -> PathBuf {
-    let text = include_str!("../../bot.toml")
-        .replace(
-            "# api_base = \"http://127.0.0.1:3000\"",
-            &format!("api_base = \"{}\"", fake.base_url()),
-        )
-        .replace(
-            "url = \"sqlite://data/safe-button.db\"",
-            &format!("url = \"{database_url}\""),
-        );
-    let path = folder.join("bot.toml");
-    std::fs::write(&path, text).expect("write the configuration");
-    path
 }
 
 /// This process's CPU time so far (the fake Discord and the driver).

@@ -42,7 +42,7 @@ async fn a_crash_mid_reports_loses_no_queue_post_and_no_help_card(db: TestDb) {
         .await
         .unwrap();
     let folder = TempDir::new().unwrap();
-    let config = config_file(&fake, db.url(), folder.path());
+    let config = fake.bot_config(db.url(), folder.path());
 
     let mut bot = start_bot(&fake, &config, folder.path()).await;
     let mut filings = file_reports(&fake, &pairs);
@@ -115,21 +115,6 @@ fn add_pairs(fake: &FakeDiscord, count: usize) -> Vec<(u64, u64)> {
 
 /// The repository's bot.toml against the fake, on `database_url`, keeping its files in
 /// `folder` (the pseudonym key survives the restart).
-fn config_file(fake: &FakeDiscord, database_url: &str, folder: &Path) -> std::path::PathBuf {
-    let text = include_str!("../../bot.toml")
-        .replace(
-            "# api_base = \"http://127.0.0.1:3000\"",
-            &format!("api_base = \"{}\"", fake.base_url()),
-        )
-        .replace(
-            "url = \"sqlite://data/safe-button.db\"",
-            &format!("url = \"{database_url}\""),
-        );
-    let path = folder.join("bot.toml");
-    std::fs::write(&path, text).unwrap();
-    path
-}
-
 async fn start_bot(fake: &FakeDiscord, config: &Path, folder: &Path) -> Child {
     let registered = fake
         .requests_matching(Method::PUT, "/applications/*/commands")
@@ -250,7 +235,7 @@ async fn two_processes_share_the_outbox(db: TestDb) {
         .unwrap();
     write_cases(&db, 0..BATCH).await;
     let folder = TempDir::new().unwrap();
-    let config = config_file(&fake, db.url(), folder.path());
+    let config = fake.bot_config(db.url(), folder.path());
     let first = shard_config(&config, "0", folder.path(), "first.toml");
     let second = shard_config(&config, "1", folder.path(), "second.toml");
     let _first = start_bot(&fake, &first, folder.path()).await;

@@ -25,6 +25,7 @@
 // A shared test-support API: each test uses the part it needs.
 #![allow(dead_code)]
 
+mod bot_config;
 mod gateway;
 pub mod openapi;
 pub mod payloads;
