@@ -1,27 +1,49 @@
 # The help card (SPEC §3), sent by DM to the victim, or shown in the ephemeral answer when
 # the DM cannot be delivered. Never posted where others can see it.
+# These are only frames: the services, their descriptions and the advice come from
+# helplines/<country>.toml, each with its source.
 
-help-card-intro = You reported harassment in { $server }. You are not alone: here is who can help, free and in confidence.
-help-card-witness-intro = Someone in { $server } reported harassment against you, to protect you. You are not alone: here is who can help, free and in confidence.
-help-card-title = { $number }: help against online harassment
+help-card-intro-harassment = You reported harassment in { $server }. You are not alone: here is who can help.
+help-card-intro-insults-hate = You reported insults or hate in { $server }. You are not alone: here is who can help.
+help-card-intro-threats = You reported threats in { $server }. If you feel in danger, do not wait: here is who to call.
+help-card-intro-sexual-content = You reported sexual content or blackmail in { $server }. You are not alone: here is who can help, and what to do.
+help-card-intro-doxxing = You reported someone sharing personal information in { $server }. If you feel in danger, do not wait: here is who to call.
+help-card-intro-impersonation = You reported impersonation in { $server }. You are not alone: here is who can help.
+help-card-intro-self-harm = You are worried about someone's safety in { $server }. You were right to speak up: here is who can help.
+help-card-intro-other = You made a report in { $server }. You are not alone: here is who can help.
+help-card-witness-intro = Someone in { $server } reported, to protect you, something that concerns you ({ $reason }). You are not alone: here is who can help.
 help-card-hours-label = Hours
 help-card-hours-daily = Every day from { $opens } to { $closes } ({ $timezone } time), public holidays included.
 help-card-hours-always = 24 hours a day, 7 days a week.
+help-card-hours-varies = The hours depend on the country.
 help-card-now-label = Right now
-help-card-open-now = Open now: call { $number } or use the chat at 3018.fr.
-help-card-closed-now = Closed now. It opens again { $day } at { $time } ({ $timezone } time), <t:{ $unix }:R>. Meanwhile you can write through 3018.fr, and the lines below answer day and night.
-help-card-lead-line = If you fear for your life or someone else's, call **{ $number }** now: { $description }
+help-card-open-now = Open now: call **{ $number }**.
+help-card-closed-now = Closed now. It opens again { $day } at { $time } ({ $timezone } time), <t:{ $unix }:R>. { $count ->
+    [0] Call then.
+   *[other] Answering right now: { $lines }.
+}
+help-card-now-varies = Depending on the country, this line may be closed right now. { $count ->
+    [0] Try again later.
+   *[other] Answering right now: { $lines }.
+}
+help-card-lead-self-harm = If you fear for your life or someone else's, call **{ $number }** now: { $description }
+help-card-lead-danger = If you are in danger, call **{ $number }** now: { $description }
 help-card-urgent-label = Urgent help, day and night
 help-card-urgent-line = **{ $number }**: { $description }
-help-card-block-label = Block them in Discord
-help-card-block-howto = A bot cannot block someone for you. In Discord: open their profile, press ⋯ (More), then Block. They will no longer be able to message you.
+# Ignore and Block, after Discord's help:
+# https://support.discord.com/hc/fr/articles/28084948873623-Comment-ignorer-des-utilisateurs-sur-Discord
+# (Ignore hides messages, DMs, notifications and profile, without the person knowing),
+# checked on 2026-12-01.
+help-card-protect-label = Protect yourself in Discord
+help-card-protect-howto = A bot cannot do this for you. **Ignore** hides their messages, DMs and profile from you, without them knowing. **Block** also stops them from sending you DMs. On desktop: right-click their name or avatar, then Ignore or Block. On mobile: tap their name to open their profile, then tap ⋯ and Ignore or Block.
 help-card-contact-file = Save { $number } in your phone with the attached contact card.
 
-helpline-3018-description = Free, anonymous and confidential, for victims and witnesses of online harassment and digital violence. Its team of psychologists, lawyers and digital experts can get harmful content removed fast.
-helpline-3114-description = Suicide prevention, 24/7, free.
-helpline-119-description = Allô Enfance en Danger: children and teenagers in danger, 24/7, free.
-helpline-17-description = Police, for immediate danger.
-helpline-112-description = Emergency services, anywhere in the European Union.
-helpline-3018-link = 3018.fr: chat, app, contact
-helpline-3114-link = 3114.fr
-helpline-119-link = allo119.gouv.fr
+# Timezones as people say them ("Paris time"); others take their IANA city name.
+zone-europe-paris = Paris
+zone-europe-brussels = Brussels
+zone-europe-zurich = Zurich
+zone-europe-london = London
+zone-america-toronto = Toronto
+zone-america-montreal = Montreal
+zone-america-new-york = New York
+zone-pacific-noumea = Noumea

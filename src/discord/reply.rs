@@ -30,8 +30,10 @@ pub async fn edit_answer(
     help_card: Option<RenderedHelpCard>,
     extra_row: Option<serenity::CreateActionRow>,
 ) {
-    let mut rows: Vec<serenity::CreateActionRow> =
-        help_card.iter().map(|card| card.buttons.clone()).collect();
+    let mut rows: Vec<serenity::CreateActionRow> = help_card
+        .iter()
+        .filter_map(|card| card.buttons.clone())
+        .collect();
     rows.extend(extra_row);
     for attempt in 1..=2 {
         let mut edit = EditInteractionResponse::new()

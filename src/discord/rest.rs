@@ -75,6 +75,13 @@ pub enum DiscordRefusal {
 }
 
 impl DiscordRefusal {
+    pub const ALL: [DiscordRefusal; 4] = [
+        DiscordRefusal::MissingPermissions,
+        DiscordRefusal::UnknownMember,
+        DiscordRefusal::UnknownBan,
+        DiscordRefusal::Failed,
+    ];
+
     pub fn of(error: &serenity::Error) -> DiscordRefusal {
         let status_forbidden = matches!(
             error,

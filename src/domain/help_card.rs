@@ -4,25 +4,31 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use super::helpline::{CountryHelplines, Helpline, HelplineLink};
+use super::helpline::{Advice, CountryHelplines, Helpline};
 use super::opening_hours::OpenStatus;
 use super::reason::Reason;
 use super::vcard::vcard_for;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HelpCard {
+    /// Why the member reported: it sets the card's intro, its lead lines and its advice.
+    pub reason: Reason,
     /// The helpline the card is about (the 3018 in France).
     pub primary: Helpline,
     pub primary_status: OpenStatus,
     /// When the primary line is closed: its next opening on the viewer's clock.
     pub next_opening: Option<DateTime<Tz>>,
     /// Urgent lines that lead the card for this reason (the 3114 for "worried about someone's
-    /// safety"): shown before the primary line, their buttons first.
+    /// safety", the 17 and 112 for threats): shown before the primary line, buttons first.
     pub lead_lines: Vec<Helpline>,
     /// Every urgent line, in display order (lead lines first).
     pub urgent_lines: Vec<Helpline>,
-    /// One button per line that has a website: lead lines, the primary line, then the others.
-    pub links: Vec<HelplineLink>,
+    /// The urgent lines answering right now, in display order.
+    pub open_now: Vec<Helpline>,
+    /// What the data's sources advise for this reason.
+    pub advice: Vec<Advice>,
+    /// Every line with a website, in button order: lead lines, the primary line, the others.
+    pub links: Vec<Helpline>,
     /// The primary line as a contact to save in a phone.
     pub contact_file: ContactFile,
 }
@@ -45,7 +51,7 @@ pub fn help_card(
     let primary_status = primary.hours.status_at(now);
     let next_opening = match primary_status {
         OpenStatus::Closed { opens_at } => Some(opens_at.with_timezone(&viewer_timezone)),
-        OpenStatus::Open { .. } => None,
+        OpenStatus::Open { .. } | OpenStatus::Unknown => None,
     };
 
     let leads = |line: &Helpline| line.shown_first_for.contains(&reason);
@@ -57,23 +63,38 @@ pub fn help_card(
         .filter(|line| leads(line))
         .cloned()
         .collect();
+    let open_now = urgent_lines
+        .iter()
+        .filter(|line| matches!(line.hours.status_at(now), OpenStatus::Open { .. }))
+        .cloned()
+        .collect();
+    let advice = country
+        .advice()
+        .iter()
+        .filter(|advice| advice.reasons.contains(&reason))
+        .cloned()
+        .collect();
 
     let links = lead_lines
         .iter()
         .chain(std::iter::once(&primary))
         .chain(urgent_lines.iter().filter(|line| !leads(line)))
-        .filter_map(|line| line.link.clone())
+        .filter(|line| line.url.is_some())
+        .cloned()
         .collect();
     let contact_file = ContactFile {
         file_name: format!("{}.vcf", primary.number),
         content: vcard_for(&primary),
     };
     HelpCard {
+        reason,
         primary,
         primary_status,
         next_opening,
         lead_lines,
         urgent_lines,
+        open_now,
+        advice,
         links,
         contact_file,
     }
@@ -114,32 +135,69 @@ mod tests {
         assert_eq!(numbers(&card.lead_lines), ["3114"]);
         assert_eq!(numbers(&card.urgent_lines), ["3114", "119", "17", "112"]);
         assert_eq!(
-            card.links[0].url, "https://3114.fr",
+            card.links[0].url.as_deref(),
+            Some("https://3114.fr"),
             "its button comes first"
         );
     }
 
     #[test]
-    fn other_reasons_lead_with_the_primary_line() {
-        for reason in Reason::ALL.into_iter().filter(|r| *r != Reason::SelfHarm) {
+    fn threats_and_doxxing_lead_with_the_police_and_112_and_how_to_keep_proof() {
+        for reason in [Reason::Threats, Reason::Doxxing] {
+            let card = help_card(&france(), reason, paris(1, 15, 12, 0), Paris);
+            assert_eq!(numbers(&card.lead_lines), ["17", "112"], "{reason}");
+            assert_eq!(numbers(&card.urgent_lines), ["17", "112", "3114", "119"]);
+            assert_eq!(card.advice.len(), 1, "{reason}");
+            assert!(card.advice[0].text("fr").contains("preuves"));
+        }
+    }
+
+    #[test]
+    fn sextortion_gets_the_sourced_advice_and_other_reasons_none() {
+        let card = help_card(&france(), Reason::SexualContent, paris(1, 15, 12, 0), Paris);
+        assert!(card.lead_lines.is_empty());
+        let advice: Vec<&str> = card.advice.iter().map(|a| a.text("en-US")).collect();
+        assert_eq!(advice.len(), 1);
+        assert!(advice[0].contains("never pay"), "{advice:?}");
+        assert!(
+            card.advice[0]
+                .source
+                .url
+                .starts_with("https://cybermalveillance.gouv.fr")
+        );
+        for reason in [
+            Reason::Harassment,
+            Reason::InsultsOrHate,
+            Reason::Impersonation,
+            Reason::Other,
+        ] {
             let card = help_card(&france(), reason, paris(1, 15, 12, 0), Paris);
             assert!(card.lead_lines.is_empty(), "{reason}");
-            assert_eq!(card.links[0].url, "https://3018.fr", "{reason}");
+            assert!(card.advice.is_empty(), "{reason}");
+            assert_eq!(card.links[0].number, "3018", "{reason}");
         }
+    }
+
+    #[test]
+    fn the_lines_open_now_are_the_urgent_ones_answering() {
+        let card = help_card(&france(), Reason::Harassment, paris(1, 15, 23, 30), Paris);
+        assert_eq!(numbers(&card.open_now), ["3114", "119", "17", "112"]);
     }
 
     fn urgent_line(number: &str, extra: &str) -> String {
         format!(
             "[[line]]\nnumber = \"{number}\"\nname = \"{number}\"\norganisation = \"Org\"\n\
              role = \"urgent\"\ntimezone = \"UTC\"\nhours = \"24/7\"\n\
-             source = \"https://example.org\"\ndescription = \"helpline-{number}-description\"\n\
-             contact_note = \"Note\"\n{extra}\n"
+             source = \"https://example.org\"\nchecked = \"2026-12-01\"\n\
+             contact_note = \"Note\"\n{extra}\n[line.text.fr]\ndescription = \"D\"\n"
         )
     }
 
     #[test]
     fn urgent_lines_follow_the_data_file_unless_a_line_comes_first_for_the_reason() {
-        let primary = urgent_line("1000", "").replace("\"urgent\"", "\"primary\"");
+        let primary = urgent_line("1000", "")
+            .replace("\"urgent\"", "\"primary\"")
+            .replace("description", "title = \"T\"\ndescription");
         let data = [
             primary,
             urgent_line("1001", ""),
@@ -204,7 +262,11 @@ mod tests {
     #[test]
     fn links_and_contact_file() {
         let card = help_card(&france(), Reason::Harassment, paris(1, 15, 12, 0), Paris);
-        let urls: Vec<&str> = card.links.iter().map(|link| link.url.as_str()).collect();
+        let urls: Vec<&str> = card
+            .links
+            .iter()
+            .filter_map(|line| line.url.as_deref())
+            .collect();
         assert_eq!(
             urls,
             [
@@ -213,7 +275,11 @@ mod tests {
                 "https://www.allo119.gouv.fr"
             ]
         );
-        assert!(card.links.iter().all(|link| !link.label_id.is_empty()));
+        assert!(
+            card.links
+                .iter()
+                .all(|line| line.text("fr").link_label.is_some())
+        );
         assert_eq!(card.contact_file.file_name, "3018.vcf");
         assert!(
             card.contact_file

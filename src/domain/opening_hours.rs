@@ -22,6 +22,9 @@ pub enum OpeningHours {
         opens: NaiveTime,
         closes: NaiveTime,
     },
+    /// Hours set by each operator of a shared number (the 116 111 across the EU): the card
+    /// cannot say whether it answers now.
+    Varies,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,6 +33,8 @@ pub enum OpenStatus {
     Open { closes_at: Option<DateTime<Utc>> },
     /// Not answering now; it next opens at `opens_at`.
     Closed { opens_at: DateTime<Utc> },
+    /// The hours are not known here (see [`OpeningHours::Varies`]).
+    Unknown,
 }
 
 impl OpeningHours {
@@ -40,7 +45,10 @@ impl OpeningHours {
             closes,
         } = *self
         else {
-            return OpenStatus::Open { closes_at: None };
+            return match self {
+                OpeningHours::Varies => OpenStatus::Unknown,
+                _ => OpenStatus::Open { closes_at: None },
+            };
         };
         let utc = now.naive_utc();
         let offset = timezone.offset_from_utc_datetime(&utc).fix();
@@ -118,7 +126,7 @@ mod tests {
     fn opens_at(status: OpenStatus) -> DateTime<Utc> {
         match status {
             OpenStatus::Closed { opens_at } => opens_at,
-            OpenStatus::Open { .. } => panic!("expected closed, got {status:?}"),
+            other => panic!("expected closed, got {other:?}"),
         }
     }
 
@@ -233,6 +241,14 @@ mod tests {
         assert_eq!(
             OpeningHours::Always.status_at(utc(2025, 3, 30, 1, 30)),
             OpenStatus::Open { closes_at: None }
+        );
+    }
+
+    #[test]
+    fn hours_that_vary_by_operator_are_never_claimed_open_or_closed() {
+        assert_eq!(
+            OpeningHours::Varies.status_at(utc(2025, 3, 30, 1, 30)),
+            OpenStatus::Unknown
         );
     }
 

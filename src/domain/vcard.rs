@@ -17,9 +17,9 @@ pub fn vcard_for(line: &Helpline) -> String {
         format!("ORG:{}", escape_text(&line.organisation)),
         format!("TEL;TYPE=VOICE:{}", line.number),
     ];
-    if let Some(link) = &line.link {
+    if let Some(url) = &line.url {
         // URL values are URIs, not text: they are not escaped.
-        content_lines.push(format!("URL:{}", link.url));
+        content_lines.push(format!("URL:{url}"));
     }
     content_lines.push(format!("NOTE:{}", escape_text(&line.contact_note)));
     content_lines.push("END:VCARD".to_owned());
@@ -172,7 +172,7 @@ mod tests {
     #[test]
     fn a_line_without_website_has_no_url() {
         let mut line = the_3018();
-        line.link = None;
+        line.url = None;
         let contact = parse(&vcard_for(&line));
         assert!(contact.properties.iter().all(|p| p.name != "URL"));
         assert_eq!(value(&contact, "TEL"), "3018");

@@ -260,6 +260,31 @@ where
     moment.format_localized(pattern, chrono_locale).to_string()
 }
 
+/// A time of day on a helpline's clock, as people of `locale` say it: "9 h", "23 h 30" in
+/// French, "9:00 AM" in American English, "09:00" otherwise.
+pub fn format_clock(locale: &str, time: chrono::NaiveTime) -> String {
+    use chrono::Timelike;
+    match locale {
+        "en-US" => time.format("%-I:%M %p").to_string(),
+        _ if locale.split('-').next() == Some("fr") => match time.minute() {
+            0 => format!("{} h", time.hour()),
+            minute => format!("{} h {minute:02}", time.hour()),
+        },
+        _ => time.format("%H:%M").to_string(),
+    }
+}
+
+impl Texts {
+    /// A timezone as people of `locale` name it ("Paris", "Londres", "New York"): a
+    /// `zone-<area>-<city>` message when there is one, the IANA city otherwise.
+    pub fn zone_label(&self, locale: &str, timezone: chrono_tz::Tz) -> String {
+        let name = timezone.name();
+        let id = format!("zone-{}", name.to_lowercase().replace(['/', '_'], "-"));
+        self.exact(locale, &id)
+            .unwrap_or_else(|| name.rsplit('/').next().unwrap_or(name).replace('_', " "))
+    }
+}
+
 /// A whole number with the digit grouping of `locale`: "3\u{202f}650" in French (narrow
 /// no-break space, as CLDR), "3,650" in English.
 pub fn format_integer(locale: &str, number: i64) -> String {

@@ -70,6 +70,36 @@ fn an_unshipped_language_is_refused() {
 }
 
 #[test]
+fn an_unknown_helpline_country_is_refused() {
+    assert_refused(
+        "helpline_country = \"fr\"",
+        "helpline_country = \"zz\"",
+        "server_defaults.helpline_country",
+    );
+}
+
+#[test]
+fn check_config_accepts_every_shipped_country() {
+    for country in ["be", "ca", "ch", "eu", "fr", "gb"] {
+        let text = REPOSITORY_BOT_TOML.replace(
+            "helpline_country = \"fr\"",
+            &format!("helpline_country = \"{country}\""),
+        );
+        let (folder, path) = config_file(&text);
+        let output = safe_button(
+            &["check-config", "--config", path.to_str().unwrap()],
+            folder.path(),
+        );
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "{country}: {output:?}");
+        assert!(
+            stdout.contains(&format!("helpline country: {country}")),
+            "{stdout}"
+        );
+    }
+}
+
+#[test]
 fn a_mute_longer_than_28_days_is_refused() {
     assert_refused(
         "self_mute_duration = \"24h\"",

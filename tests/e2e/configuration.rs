@@ -403,7 +403,7 @@ async fn bad_values_are_refused_with_their_range_and_nothing_is_stored() {
         (
             "helpline-country",
             json!([option("country", 3, json!("zz"))]),
-            "**Helpline country**: no helpline data for “zz”. Available: fr. Nothing was changed.",
+            "**Helpline country**: no helpline data for “zz”. Available: be, ca, ch, eu, fr, gb. Nothing was changed.",
         ),
         (
             "moderator-role",

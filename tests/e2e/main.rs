@@ -16,6 +16,7 @@ mod crash;
 mod deliveries;
 mod fake_discord_selftest;
 mod forged;
+mod help_cards;
 
 mod fuzz;
 mod operations;

@@ -13,7 +13,6 @@ use crate::discord::rest::{self, ErrorCode};
 use crate::discord::{BotData, BotError, ids, reply};
 use crate::domain::case::HelpCardDelivery;
 use crate::domain::help_card::{HelpCard, help_card};
-use crate::i18n::tr;
 use crate::store::{Delivery, Finished, ReportRecord};
 
 /// Sends the card, records how it went, edits the reporter's answer. A failure worth
@@ -75,12 +74,13 @@ async fn dm_card(
 ) -> Result<HelpCardDelivery, BotError> {
     let rendered = help_card::render(card, &data.texts, victim);
     let guild_name = data.guild_name(cache, ids::guild(report.guild_id), victim);
-    let intro = if report.is_witness {
-        "help-card-witness-intro"
-    } else {
-        "help-card-intro"
-    };
-    let content = tr!(data.texts, victim, intro, server = guild_name);
+    let content = help_card::intro(
+        &data.texts,
+        victim,
+        report.reason,
+        &guild_name,
+        report.is_witness,
+    );
     let sent = send((http, data), delivery, report, content, rendered).await;
     if sent.is_err() && delivery.attempts == 1 {
         let card = Some(help_card::render(card, &data.texts, reporter));
@@ -109,7 +109,7 @@ async fn send(
     let message = serenity::CreateMessage::new()
         .content(content)
         .embed(card.embed)
-        .components(vec![card.buttons])
+        .components(card.buttons.into_iter().collect())
         .add_file(card.contact_file)
         .nonce(serenity::Nonce::String(format!("sbd{}", delivery.id)))
         .enforce_nonce(true);
