@@ -9,11 +9,13 @@ coded!(
     /// What a delivery sends. `QueuePost`: the case's post in the moderators' queue,
     /// created or edited in place. `HelpCard`: the help card, by DM to the victim, then
     /// the reporter's answer edited with how it went. `CloseNotice`: the closed case's
-    /// notice, by DM to each of its reporters.
+    /// notice, by DM to each of its reporters. `PreserveEvidence`: the attachments of a
+    /// snapshot, fetched from Discord's hosts and stored with the evidence.
     DeliveryKind, "delivery kind" {
         QueuePost => "queue_post",
         HelpCard => "help_card",
         CloseNotice => "close_notice",
+        PreserveEvidence => "preserve_evidence",
     }
 );
 
