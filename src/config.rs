@@ -855,6 +855,41 @@ mod tests {
     }
 
     #[test]
+    fn evidence_bounds_default_and_are_checked() {
+        let config = Config::parse(REPOSITORY_BOT_TOML, &vocabulary()).unwrap();
+        assert_eq!(config.evidence.max_file_bytes, 25 * 1024 * 1024);
+        assert_eq!(config.evidence.max_report_bytes, 50 * 1024 * 1024);
+        assert!(
+            config
+                .evidence
+                .allowed_types
+                .iter()
+                .any(|t| t.matches("application/pdf"))
+        );
+        let set = |section: &str| format!("{REPOSITORY_BOT_TOML}\n[evidence]\n{section}");
+        let config = Config::parse(
+            &set("max_file_size = \"1KiB\"\nmax_report_size = \"2KiB\"\nallowed_types = [\"image/png\"]"),
+            &vocabulary(),
+        )
+        .unwrap();
+        assert_eq!(config.evidence.max_file_bytes, 1024);
+        assert!(!config.evidence.allowed_types[0].matches("image/jpeg"));
+        for (section, key) in [
+            ("max_file_size = \"25MB\"", "evidence.max_file_size"),
+            ("max_report_size = \"1GiB\"", "evidence.max_report_size"),
+            ("max_report_size = \"1MiB\"", "evidence.max_report_size"),
+            ("allowed_types = [\"images\"]", "evidence.allowed_types"),
+            ("max_files = 3", "evidence.max_files"),
+        ] {
+            assert_eq!(
+                keys_of(Config::parse(&set(section), &vocabulary())),
+                [key],
+                "{section}"
+            );
+        }
+    }
+
+    #[test]
     fn every_problem_is_reported_at_once() {
         let text = REPOSITORY_BOT_TOML
             .replace(

@@ -22,7 +22,7 @@ coded!(
     VictimAction, "victim action" {
         Mute => "mute",
         Shield => "shield",
-        EvidenceFile => "evidence-file",
+        EvidenceFile => "evidence",
     }
 );
 

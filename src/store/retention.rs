@@ -159,6 +159,27 @@ impl GuildPurge {
     }
 }
 
+/// The files the member's reports preserved go with their words; the snapshots' text stays
+/// for the moderators, as the case does.
+async fn delete_reporters_files(
+    tx: &mut Transaction,
+    guild_id: i64,
+    user_id: i64,
+) -> Result<(), StoreError> {
+    on_transaction!(tx, conn => {
+        sqlx::query(
+            "DELETE FROM evidence_files WHERE evidence_id IN (
+                 SELECT e.id FROM evidence e JOIN reports r ON r.id = e.report_id
+                 WHERE r.guild_id = $1 AND r.reporter_user_id = $2)",
+        )
+        .bind(guild_id)
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    });
+    Ok(())
+}
+
 impl Store {
     /// Purges, in every server, what its retention settings (over `defaults`) say has
     /// expired at `now`; with `dry_run`, only counts it. One process purges at a time:
@@ -354,19 +375,7 @@ impl Store {
     ) -> Result<ErasureReport, StoreError> {
         let now = stored(now);
         let mut tx = self.begin().await?;
-        // The files the member's reports preserved go with their words; the snapshots'
-        // text stays for the moderators, as the case does.
-        on_transaction!(&mut tx, conn => {
-            sqlx::query(
-                "DELETE FROM evidence_files WHERE evidence_id IN (
-                     SELECT e.id FROM evidence e JOIN reports r ON r.id = e.report_id
-                     WHERE r.guild_id = $1 AND r.reporter_user_id = $2)",
-            )
-            .bind(guild_id)
-            .bind(user_id)
-            .execute(&mut *conn)
-            .await?;
-        });
+        delete_reporters_files(&mut tx, guild_id, user_id).await?;
         let mut case_ids = on_transaction!(&mut tx, conn => {
             sqlx::query_scalar::<_, i64>(
                 "UPDATE reports SET reporter_user_id = NULL, details = NULL, reporter_erased_at = $3

@@ -481,7 +481,7 @@ async fn the_victim_gets_a_verifiable_evidence_file(db: TestDb) {
 
     // The button on her answer.
     let answer = app.fake.original_response(&submitted).expect("the answer");
-    let button = format!("sb:p:evidence-file:{}", case.id);
+    let button = format!("sb:p:evidence:{}", case.id);
     assert!(custom_ids(&answer).contains(&button), "{answer}");
     let pressed = click(&app, ids::ALICE, ids::GENERAL_CHANNEL, &button, answer).await;
     let text = crate::support::reports::deferred_answer(&app, &pressed).await;
