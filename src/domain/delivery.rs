@@ -23,6 +23,10 @@ coded!(
 /// change meanwhile): a member who spams the victim must not make the bot hammer Discord.
 pub const SHIELD_REFRESH_DELAY: Duration = Duration::from_secs(10);
 
+/// A message added to a report with files redraws the case's post this long after, unless
+/// its files' preservation ends sooner and redraws it then: one edit shows both.
+pub const PRESERVATION_GRACE: Duration = Duration::from_secs(10);
+
 /// A help card waits this long for the reporter's first answer to go out before it is
 /// sent anyway (the answer's edit must come after it). The reporter's flow releases it
 /// sooner; this bounds the wait after a crash in between.

@@ -2,11 +2,12 @@
 //! fetched by the `preserve_evidence` delivery, read back by moderators and by the victim's
 //! evidence file. The files' bytes are read one file at a time, never with a listing.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 
 use super::deliveries::{enqueue_preservation, enqueue_queue_post};
 use super::{NewEvidence, Store, StoreError, Transaction, decode_error, parse_column, stored};
 use crate::domain::case::CaseReference;
+use crate::domain::delivery::PRESERVATION_GRACE;
 use crate::domain::evidence::FileOutcome;
 
 /// An attachment of a snapshot as Discord described it. Serializable with the snapshot.
@@ -197,7 +198,8 @@ impl Store {
     }
 
     /// Appends a snapshot to a report's case, with its files to fetch, and redraws the
-    /// case's queue post. A message already in the case is not added twice.
+    /// case's queue post (once its files are preserved, or after a grace period). A message
+    /// already in the case is not added twice.
     #[tracing::instrument(skip(self, evidence))]
     pub async fn add_evidence(
         &self,
@@ -222,7 +224,12 @@ impl Store {
             return Ok(Added::AlreadyThere);
         }
         insert_evidence(&mut tx, evidence, (open.case_id, open.report_id), now).await?;
-        enqueue_queue_post(&mut tx, open.case_id, now, now).await?;
+        let due = if evidence.attachments.is_empty() {
+            now
+        } else {
+            now + TimeDelta::from_std(PRESERVATION_GRACE).unwrap_or(TimeDelta::zero())
+        };
+        enqueue_queue_post(&mut tx, open.case_id, due, now).await?;
         tx.commit().await?;
         Ok(Added::Appended {
             items: u64::try_from(items + 1).unwrap_or(0),

@@ -375,22 +375,14 @@ async fn add_to_my_report_appends_or_starts_a_report(db: TestDb) {
         shown.to_string().contains("deuxième message"),
         "the newest item is shown"
     );
-    // The append and the file's preservation redraw the post: coalesced or not, at most
-    // twice, and the first edit already counts both messages.
+    // The append and its file's preservation redraw the post once, showing both.
     let edits = app.fake.requests_matching(Method::PATCH, &post);
     let new_edits = &edits[edits_before..];
+    assert_eq!(new_edits.len(), 1, "the post is updated once");
+    let edit = new_edits[0].body.as_ref().unwrap().to_string();
     assert!(
-        !new_edits.is_empty() && new_edits.len() <= 2,
-        "{}",
-        new_edits.len()
-    );
-    assert!(
-        new_edits[0]
-            .body
-            .as_ref()
-            .unwrap()
-            .to_string()
-            .contains("Preuves (2)")
+        edit.contains("Preuves (2)") && edit.contains("1 conservés"),
+        "{edit}"
     );
 
     // The same message again is not added twice.

@@ -5,7 +5,7 @@ use chrono::{TimeDelta, Utc};
 use poise::serenity_prelude as serenity;
 
 use super::report::{Reporting, author_of, begin, start_menu_report};
-use super::{BotError, Context, answer, member_locale, within_deadline};
+use super::{BotError, Context, answer, member_locale};
 use crate::discord::flows::evidence::evidence_of;
 use crate::discord::flows::evidence_file::{self, Request};
 use crate::discord::ids::DbId;
@@ -78,8 +78,9 @@ pub async fn evidence_file(
     ctx: Context<'_>,
     #[max_length = 16] reference: String,
 ) -> Result<(), BotError> {
+    // Reading every file and opening a DM takes longer than Discord's 3 seconds.
     ctx.defer_ephemeral().await?;
-    within_deadline(ctx, send_file(ctx, &reference)).await
+    send_file(ctx, &reference).await
 }
 
 async fn send_file(ctx: Context<'_>, reference: &str) -> Result<(), BotError> {
