@@ -20,6 +20,7 @@ use serde::Deserialize;
 use tracing_subscriber::EnvFilter;
 use url::Url;
 
+use crate::domain::evidence::{Bounds, TypePattern, parse_size};
 use crate::domain::settings::{
     InvalidValue, SettingKey, Settings, ValueKind, Vocabulary, parse_duration_within,
 };
@@ -65,6 +66,8 @@ pub struct Config {
     pub anti_abuse: AntiAbuseConfig,
     pub logging: LoggingConfig,
     pub metrics: MetricsConfig,
+    /// What attachments of reported messages are preserved.
+    pub evidence: Bounds,
     pub server_defaults: Settings,
 }
 
@@ -183,6 +186,8 @@ struct RawConfig {
     logging: RawLogging,
     #[serde(default)]
     metrics: RawMetrics,
+    #[serde(default)]
+    evidence: RawEvidence,
     server_defaults: toml::Table,
 }
 
@@ -220,6 +225,20 @@ struct RawLogging {
     level: String,
     format: Option<String>,
 }
+
+#[derive(Default, Deserialize)]
+struct RawEvidence {
+    max_file_size: Option<String>,
+    max_report_size: Option<String>,
+    allowed_types: Option<Vec<String>>,
+}
+
+/// `[evidence]` defaults: room for photos, screenshots, short videos and PDFs.
+const DEFAULT_MAX_FILE_SIZE: &str = "25MiB";
+const DEFAULT_MAX_REPORT_SIZE: &str = "50MiB";
+const DEFAULT_ALLOWED_TYPES: [&str; 3] = ["image/*", "video/*", "application/pdf"];
+/// The largest bound accepted: what one database row should hold.
+const MAX_EVIDENCE_SIZE: u64 = 512 * 1024 * 1024;
 
 #[derive(Default, Deserialize)]
 struct RawMetrics {
@@ -351,6 +370,7 @@ impl Checker<'_> {
         let anti_abuse = self.anti_abuse(&raw.anti_abuse);
         let logging = self.logging(raw.logging);
         let metrics = self.metrics(&raw.metrics);
+        let evidence = self.evidence(&raw.evidence);
         let server_defaults = self.server_defaults(&raw.server_defaults);
         Some(Config {
             discord: discord?,
@@ -359,6 +379,7 @@ impl Checker<'_> {
             anti_abuse: anti_abuse?,
             logging: logging?,
             metrics: metrics?,
+            evidence: evidence?,
             server_defaults: server_defaults?,
         })
     }
@@ -574,6 +595,58 @@ impl Checker<'_> {
         })
     }
 
+    fn evidence(&mut self, raw: &RawEvidence) -> Option<Bounds> {
+        let mut size = |key: &str, text: Option<&str>, default: &str| {
+            let text = text.unwrap_or(default);
+            let parsed = parse_size(text).filter(|&size| (1..=MAX_EVIDENCE_SIZE).contains(&size));
+            if parsed.is_none() {
+                self.fail(
+                    key,
+                    format!("expected a size from 1B to 512MiB, such as \"25MiB\", \"500KiB\" or \"4096B\" (got \"{text}\")"),
+                );
+            }
+            parsed
+        };
+        let max_file = size(
+            "evidence.max_file_size",
+            raw.max_file_size.as_deref(),
+            DEFAULT_MAX_FILE_SIZE,
+        );
+        let max_report = size(
+            "evidence.max_report_size",
+            raw.max_report_size.as_deref(),
+            DEFAULT_MAX_REPORT_SIZE,
+        );
+        let types: Vec<String> = raw.allowed_types.clone().unwrap_or_else(|| {
+            DEFAULT_ALLOWED_TYPES
+                .iter()
+                .map(|&t| t.to_owned())
+                .collect()
+        });
+        let patterns: Option<Vec<TypePattern>> =
+            types.iter().map(|t| TypePattern::parse(t)).collect();
+        if patterns.is_none() {
+            self.fail(
+                "evidence.allowed_types",
+                "expected content types such as \"image/*\" or \"application/pdf\" (type/subtype, or type/* for every subtype)",
+            );
+        }
+        if let (Some(file), Some(report)) = (max_file, max_report)
+            && report < file
+        {
+            self.fail(
+                "evidence.max_report_size",
+                "must be at least evidence.max_file_size",
+            );
+            return None;
+        }
+        Some(Bounds {
+            max_file_bytes: max_file?,
+            max_report_bytes: max_report?,
+            allowed_types: patterns?,
+        })
+    }
+
     fn server_defaults(&mut self, table: &toml::Table) -> Option<Settings> {
         let mut values = BTreeMap::new();
         for (name, value) in table {
@@ -779,6 +852,41 @@ mod tests {
         assert_eq!(config.server_defaults.language(), "fr");
         assert!(config.discord.api_base.is_none());
         assert!(config.database.url.starts_with("sqlite:"));
+    }
+
+    #[test]
+    fn evidence_bounds_default_and_are_checked() {
+        let config = Config::parse(REPOSITORY_BOT_TOML, &vocabulary()).unwrap();
+        assert_eq!(config.evidence.max_file_bytes, 25 * 1024 * 1024);
+        assert_eq!(config.evidence.max_report_bytes, 50 * 1024 * 1024);
+        assert!(
+            config
+                .evidence
+                .allowed_types
+                .iter()
+                .any(|t| t.matches("application/pdf"))
+        );
+        let set = |section: &str| format!("{REPOSITORY_BOT_TOML}\n[evidence]\n{section}");
+        let config = Config::parse(
+            &set("max_file_size = \"1KiB\"\nmax_report_size = \"2KiB\"\nallowed_types = [\"image/png\"]"),
+            &vocabulary(),
+        )
+        .unwrap();
+        assert_eq!(config.evidence.max_file_bytes, 1024);
+        assert!(!config.evidence.allowed_types[0].matches("image/jpeg"));
+        for (section, key) in [
+            ("max_file_size = \"25MB\"", "evidence.max_file_size"),
+            ("max_report_size = \"1GiB\"", "evidence.max_report_size"),
+            ("max_report_size = \"1MiB\"", "evidence.max_report_size"),
+            ("allowed_types = [\"images\"]", "evidence.allowed_types"),
+            ("max_files = 3", "evidence.max_files"),
+        ] {
+            assert_eq!(
+                keys_of(Config::parse(&set(section), &vocabulary())),
+                [key],
+                "{section}"
+            );
+        }
     }
 
     #[test]

@@ -12,7 +12,6 @@ queue-field-reporters = { $count ->
 queue-reporter-sealed = Sealed. A moderator can reveal it with /cases reveal and a stated reason (logged).
 queue-reporter-erased = (erased)
 queue-field-details = What the reporters wrote
-queue-field-evidence = Evidence
 queue-evidence-none = None attached
 queue-evidence-purged = Purged after the retention period
 queue-evidence-item = [Message]({ $link }) by { $author } · { $attachments ->

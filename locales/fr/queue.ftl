@@ -12,7 +12,6 @@ queue-field-reporters = { $count ->
 queue-reporter-sealed = Scellé. Un modérateur peut le révéler avec /cases reveal en donnant une raison (journalisée).
 queue-reporter-erased = (effacé)
 queue-field-details = Ce qu'ont écrit les auteurs
-queue-field-evidence = Preuves
 queue-evidence-none = Aucune jointe
 queue-evidence-purged = Purgées après la durée de conservation
 queue-evidence-item = [Message]({ $link }) de { $author } · { $attachments ->

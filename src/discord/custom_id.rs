@@ -22,6 +22,7 @@ coded!(
     VictimAction, "victim action" {
         Mute => "mute",
         Shield => "shield",
+        EvidenceFile => "evidence",
     }
 );
 

@@ -12,6 +12,7 @@ use tokio::sync::Semaphore;
 
 use super::flows::close_notice;
 use super::flows::help_card;
+use super::flows::preserve;
 use super::flows::publish::publish;
 use super::{BotData, BotError, observe, rest};
 use crate::domain::delivery::{DeliveryKind, retry_wait};
@@ -85,6 +86,7 @@ async fn carry_out(
         }
         DeliveryKind::HelpCard => help_card::deliver(http, cache, data, &delivery).await,
         DeliveryKind::CloseNotice => close_notice::deliver(http, cache, data, &delivery).await,
+        DeliveryKind::PreserveEvidence => preserve::deliver(data, &delivery).await,
     };
     observe::delivery_attempted(&data.metrics, delivery.kind, started.elapsed());
     let recorded = match attempted.map_err(|error| classify(&error)) {
@@ -143,8 +145,10 @@ async fn retry(data: &BotData, delivery: &Delivery, why: &'static str) -> Result
 }
 
 fn classify(error: &BotError) -> Failure {
-    let BotError::Discord(error) = error else {
-        return Failure::Transient("store");
+    let error = match error {
+        BotError::Discord(error) => error,
+        BotError::Download => return Failure::Transient("download"),
+        _ => return Failure::Transient("store"),
     };
     let serenity::Error::Http(serenity::HttpError::UnsuccessfulRequest(response)) = &**error else {
         return Failure::Transient("network");

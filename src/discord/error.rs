@@ -15,6 +15,9 @@ pub enum BotError {
     Discord(Box<serenity::Error>),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
+    /// An attachment could not be fetched this time (network, 5xx): tried again later.
+    #[error("an evidence file could not be downloaded")]
+    Download,
 }
 
 impl From<serenity::Error> for BotError {
@@ -28,7 +31,7 @@ impl BotError {
     fn message_id(&self) -> &'static str {
         match self {
             BotError::Refused(id) => id,
-            BotError::Discord(_) | BotError::Store(_) => "error-internal",
+            BotError::Discord(_) | BotError::Store(_) | BotError::Download => "error-internal",
         }
     }
 }

@@ -9,17 +9,23 @@ coded!(
     /// What a delivery sends. `QueuePost`: the case's post in the moderators' queue,
     /// created or edited in place. `HelpCard`: the help card, by DM to the victim, then
     /// the reporter's answer edited with how it went. `CloseNotice`: the closed case's
-    /// notice, by DM to each of its reporters.
+    /// notice, by DM to each of its reporters. `PreserveEvidence`: the attachments of a
+    /// snapshot, fetched from Discord's hosts and stored with the evidence.
     DeliveryKind, "delivery kind" {
         QueuePost => "queue_post",
         HelpCard => "help_card",
         CloseNotice => "close_notice",
+        PreserveEvidence => "preserve_evidence",
     }
 );
 
 /// A shield deletion redraws the case's post this long after it (coalesced with any other
 /// change meanwhile): a member who spams the victim must not make the bot hammer Discord.
 pub const SHIELD_REFRESH_DELAY: Duration = Duration::from_secs(10);
+
+/// A message added to a report with files redraws the case's post this long after, unless
+/// its files' preservation ends sooner and redraws it then: one edit shows both.
+pub const PRESERVATION_GRACE: Duration = Duration::from_secs(10);
 
 /// A help card waits this long for the reporter's first answer to go out before it is
 /// sent anyway (the answer's edit must come after it). The reporter's flow releases it

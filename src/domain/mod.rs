@@ -4,6 +4,7 @@ pub mod access;
 pub mod case;
 pub mod code;
 pub mod delivery;
+pub mod evidence;
 pub mod help_card;
 pub mod helpline;
 pub mod opening_hours;

@@ -36,6 +36,8 @@ coded!(
         Ban => "ban",
         Unban => "unban",
         Reveal => "reveal",
+        EvidenceView => "evidence_view",
+        EvidenceFile => "evidence_file",
         ShieldDeletion => "shield_deletion",
         SettingSet => "config_set",
         SettingReset => "config_reset",

@@ -3,6 +3,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::deliveries::{HelpCardRequest, enqueue_help_card, enqueue_queue_post};
+use super::evidence::{NewAttachment, insert_evidence};
 use super::statistics;
 use super::{Store, StoreError, Transaction, decode_error, parse_column, retry_busy, stored};
 use crate::domain::case::{CaseReference, CaseStatus, HelpCardDelivery, ReportSource};
@@ -50,6 +51,10 @@ pub struct NewEvidence {
     pub author_id: i64,
     pub content: Option<String>,
     pub attachment_urls: Vec<String>,
+    /// What Discord said of each attachment, in order, for its preservation (absent from
+    /// a snapshot kept by an older version).
+    #[serde(default)]
+    pub attachments: Vec<NewAttachment>,
     pub message_created_at: DateTime<Utc>,
     pub message_edited_at: Option<DateTime<Utc>>,
 }
@@ -433,37 +438,6 @@ async fn mark_rate_limit(
     }))
 }
 
-/// The snapshot of the reported message, attached to the case and the report.
-async fn insert_evidence(
-    tx: &mut Transaction,
-    evidence: &NewEvidence,
-    case_id: i64,
-    report_id: i64,
-    now: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    on_transaction!(tx, conn => {
-        sqlx::query(
-            "INSERT INTO evidence (case_id, report_id, message_id, channel_id,
-                                   author_id, content, attachment_urls,
-                                   message_created_at, message_edited_at, captured_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(case_id)
-        .bind(report_id)
-        .bind(evidence.message_id)
-        .bind(evidence.channel_id)
-        .bind(evidence.author_id)
-        .bind(evidence.content.as_deref())
-        .bind(serde_json::Value::from(evidence.attachment_urls.clone()).to_string())
-        .bind(stored(evidence.message_created_at))
-        .bind(evidence.message_edited_at.map(stored))
-        .bind(now)
-        .execute(conn)
-        .await?;
-    });
-    Ok(())
-}
-
 impl Store {
     /// Files a report in one transaction: joins the active case against the same member
     /// whose last report falls within the merge window, or opens a case with a fresh
@@ -506,7 +480,7 @@ impl Store {
         let report_id = insert_report(&mut tx, report, case_id, now).await?;
         let reporter_reports_in_window = mark_rate_limit(&mut tx, report, now).await?;
         if let Some(evidence) = &report.evidence {
-            insert_evidence(&mut tx, evidence, case_id, report_id, now).await?;
+            insert_evidence(&mut tx, evidence, (case_id, report_id), now).await?;
         }
         enqueue_queue_post(&mut tx, case_id, now, now).await?;
         if let Some(request) = &report.help_card {

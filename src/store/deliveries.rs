@@ -47,6 +47,8 @@ pub struct Delivery {
     pub locale: Option<String>,
     pub interaction: Option<(InteractionToken, DateTime<Utc>)>,
     pub answer: Option<String>,
+    /// A preservation's snapshot.
+    pub evidence_id: Option<i64>,
 }
 
 /// How a delivery ended once and for all.
@@ -135,6 +137,28 @@ pub(super) async fn enqueue_close_notice(
     Ok(())
 }
 
+/// Inside the snapshot's transaction: its attachments are to be fetched.
+pub(super) async fn enqueue_preservation(
+    tx: &mut Transaction,
+    case_id: i64,
+    evidence_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    on_transaction!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO deliveries (kind, case_id, evidence_id, due_at, created_at)
+             VALUES ($1, $2, $3, $4, $4)",
+        )
+        .bind(DeliveryKind::PreserveEvidence.as_str())
+        .bind(case_id)
+        .bind(evidence_id)
+        .bind(stored(now))
+        .execute(conn)
+        .await?;
+    });
+    Ok(())
+}
+
 /// The rows a claim may take: pending, due, and not held by a live lease.
 const CLAIMABLE: &str = "SELECT id FROM deliveries
      WHERE done_at IS NULL AND due_at <= $2 AND (leased_until IS NULL OR leased_until <= $2)
@@ -152,6 +176,7 @@ struct ClaimedRow {
     interaction_token: Option<String>,
     token_expires_at: Option<DateTime<Utc>>,
     answer: Option<String>,
+    evidence_id: Option<i64>,
 }
 
 impl TryFrom<ClaimedRow> for Delivery {
@@ -171,6 +196,7 @@ impl TryFrom<ClaimedRow> for Delivery {
                 .map(InteractionToken)
                 .zip(row.token_expires_at),
             answer: row.answer,
+            evidence_id: row.evidence_id,
         })
     }
 }
@@ -237,7 +263,7 @@ impl Store {
             "UPDATE deliveries SET leased_until = $1, attempts = attempts + 1
              WHERE id IN ({CLAIMABLE}{skip_claimed})
              RETURNING id, kind, case_id, revision, attempts, report_id, locale,
-                       interaction_token, token_expires_at, answer"
+                       interaction_token, token_expires_at, answer, evidence_id"
         );
         let rows: Vec<ClaimedRow> = on_writer!(self, pool => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql))

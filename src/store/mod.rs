@@ -59,6 +59,7 @@ macro_rules! on_transaction {
 mod audit;
 mod cases;
 mod deliveries;
+mod evidence;
 mod guilds;
 mod health;
 mod moderation;
@@ -85,6 +86,7 @@ use crate::metrics::{self, Metrics};
 pub use audit::{AuditEntry, NewAuditEntry};
 pub use cases::{CaseRecord, EvidenceRecord, NewEvidence, NewReport, RecordedReport, ReportRecord};
 pub use deliveries::{Delivery, Finished, HelpCardRequest, InteractionToken};
+pub use evidence::{Added, EvidenceFile, NewAttachment, OpenReport, PendingFile, Settled};
 pub use guilds::{GuildRecord, SettingChange, StoredSetting};
 pub use health::{Backlog, PoolUse};
 pub use moderation::{

@@ -234,7 +234,7 @@ async fn insert_action(
 
 /// Whether `entry` is its case's first moderator step. Statistics keep no case link, so
 /// "time to first moderator action" is settled here: only a case's first moderator step
-/// keeps its duration. Reveals and shield deletions are not steps.
+/// keeps its duration. Reveals, shield deletions and evidence reads are not steps.
 async fn is_first_moderator_step(
     tx: &mut Transaction,
     entry: &NewAuditEntry,
@@ -242,6 +242,8 @@ async fn is_first_moderator_step(
     let not_steps = [
         AuditAction::Reveal.as_str(),
         AuditAction::ShieldDeletion.as_str(),
+        AuditAction::EvidenceView.as_str(),
+        AuditAction::EvidenceFile.as_str(),
     ];
     let Some(case_id) = entry.case_id else {
         return Ok(false);
@@ -252,11 +254,13 @@ async fn is_first_moderator_step(
     let earlier: i64 = on_transaction!(tx, conn => {
         sqlx::query_scalar(
             "SELECT COUNT(*) FROM audit_log
-             WHERE case_id = $1 AND action NOT IN ($2, $3)",
+             WHERE case_id = $1 AND action NOT IN ($2, $3, $4, $5)",
         )
         .bind(case_id)
         .bind(not_steps[0])
         .bind(not_steps[1])
+        .bind(not_steps[2])
+        .bind(not_steps[3])
         .fetch_one(conn)
         .await?
     });

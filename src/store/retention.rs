@@ -130,6 +130,8 @@ impl GuildPurge {
     /// Deletes the expired cases' evidence and free text, marks the cases purged at `now`,
     /// and deletes the expired statistics.
     async fn apply(&self, tx: &mut Transaction, now: DateTime<Utc>) -> Result<(), StoreError> {
+        // The preserved files first: they belong to the snapshots.
+        let purge_files = format!("DELETE FROM evidence_files WHERE case_id IN ({EXPIRED_CASES})");
         let purge_evidence = format!("DELETE FROM evidence WHERE case_id IN ({EXPIRED_CASES})");
         let purge_details = format!(
             "UPDATE reports SET details = NULL
@@ -139,7 +141,7 @@ impl GuildPurge {
             format!("UPDATE cases SET evidence_purged_at = $3 WHERE id IN ({EXPIRED_CASES})");
         let (guild_id, closed_before) = (self.guild_id, self.closed_before);
         on_transaction!(tx, conn => {
-            for sql in [&purge_evidence, &purge_details] {
+            for sql in [&purge_files, &purge_evidence, &purge_details] {
                 sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
                     .bind(guild_id)
                     .bind(closed_before)
@@ -155,6 +157,27 @@ impl GuildPurge {
         });
         statistics::delete_expired(tx, guild_id, self.statistics_from).await
     }
+}
+
+/// The files the member's reports preserved go with their words; the snapshots' text stays
+/// for the moderators, as the case does.
+async fn delete_reporters_files(
+    tx: &mut Transaction,
+    guild_id: i64,
+    user_id: i64,
+) -> Result<(), StoreError> {
+    on_transaction!(tx, conn => {
+        sqlx::query(
+            "DELETE FROM evidence_files WHERE evidence_id IN (
+                 SELECT e.id FROM evidence e JOIN reports r ON r.id = e.report_id
+                 WHERE r.guild_id = $1 AND r.reporter_user_id = $2)",
+        )
+        .bind(guild_id)
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    });
+    Ok(())
 }
 
 impl Store {
@@ -352,6 +375,7 @@ impl Store {
     ) -> Result<ErasureReport, StoreError> {
         let now = stored(now);
         let mut tx = self.begin().await?;
+        delete_reporters_files(&mut tx, guild_id, user_id).await?;
         let mut case_ids = on_transaction!(&mut tx, conn => {
             sqlx::query_scalar::<_, i64>(
                 "UPDATE reports SET reporter_user_id = NULL, details = NULL, reporter_erased_at = $3

@@ -14,6 +14,7 @@ mod concurrency;
 mod configuration;
 mod crash;
 mod deliveries;
+mod evidence;
 mod fake_discord_selftest;
 mod forged;
 mod help_cards;

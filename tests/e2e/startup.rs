@@ -54,6 +54,8 @@ async fn the_bot_connects_registers_its_commands_and_stops_cleanly() {
             "report",
             "Report message",
             "Report user",
+            "Add to my report",
+            "evidence-file",
             "cases",
             "config",
             "stats",
@@ -82,6 +84,13 @@ async fn the_bot_connects_registers_its_commands_and_stops_cleanly() {
     );
     assert_eq!(command(&commands, "Report message")["type"], 3);
     assert_eq!(command(&commands, "Report user")["type"], 2);
+    let add = command(&commands, "Add to my report");
+    assert_eq!(add["type"], 3);
+    assert_eq!(add["name_localizations"]["fr"], "Ajouter à mon signalement");
+    assert_eq!(
+        command(&commands, "evidence-file")["name_localizations"]["fr"],
+        "dossier-preuves"
+    );
     // Moderator and admin commands are hidden by default; the bot still checks on use.
     assert_eq!(
         command(&commands, "cases")["default_member_permissions"],

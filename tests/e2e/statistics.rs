@@ -568,6 +568,7 @@ fn new_report(guild_id: i64, reporter: i64, reported: i64, details: &str) -> New
             author_id: reported,
             content: Some(format!("evidence of {details}")),
             attachment_urls: vec!["https://cdn.example/a.png".to_owned()],
+            attachments: Vec::new(),
             message_created_at: now,
             message_edited_at: None,
         }),

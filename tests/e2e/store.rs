@@ -227,6 +227,7 @@ async fn a_first_report_opens_a_case_with_its_report_and_evidence(db: TestDb) {
             "https://cdn.discordapp.com/attachments/1/2/a.png".to_owned(),
             "https://cdn.discordapp.com/attachments/1/3/b, \"c\".png".to_owned(),
         ],
+        attachments: Vec::new(),
         message_created_at: at(-300),
         message_edited_at: Some(at(-200)),
     };
@@ -770,6 +771,7 @@ async fn corrupt_stored_values_are_errors_not_panics(db: TestDb) {
         author_id: REPORTED,
         content: None,
         attachment_urls: Vec::new(),
+        attachments: Vec::new(),
         message_created_at: at(-5),
         message_edited_at: None,
     };

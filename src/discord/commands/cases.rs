@@ -7,16 +7,19 @@ use poise::CreateReply;
 use poise::serenity_prelude as serenity;
 
 use super::report::ReasonChoice;
-use super::{BotError, Context, member_locale};
+use super::{BotError, Context, answer, member_locale};
 use crate::discord::checks::is_moderator;
 use crate::discord::flows::publish::case_embed;
 use crate::discord::ids::DbId;
 use crate::discord::render::case_list;
+use crate::discord::render::evidence_file::safe_name;
+use crate::discord::render::evidence_list::evidence_embeds;
 use crate::domain::case::{CaseReference, CaseStatus};
+use crate::domain::evidence::{FileOutcome, pages as upload_pages};
 use crate::domain::queue::{AuditAction, page as page_of};
 use crate::domain::settings::Settings;
 use crate::i18n::tr;
-use crate::store::{CaseRecord, NewAuditEntry};
+use crate::store::{CaseRecord, EvidenceFile, NewAuditEntry};
 
 /// Cases per page of `/cases open`, and at most in `/cases history`.
 const PER_PAGE: u32 = 10;
@@ -48,7 +51,7 @@ impl From<StatusChoice> for CaseStatus {
 #[poise::command(
     slash_command,
     guild_only,
-    subcommands("open", "show", "history", "reveal"),
+    subcommands("open", "show", "history", "reveal", "evidence"),
     subcommand_required,
     default_member_permissions = "MODERATE_MEMBERS"
 )]
@@ -170,8 +173,81 @@ async fn show(ctx: Context<'_>, #[max_length = 16] reference: String) -> Result<
         Ok(case) => case,
         Err(refusal) => return reply(ctx, CreateReply::default().content(refusal)).await,
     };
-    let (embed, rows) = case_embed(ctx.data(), &asker.settings, &asker.locale, case).await?;
-    reply(ctx, CreateReply::default().embed(embed).components(rows)).await
+    let data = ctx.data();
+    let evidence = data.store.evidence_of_case(case.id).await?;
+    let files = data.store.files_of_case(case.id).await?;
+    let list = evidence_embeds(&data.texts, &asker.locale, &case, &evidence, &files);
+    let (embed, rows) = case_embed(data, &asker.settings, &asker.locale, case).await?;
+    reply(ctx, CreateReply::default().embed(embed).components(rows)).await?;
+    // Every item, after the case: an embed each message keeps within Discord's 6000
+    // characters a message.
+    for embed in list {
+        reply(ctx, CreateReply::default().embed(embed)).await?;
+    }
+    Ok(())
+}
+
+// The case's evidence with its preserved files attached, to the asking moderator only;
+// audited like a reveal. (Not a doc comment: poise would take it as the description.)
+#[poise::command(slash_command, guild_only)]
+async fn evidence(ctx: Context<'_>, #[max_length = 16] reference: String) -> Result<(), BotError> {
+    let asker = moderator(ctx).await?;
+    ctx.defer_ephemeral().await?;
+    let data = ctx.data();
+    let case = match find_case(ctx, &asker, &reference).await? {
+        Ok(case) => case,
+        Err(refusal) => return reply(ctx, CreateReply::default().content(refusal)).await,
+    };
+    // Logged before anything is shown, as a reveal is.
+    data.store
+        .append_audit(&NewAuditEntry {
+            guild_id: asker.guild_id,
+            case_id: Some(case.id),
+            actor_user_id: asker.user_id,
+            action: AuditAction::EvidenceView,
+            detail: None,
+            now: Utc::now(),
+        })
+        .await?;
+    tracing::info!(case = %case.reference, "evidence shown to a moderator");
+    let evidence = data.store.evidence_of_case(case.id).await?;
+    let files = data.store.files_of_case(case.id).await?;
+    let embeds = evidence_embeds(&data.texts, &asker.locale, &case, &evidence, &files);
+    let stored: Vec<&EvidenceFile> = files
+        .iter()
+        .filter(|file| file.outcome == FileOutcome::Stored && case.evidence_purged_at.is_none())
+        .collect();
+    let sizes: Vec<u64> = stored.iter().map(|file| file.size).collect();
+    let (pages, left_out) = upload_pages(&sizes);
+    for index in 0..embeds.len().max(pages.len()) {
+        let mut message = CreateReply::default();
+        if let Some(embed) = embeds.get(index) {
+            message = message.embed(embed.clone());
+        }
+        if index == 0 && !left_out.is_empty() {
+            let text = tr!(
+                data.texts,
+                &asker.locale,
+                "evidence-too-large-to-attach",
+                count = left_out.len()
+            );
+            message = message.content(text);
+        }
+        for &file in pages.get(index).into_iter().flatten() {
+            let file = stored[file];
+            if let Some(bytes) = data.store.file_bytes(file.id).await? {
+                let name = format!("{}-{}", file.id, safe_name(&file.filename));
+                message = message.attachment(serenity::CreateAttachment::bytes(bytes, name));
+            }
+        }
+        // The first page replaces the deferred answer; the others follow it.
+        if index == 0 {
+            answer(ctx, message.ephemeral(true)).await?;
+        } else {
+            reply(ctx, message).await?;
+        }
+    }
+    Ok(())
 }
 
 #[poise::command(slash_command, guild_only)]

@@ -3,6 +3,7 @@
 
 mod cases;
 pub(crate) mod config;
+mod evidence;
 mod privacy;
 pub(crate) mod report;
 mod stats;
@@ -17,6 +18,8 @@ pub fn all() -> Vec<Command> {
         report::report(),
         report::report_message(),
         report::report_user(),
+        evidence::add_to_report(),
+        evidence::evidence_file(),
         cases::cases(),
         config::config(),
         stats::stats(),

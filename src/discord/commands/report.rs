@@ -119,15 +119,15 @@ pub async fn report(
 
 /// A report begun from a command: deferred at once, with the reporter's server settings
 /// and language.
-struct Reporting<'a> {
-    interaction: &'a serenity::CommandInteraction,
-    guild_id: serenity::GuildId,
-    settings: Settings,
-    locale: String,
+pub(super) struct Reporting<'a> {
+    pub interaction: &'a serenity::CommandInteraction,
+    pub guild_id: serenity::GuildId,
+    pub settings: Settings,
+    pub locale: String,
 }
 
 /// Defers the command, then reads what every report path needs; `None` outside a server.
-async fn begin(ctx: Context<'_>) -> Result<Option<Reporting<'_>>, BotError> {
+pub(super) async fn begin(ctx: Context<'_>) -> Result<Option<Reporting<'_>>, BotError> {
     let (poise::Context::Application(app), Some(guild_id)) = (ctx, ctx.guild_id()) else {
         return Ok(None);
     };
@@ -179,15 +179,24 @@ pub async fn report_message(ctx: Context<'_>, message: serenity::Message) -> Res
     let Some(guild_id) = ctx.guild_id() else {
         return Ok(());
     };
+    let reported = author_of(ctx, guild_id, &message).await;
+    let snapshot = evidence_of(&message);
+    start_menu_report(ctx, reported, ReportSource::MessageMenu, Some(snapshot)).await
+}
+
+/// The author of a message, as the report's checks see them.
+pub(super) async fn author_of(
+    ctx: Context<'_>,
+    guild_id: serenity::GuildId,
+    message: &serenity::Message,
+) -> Person {
     let author = &message.author;
     let is_bot = author.bot || message.webhook_id.is_some();
-    let reported = Person {
+    Person {
         id: author.id.db(),
         is_bot,
         is_member: is_bot || is_member(ctx, guild_id, author.id).await,
-    };
-    let snapshot = evidence_of(&message);
-    start_menu_report(ctx, reported, ReportSource::MessageMenu, Some(snapshot)).await
+    }
 }
 
 #[poise::command(context_menu_command = "Report user", guild_only)]
@@ -201,7 +210,7 @@ pub async fn report_user(ctx: Context<'_>, user: serenity::User) -> Result<(), B
 
 /// First step of a context-menu report: refuse at once what cannot be reported, otherwise
 /// keep it and ask for the reason.
-async fn start_menu_report(
+pub(super) async fn start_menu_report(
     ctx: Context<'_>,
     reported: Person,
     source: ReportSource,

@@ -6,7 +6,7 @@ use poise::serenity_prelude as serenity;
 use crate::discord::ids::DbId;
 use crate::discord::rest::ErrorCode;
 use crate::domain::report::MessageLink;
-use crate::store::NewEvidence;
+use crate::store::{NewAttachment, NewEvidence};
 
 /// The exact reported message, as evidence.
 pub fn evidence_of(message: &serenity::Message) -> NewEvidence {
@@ -16,6 +16,16 @@ pub fn evidence_of(message: &serenity::Message) -> NewEvidence {
         author_id: message.author.id.db(),
         content: Some(message.content.clone()).filter(|content| !content.is_empty()),
         attachment_urls: message.attachments.iter().map(|a| a.url.clone()).collect(),
+        attachments: message
+            .attachments
+            .iter()
+            .map(|a| NewAttachment {
+                url: a.url.clone(),
+                filename: a.filename.clone(),
+                content_type: a.content_type.clone(),
+                size: u64::from(a.size),
+            })
+            .collect(),
         message_created_at: *message.timestamp,
         message_edited_at: message.edited_timestamp.map(|edited| *edited),
     }

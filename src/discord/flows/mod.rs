@@ -6,9 +6,11 @@
 pub mod auto_protection;
 pub mod close_notice;
 pub mod evidence;
+pub mod evidence_file;
 pub mod help_card;
 pub mod menu_report;
 pub mod moderation;
+pub mod preserve;
 pub mod publish;
 pub mod reporting;
 pub mod sanctions;

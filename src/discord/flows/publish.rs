@@ -145,6 +145,7 @@ async fn load_view(data: &BotData, case: CaseRecord) -> Result<CaseView, BotErro
     Ok(CaseView {
         reports: store.reports_of_case(case.id).await?,
         evidence: store.evidence_of_case(case.id).await?,
+        files: store.files_of_case(case.id).await?,
         actions: store.protective_actions_of_case(case.id).await?,
         audit: store.audit_of_case(case.id).await?,
         prior_cases: store

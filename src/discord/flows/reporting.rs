@@ -115,6 +115,7 @@ pub async fn file_report(
             .collect(),
         offer: protection.offer,
         witness: report.is_witness,
+        evidence_items: u32::from(filing.evidence.is_some()),
     };
     filed_answer(data, &filing.locale, &recorded, answer)
 }
@@ -142,7 +143,13 @@ pub fn offered_buttons(
     locale: &str,
     answer: &ReportAnswer,
 ) -> Option<serenity::CreateActionRow> {
-    victim_buttons(&data.texts, locale, answer.case_id, answer.offer)
+    // The witness's answer offers no evidence file: it belongs to the victim.
+    victim_buttons(
+        &data.texts,
+        locale,
+        (answer.case_id, answer.offer),
+        answer.evidence_items > 0 && !answer.witness,
+    )
 }
 
 /// The report is not stored: the reporter is told so, and still gets the help card.

@@ -63,6 +63,8 @@ pub async fn act(
             mute(http, data, press, &case).await?
         }
         VictimAction::Shield => shield(data, press, &case).await?,
+        // Not a protective action: the component router sends it to the evidence file.
+        VictimAction::EvidenceFile => return refuse("protection-not-yours"),
     };
     Ok((answer, Some(CaseChanged(case.id))))
 }

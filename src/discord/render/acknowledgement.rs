@@ -24,6 +24,10 @@ pub struct ReportAnswer {
     /// The victim's protective buttons offered.
     pub offer: Offer,
     pub witness: bool,
+    /// The messages the report carried as evidence: with one, the victim may ask for
+    /// the evidence file.
+    #[serde(default)]
+    pub evidence_items: u32,
 }
 
 pub fn acknowledgement(

@@ -6,6 +6,8 @@ pub mod answers;
 pub mod case_list;
 pub mod chart;
 pub mod embed_fit;
+pub mod evidence_file;
+pub mod evidence_list;
 pub mod help_card;
 pub mod prompts;
 pub mod queue_post;

@@ -11,12 +11,13 @@ use crate::domain::report::MAX_DETAILS_CHARS;
 use crate::i18n::{Texts, tr};
 use crate::store::CaseRecord;
 
-/// "Mute them until a moderator reviews" and "Block them from contacting me", as offered.
+/// "Mute them until a moderator reviews" and "Block them from contacting me", as offered,
+/// and "Get my evidence file" when the reporter is the victim.
 pub fn victim_buttons(
     texts: &Texts,
     locale: &str,
-    case_id: i64,
-    offer: Offer,
+    (case_id, offer): (i64, Offer),
+    evidence_file: bool,
 ) -> Option<serenity::CreateActionRow> {
     let button = |action: VictimAction, style: serenity::ButtonStyle, label: &str| {
         serenity::CreateButton::new(CustomId::Victim { action, case_id }.format())
@@ -34,6 +35,14 @@ pub fn victim_buttons(
             VictimAction::Shield,
             style,
             "protection-offer-shield",
+        ));
+    }
+    if evidence_file {
+        let style = serenity::ButtonStyle::Secondary;
+        buttons.push(button(
+            VictimAction::EvidenceFile,
+            style,
+            "evidence-file-button",
         ));
     }
     (!buttons.is_empty()).then_some(serenity::CreateActionRow::Buttons(buttons))

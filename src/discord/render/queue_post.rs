@@ -7,17 +7,20 @@ use poise::serenity_prelude as serenity;
 use super::embed_fit::{Field, fit};
 use super::{clip, mention, timestamp};
 use crate::discord::custom_id::{CustomId, QueueVerb};
+use crate::discord::render::evidence_list::files_line;
 use crate::discord::rest::DiscordRefusal;
 use crate::domain::case::{CaseStatus, HelpCardDelivery};
 use crate::domain::protection::{ActionStatus, BanCleanup, Exemption, ProtectionKind};
 use crate::domain::queue::{self as rules, AuditAction, StepDetail};
 use crate::domain::settings::{SettingKey, Settings};
 use crate::i18n::{Texts, tr};
-use crate::store::{AuditEntry, CaseRecord, EvidenceRecord, ProtectiveActionRecord, ReportRecord};
+use crate::store::{
+    AuditEntry, CaseRecord, EvidenceFile, EvidenceRecord, ProtectiveActionRecord, ReportRecord,
+};
 
 /// Audit entries shown on the embed (the newest).
 const HISTORY_SHOWN: usize = 8;
-/// Evidence snapshots shown on the embed.
+/// Evidence snapshots shown on the embed (the newest; `/cases show` lists every one).
 const EVIDENCE_SHOWN: usize = 3;
 
 /// Everything the embed shows about a case.
@@ -25,6 +28,8 @@ pub struct CaseView {
     pub case: CaseRecord,
     pub reports: Vec<ReportRecord>,
     pub evidence: Vec<EvidenceRecord>,
+    /// The snapshots' files, without their bytes.
+    pub files: Vec<EvidenceFile>,
     pub actions: Vec<ProtectiveActionRecord>,
     pub audit: Vec<AuditEntry>,
     pub prior_cases: i64,
@@ -161,15 +166,27 @@ fn evidence_field(frame: &Frame<'_>, view: &CaseView) -> Field {
     } else {
         view.evidence
             .iter()
+            .rev()
             .take(EVIDENCE_SHOWN)
-            .map(|item| evidence_line(frame, case.guild_id, item))
+            .map(|item| evidence_line(frame, case.guild_id, item, &view.files))
             .collect::<Vec<_>>()
             .join("\n")
     };
-    Field::shrinkable(frame.text("queue-field-evidence"), value, 1)
+    let name = tr!(
+        frame.texts,
+        frame.locale,
+        "queue-field-evidence-count",
+        count = view.evidence.len()
+    );
+    Field::shrinkable(name, value, 1)
 }
 
-fn evidence_line(frame: &Frame<'_>, guild_id: i64, item: &EvidenceRecord) -> String {
+fn evidence_line(
+    frame: &Frame<'_>,
+    guild_id: i64,
+    item: &EvidenceRecord,
+    files: &[EvidenceFile],
+) -> String {
     let url = format!(
         "https://discord.com/channels/{guild_id}/{}/{}",
         item.channel_id, item.message_id
@@ -186,6 +203,10 @@ fn evidence_line(frame: &Frame<'_>, guild_id: i64, item: &EvidenceRecord) -> Str
         let quoted = clip(content.replace('\n', " "), 300);
         line.push_str("\n> ");
         line.push_str(&quoted);
+    }
+    if let Some(files) = files_line(frame.texts, frame.locale, item.id, files) {
+        line.push('\n');
+        line.push_str(&files);
     }
     line
 }
@@ -293,7 +314,13 @@ fn history_field(frame: &Frame<'_>, view: &CaseView) -> Option<Field> {
     let entries: Vec<&AuditEntry> = view
         .audit
         .iter()
-        .filter(|entry| entry.action != AuditAction::ShieldDeletion)
+        // The victim asking for their evidence file is theirs, not a moderator's step.
+        .filter(|entry| {
+            !matches!(
+                entry.action,
+                AuditAction::ShieldDeletion | AuditAction::EvidenceFile
+            )
+        })
         .collect();
     let history: Vec<String> = entries[entries.len().saturating_sub(HISTORY_SHOWN)..]
         .iter()

@@ -212,6 +212,54 @@ impl TestDb {
     }
 }
 
+impl TestDb {
+    /// Every `table.column` of the database where some row holds `needle` (as bytes,
+    /// whatever the column's type): a scan of every table, for erasure tests.
+    pub async fn columns_holding(&self, needle: &[u8]) -> Vec<String> {
+        let hex = hex::encode(needle);
+        let columns = match self.backend {
+            Backend::Sqlite => {
+                self.strings_raw(
+                    "SELECT m.name || '.' || p.name || '.' || p.type
+                     FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table'",
+                )
+                .await
+            }
+            Backend::Postgres => {
+                self.strings_raw(
+                    "SELECT table_name || '.' || column_name || '.' || data_type
+                     FROM information_schema.columns WHERE table_schema = 'public'",
+                )
+                .await
+            }
+        };
+        let mut holding = Vec::new();
+        for column in columns.into_iter().flatten() {
+            let mut parts = column.splitn(3, '.');
+            let (Some(table), Some(name), Some(kind)) = (parts.next(), parts.next(), parts.next())
+            else {
+                continue;
+            };
+            let sql = match (self.backend, kind) {
+                (Backend::Sqlite, _) => format!(
+                    "SELECT COUNT(*) FROM \"{table}\" WHERE instr(CAST(\"{name}\" AS BLOB), X'{hex}') > 0"
+                ),
+                (Backend::Postgres, "bytea") => format!(
+                    "SELECT COUNT(*) FROM \"{table}\" WHERE position(decode('{hex}', 'hex') in \"{name}\") > 0"
+                ),
+                (Backend::Postgres, _) => format!(
+                    "SELECT COUNT(*) FROM \"{table}\"
+                     WHERE position(decode('{hex}', 'hex') in convert_to(\"{name}\"::text, 'UTF8')) > 0"
+                ),
+            };
+            if self.integer_raw(&sql).await > 0 {
+                holding.push(format!("{table}.{name}"));
+            }
+        }
+        holding
+    }
+}
+
 /// Applies this build's migrations up to `version` only.
 async fn migrate_up_to(url: &str, backend: Backend, version: i64) {
     match backend {

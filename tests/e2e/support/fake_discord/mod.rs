@@ -66,7 +66,10 @@ pub use rest::{
     NonceRecord, RecordedFile, RecordedRequest, Scripted, Violation, ViolationKind, path_matches,
 };
 
-use rest::{Delay, DropConnection, InteractionRecord, Script, World, snowflake};
+use rest::{
+    ATTACHMENTS_PREFIX, Delay, DropConnection, HostedFile, InteractionRecord, Script, World,
+    snowflake,
+};
 
 /// How long [`FakeDiscord::dispatch`] waits for the bot to have a gateway session.
 const SESSION_WAIT: Duration = Duration::from_secs(10);
@@ -230,6 +233,7 @@ impl FakeDiscord {
         let state = State {
             world: World {
                 guilds: config.guilds.clone(),
+                serving_files: true,
                 ..World::default()
             },
             ..State::default()
@@ -276,6 +280,60 @@ impl FakeDiscord {
     }
 
     // ----- world -----
+
+    /// Serves `bytes` as an attachment on the fake's own host (its CDN) and returns the
+    /// attachment object a message carries, its `size` and `content_type` as declared.
+    pub fn host_attachment(
+        &self,
+        channel_id: u64,
+        filename: &str,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> Value {
+        let id = next_snowflake();
+        let path = format!("{ATTACHMENTS_PREFIX}{channel_id}/{id}/{filename}");
+        self.shared.lock().world.hosted.push(HostedFile {
+            path: path.clone(),
+            content_type: content_type.to_owned(),
+            bytes: bytes.to_vec(),
+            redirect: None,
+        });
+        serde_json::json!({
+            "id": id.to_string(),
+            "filename": filename,
+            "size": bytes.len(),
+            "url": format!("{}{path}?ex=expires&is=signed", self.base_url),
+            "proxy_url": format!("{}{path}", self.base_url),
+            "content_type": content_type
+        })
+    }
+
+    /// Makes a hosted attachment answer a redirect to `location` instead of its bytes.
+    pub fn redirect_attachment(&self, attachment: &Value, location: &str) {
+        let url = attachment["url"].as_str().unwrap_or_default();
+        let path = url
+            .strip_prefix(&self.base_url)
+            .and_then(|rest| rest.split('?').next())
+            .unwrap_or_default()
+            .to_owned();
+        let mut state = self.shared.lock();
+        if let Some(file) = state.world.hosted.iter_mut().find(|f| f.path == path) {
+            file.redirect = Some(location.to_owned());
+        }
+    }
+
+    /// The hosted attachments' links expire: every one answers 404 from now on.
+    pub fn stop_serving_attachments(&self) {
+        self.shared.lock().world.serving_files = false;
+    }
+
+    /// The requests for hosted attachments.
+    pub fn attachment_fetches(&self) -> Vec<RecordedRequest> {
+        self.requests()
+            .into_iter()
+            .filter(|r| r.path.starts_with(ATTACHMENTS_PREFIX))
+            .collect()
+    }
 
     /// The current state of a guild (members reflect timeouts, kicks and bans applied).
     pub fn guild(&self, guild_id: u64) -> FakeGuild {

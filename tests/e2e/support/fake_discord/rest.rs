@@ -266,6 +266,42 @@ pub(crate) struct InteractionRecord {
     pub original: Option<u64>,
 }
 
+/// Where the fake serves attachment bytes, on its own host (Discord's CDN in production).
+pub const ATTACHMENTS_PREFIX: &str = "/attachments/";
+
+/// A file the fake serves under [`ATTACHMENTS_PREFIX`], as Discord's CDN would.
+#[derive(Clone, Debug)]
+pub struct HostedFile {
+    pub path: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+    /// Where the file redirects instead of being served, if anywhere.
+    pub redirect: Option<String>,
+}
+
+/// `GET /attachments/...`: the bytes, while the links are served (404 once they expired).
+fn hosted_file(world: &World, path: &str) -> Answer {
+    match world.hosted.iter().find(|file| file.path == path) {
+        Some(_) if !world.serving_files => Answer::error(404, 0, "404: Not Found"),
+        Some(HostedFile {
+            redirect: Some(location),
+            ..
+        }) => {
+            let mut answer = Answer::no_content();
+            answer.status = 302;
+            answer.headers.push(("location", location.clone()));
+            answer
+        }
+        Some(file) => Answer {
+            status: 200,
+            body: None,
+            headers: Vec::new(),
+            raw: Some((file.content_type.clone(), file.bytes.clone())),
+        },
+        None => Answer::error(404, 0, "404: Not Found"),
+    }
+}
+
 /// Everything the fake REST API serves and mutates.
 #[derive(Debug, Default)]
 pub(crate) struct World {
@@ -283,6 +319,10 @@ pub(crate) struct World {
     pub interactions: Vec<InteractionRecord>,
     /// Messages created with a nonce and `enforce_nonce`, to answer a retried create.
     pub nonces: Vec<NonceRecord>,
+    /// Attachment bytes the fake's CDN serves.
+    pub hosted: Vec<HostedFile>,
+    /// Whether the hosted files are served (off: their links expired).
+    pub serving_files: bool,
 }
 
 /// How long Discord remembers an enforced nonce ("the past few minutes").
@@ -406,6 +446,8 @@ struct Answer {
     status: u16,
     body: Option<Value>,
     headers: Vec<(&'static str, String)>,
+    /// A body that is not JSON (a hosted file): its content type and bytes.
+    raw: Option<(String, Vec<u8>)>,
 }
 
 impl Answer {
@@ -414,6 +456,7 @@ impl Answer {
             status,
             body: Some(body),
             headers: Vec::new(),
+            raw: None,
         }
     }
 
@@ -426,6 +469,7 @@ impl Answer {
             status: 204,
             body: None,
             headers: Vec::new(),
+            raw: None,
         }
     }
 
@@ -546,6 +590,9 @@ pub(crate) async fn serve(
                     json_body.as_ref(),
                     &files,
                 ),
+                None if full_path.starts_with(ATTACHMENTS_PREFIX) => {
+                    (Some(hosted_file(&state.world, &full_path)), true)
+                }
                 None => (Some(Answer::not_found()), false),
             },
         }
@@ -570,15 +617,19 @@ pub(crate) async fn serve(
     for (name, value) in &answer.headers {
         response = response.header(*name, value);
     }
-    let body = match answer.body {
-        Some(body) => {
+    let body = match (answer.body, answer.raw) {
+        (_, Some((content_type, bytes))) => {
+            response = response.header(header::CONTENT_TYPE, content_type);
+            Body::from(bytes)
+        }
+        (Some(body), None) => {
             response = response.header(
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("application/json"),
             );
             Body::from(body.to_string())
         }
-        None => Body::empty(),
+        (None, None) => Body::empty(),
     };
     Ok(response.body(body).expect("valid response"))
 }
