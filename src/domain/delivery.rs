@@ -9,11 +9,15 @@ coded!(
     /// What a delivery sends. `QueuePost`: the case's post in the moderators' queue,
     /// created or edited in place. `HelpCard`: the help card, by DM to the victim, then
     /// the reporter's answer edited with how it went. `CloseNotice`: the closed case's
-    /// notice, by DM to each of its reporters.
+    /// notice, by DM to each of its reporters. `Question`: a moderator's question, by DM
+    /// to the reporter. `QuestionReply`: the asking moderator is told the reporter settled
+    /// it (answered or declined), by DM.
     DeliveryKind, "delivery kind" {
         QueuePost => "queue_post",
         HelpCard => "help_card",
         CloseNotice => "close_notice",
+        Question => "question",
+        QuestionReply => "question_reply",
     }
 );
 

@@ -47,6 +47,8 @@ pub struct Delivery {
     pub locale: Option<String>,
     pub interaction: Option<(InteractionToken, DateTime<Utc>)>,
     pub answer: Option<String>,
+    /// The question a `question` or `question_reply` delivery is about.
+    pub question_id: Option<i64>,
 }
 
 /// How a delivery ended once and for all.
@@ -152,6 +154,7 @@ struct ClaimedRow {
     interaction_token: Option<String>,
     token_expires_at: Option<DateTime<Utc>>,
     answer: Option<String>,
+    question_id: Option<i64>,
 }
 
 impl TryFrom<ClaimedRow> for Delivery {
@@ -171,6 +174,7 @@ impl TryFrom<ClaimedRow> for Delivery {
                 .map(InteractionToken)
                 .zip(row.token_expires_at),
             answer: row.answer,
+            question_id: row.question_id,
         })
     }
 }
@@ -237,7 +241,7 @@ impl Store {
             "UPDATE deliveries SET leased_until = $1, attempts = attempts + 1
              WHERE id IN ({CLAIMABLE}{skip_claimed})
              RETURNING id, kind, case_id, revision, attempts, report_id, locale,
-                       interaction_token, token_expires_at, answer"
+                       interaction_token, token_expires_at, answer, question_id"
         );
         let rows: Vec<ClaimedRow> = on_writer!(self, pool => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql))

@@ -10,6 +10,7 @@ pub mod help_card;
 pub mod menu_report;
 pub mod moderation;
 pub mod publish;
+pub mod questions;
 pub mod reporting;
 pub mod sanctions;
 pub mod shield;
