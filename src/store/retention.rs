@@ -369,18 +369,7 @@ impl Store {
     ) -> Result<ErasureReport, StoreError> {
         let now = stored(now);
         let mut tx = self.begin().await?;
-        // The questions put to the member and their answers go with their reports' details.
-        on_transaction!(&mut tx, conn => {
-            sqlx::query(
-                "UPDATE case_questions SET question = NULL, answer = NULL
-                 WHERE report_id IN (SELECT id FROM reports
-                                     WHERE guild_id = $1 AND reporter_user_id = $2)",
-            )
-            .bind(guild_id)
-            .bind(user_id)
-            .execute(conn)
-            .await?;
-        });
+        erase_questions(&mut tx, guild_id, user_id).await?;
         let mut case_ids = on_transaction!(&mut tx, conn => {
             sqlx::query_scalar::<_, i64>(
                 "UPDATE reports SET reporter_user_id = NULL, details = NULL, reporter_erased_at = $3
@@ -427,4 +416,24 @@ impl Store {
             cases_as_victim,
         })
     }
+}
+
+/// The questions put to the member and their answers go with their reports' details.
+async fn erase_questions(
+    tx: &mut Transaction,
+    guild_id: i64,
+    user_id: i64,
+) -> Result<(), StoreError> {
+    on_transaction!(tx, conn => {
+        sqlx::query(
+            "UPDATE case_questions SET question = NULL, answer = NULL
+             WHERE report_id IN (SELECT id FROM reports
+                                 WHERE guild_id = $1 AND reporter_user_id = $2)",
+        )
+        .bind(guild_id)
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    });
+    Ok(())
 }

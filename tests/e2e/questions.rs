@@ -1,5 +1,5 @@
 //! A moderator's questions to a case's reporter (issue 15), end to end against the fake
-//! Discord: asked from the queue post, DMed to the reporter without the moderator's name,
+//! Discord: asked from the queue post, sent by DM to the reporter without the moderator's name,
 //! answered (or declined, or stopped) from the DM, shown in the queue post without the
 //! reporter's name, audited, and the asking moderator told.
 
@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use crate::support::app::{TestApp, WAIT, spawn_app_on};
 use crate::support::db::{TestDb, both_backends};
 use crate::support::fake_discord::{
-    FakeDiscordConfig, InteractionBuilder, Method, SentInteraction, ids,
+    FakeDiscordConfig, InteractionBuilder, MessageBuilder, Method, SentInteraction, ids,
 };
 use crate::support::queue::{queue_post, wait_for_edit_showing};
 use crate::support::reports::{Filed, click, report_with};
@@ -101,7 +101,9 @@ fn question_id(dm: &Value) -> i64 {
 async fn in_dm_click(app: &TestApp, user: u64, step: &str, id: i64) -> Value {
     let channel = app.fake.dm_channel_of(user).unwrap_or(4242);
     let member = app.fake.member(ids::GUILD, user).unwrap().user;
-    let message = app.fake.messages_in(channel).pop().unwrap_or_default();
+    let message = app.fake.messages_in(channel).pop().unwrap_or_else(|| {
+        MessageBuilder::new(channel, &crate::support::fake_discord::bot_user(), "…").build()
+    });
     let sent = app
         .fake
         .send_interaction(
@@ -274,5 +276,228 @@ async fn a_moderator_asks_and_the_sealed_reporter_answers(db: TestDb) {
         "{actions:?}"
     );
     assert_reporter_sealed(&app, ids::EMMA, &[&sent]);
+    app.assert_discord_traffic_valid();
+}
+
+/// The moderator presses "Ask the reporter" and is answered at once instead of a modal.
+async fn ask_refused(app: &TestApp, case_id: i64, post: &str) -> String {
+    let body = press_ask(app, ids::MODERATOR, case_id, post).await;
+    assert_eq!(body["type"], 4, "no modal: {body}");
+    assert_eq!(body["data"]["flags"], 64, "{body}");
+    body["data"]["content"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn the_reporter_declines_then_stops_questions() {
+    let app = crate::support::app::spawn_app_with_queue().await;
+    let (filed, post) = witness_report_queued(&app, ids::EMMA).await;
+    let case_id = filed.case.id;
+
+    ask(&app, &filed, &post, "Qui d'autre l'a vu ?").await;
+    let first = question_id(&dm_to(&app, ids::EMMA, 0, is_question).await);
+    let declined = in_dm_click(&app, ids::EMMA, "decline", first).await;
+    assert!(declined.to_string().contains("Tu as décliné"), "{declined}");
+    let told = dm_to(&app, ids::MODERATOR, 0, |_| true).await;
+    assert!(told.to_string().contains("a décliné"), "{told}");
+    wait_for_edit_showing(&app, &post, |edit| {
+        edit.to_string().contains("déclinée par l'auteur")
+    })
+    .await;
+    // A settled question cannot be answered any more.
+    let late = in_dm_click(&app, ids::EMMA, "answer", first).await;
+    assert!(late.to_string().contains("déjà reçu une réponse"), "{late}");
+
+    ask(&app, &filed, &post, "Une dernière question ?").await;
+    let second = question_id(&dm_to(&app, ids::EMMA, 1, is_question).await);
+    let stopped = in_dm_click(&app, ids::EMMA, "stop", second).await;
+    assert!(
+        stopped.to_string().contains("plus de questions"),
+        "{stopped}"
+    );
+
+    // After the stop, a moderator asking is told at once, and a forged modal is refused.
+    let refused = ask_refused(&app, case_id, &post).await;
+    assert!(refused.contains("ne reçoit pas de questions"), "{refused}");
+    let forged = submit_question(&app, ids::MODERATOR, case_id, "Et maintenant ?").await;
+    let answer = app.ephemeral_reply(&forged).await;
+    assert!(
+        answer.to_string().contains("ne reçoit pas de questions"),
+        "{answer}"
+    );
+    app.settle_deliveries().await;
+    let questions = app.store.questions_of_case(case_id).await.unwrap();
+    let statuses: Vec<_> = questions.iter().map(|question| question.status).collect();
+    assert_eq!(
+        statuses,
+        [QuestionStatus::Declined, QuestionStatus::Declined]
+    );
+    let actions: Vec<String> = audit_actions(&app.audit_of(case_id).await)
+        .into_iter()
+        .map(|(action, _)| action)
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "question_asked",
+            "question_declined",
+            "question_asked",
+            "questions_stopped"
+        ]
+    );
+    app.assert_discord_traffic_valid();
+}
+
+#[tokio::test]
+async fn a_refused_dm_tells_the_moderator_and_is_not_retried() {
+    let app = crate::support::app::spawn_app_with_queue().await;
+    let (filed, post) = witness_report_queued(&app, ids::EMMA).await;
+    app.fake.script(
+        Method::POST,
+        "/channels/*/messages",
+        crate::support::fake_discord::Scripted::cannot_send_to_user(),
+        1,
+    );
+    let sent = ask(&app, &filed, &post, "Peux-tu préciser ?").await;
+    let told = edited_answer(&app, &sent).await;
+    assert!(told.contains("n'a pas pu être joint"), "{told}");
+    assert!(!told.contains(&ids::EMMA.to_string()), "{told}");
+    wait_for_edit_showing(&app, &post, |edit| {
+        edit.to_string().contains("l'auteur n'a pas pu être joint")
+    })
+    .await;
+    app.settle_deliveries().await;
+    let questions = app.store.questions_of_case(filed.case.id).await.unwrap();
+    assert_eq!(questions[0].status, QuestionStatus::Unreachable);
+    let actions = audit_actions(&app.audit_of(filed.case.id).await);
+    let bot = ids::BOT.cast_signed();
+    assert!(
+        actions.contains(&("question_unreachable".to_owned(), bot)),
+        "{actions:?}"
+    );
+    let outcome = app
+        .db()
+        .strings_raw("SELECT outcome FROM deliveries WHERE kind = 'question'")
+        .await;
+    assert_eq!(outcome, [Some("refused:50007".to_owned())]);
+    let dm = app
+        .fake
+        .dm_channel_of(ids::EMMA)
+        .expect("the DM channel was opened");
+    let sends = app
+        .fake
+        .requests_matching(Method::POST, &format!("/channels/{dm}/messages"));
+    assert_eq!(sends.len(), 1, "a refusal is final: {sends:?}");
+    app.assert_discord_traffic_valid();
+}
+
+#[tokio::test]
+async fn over_long_empty_and_odd_texts_are_handled() {
+    let app = crate::support::app::spawn_app_with_queue().await;
+    let (filed, post) = witness_report_queued(&app, ids::EMMA).await;
+    let case_id = filed.case.id;
+    for text in ["   \n ", &"é".repeat(MAX_QUESTION_CHARS + 1)] {
+        let sent = submit_question(&app, ids::MODERATOR, case_id, text).await;
+        let answer = app.ephemeral_reply(&sent).await;
+        assert!(answer.to_string().contains("entre 1 et 1000"), "{answer}");
+    }
+    assert!(
+        app.store
+            .questions_of_case(case_id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let odd = "\u{202e}Zalgo: a\u{0301}\u{0316}\u{0317} 👩‍👩‍👧 @everyone <@1> `x`";
+    ask(&app, &filed, &post, odd).await;
+    let dm = dm_to(&app, ids::EMMA, 0, is_question).await;
+    assert!(dm["content"].as_str().unwrap().contains(odd), "{dm}");
+    assert_eq!(dm["allowed_mentions"]["parse"], json!([]), "{dm}");
+    let id = question_id(&dm);
+    let too_long = in_dm_answer(&app, ids::EMMA, id, &"x".repeat(MAX_QUESTION_CHARS + 1)).await;
+    assert!(too_long.contains("entre 1 et 1000"), "{too_long}");
+    let longest = "ü".repeat(MAX_QUESTION_CHARS);
+    assert!(
+        in_dm_answer(&app, ids::EMMA, id, &longest)
+            .await
+            .contains("ajoutée")
+    );
+    let edit = wait_for_edit_showing(&app, &post, |edit| edit.to_string().contains("üüü")).await;
+    for field in edit["embeds"][0]["fields"].as_array().unwrap() {
+        assert!(
+            field["value"].as_str().unwrap().chars().count() <= 1024,
+            "{field}"
+        );
+    }
+    app.assert_discord_traffic_valid();
+}
+
+#[tokio::test]
+async fn forged_question_steps_are_refused_cleanly() {
+    let app = crate::support::app::spawn_app_with_queue().await;
+    let (filed, post) = witness_report_queued(&app, ids::EMMA).await;
+    ask(&app, &filed, &post, "Qui était là ?").await;
+    let id = question_id(&dm_to(&app, ids::EMMA, 0, is_question).await);
+    // Another member forging the reporter's buttons and modal: not theirs.
+    for step in ["answer", "decline", "stop"] {
+        let body = in_dm_click(&app, ids::DIMITRI, step, id).await;
+        assert!(
+            body.to_string().contains("ne t'est pas adressée"),
+            "{step}: {body}"
+        );
+    }
+    let forged = in_dm_answer(&app, ids::DIMITRI, id, "Je mens").await;
+    assert!(forged.contains("ne t'est pas adressée"), "{forged}");
+    // A question that does not exist.
+    let none = in_dm_click(&app, ids::EMMA, "answer", id + 1000).await;
+    assert!(none.to_string().contains("n'est plus valide"), "{none}");
+    assert!(
+        in_dm_answer(&app, ids::EMMA, id + 1000, "x")
+            .await
+            .contains("n'est plus valide")
+    );
+    // A question of another server's case cannot be asked from this one.
+    let other = submit_question(&app, ids::MODERATOR, filed.case.id + 1000, "?").await;
+    let answer = app.ephemeral_reply(&other).await;
+    assert!(answer.to_string().contains("n'existe plus"), "{answer}");
+    let question = app.store.question_by_id(id).await.unwrap().unwrap();
+    assert_eq!(question.status, QuestionStatus::Pending);
+    assert_eq!(question.answer, None);
+    app.assert_discord_traffic_valid();
+}
+
+#[tokio::test]
+async fn the_reporters_erasure_removes_the_questions_texts() {
+    let app = crate::support::app::spawn_app_with_queue().await;
+    let (filed, post) = witness_report_queued(&app, ids::EMMA).await;
+    ask(&app, &filed, &post, "Quand ?").await;
+    let id = question_id(&dm_to(&app, ids::EMMA, 0, is_question).await);
+    assert!(
+        in_dm_answer(&app, ids::EMMA, id, "Hier")
+            .await
+            .contains("ajoutée")
+    );
+    app.settle_deliveries().await;
+    let erasure = crate::support::reports::delete_my_data(&app, ids::EMMA).await;
+    app.wait_for(Method::POST, &erasure.callback_path()).await;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let question = app.store.question_by_id(id).await.unwrap().unwrap();
+        if question.question.is_none() && question.answer.is_none() {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "texts kept: {question:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let edit = wait_for_edit_showing(&app, &post, |edit| {
+        edit.to_string().contains("(texte supprimé)")
+    })
+    .await;
+    assert!(!edit.to_string().contains("Hier"), "{edit}");
+    let refused = ask_refused(&app, filed.case.id, &post).await;
+    assert!(refused.contains("ne peut plus être joint"), "{refused}");
     app.assert_discord_traffic_valid();
 }

@@ -56,72 +56,80 @@ pub async fn on_question(
     interaction: &serenity::ModalInteraction,
     case_id: i64,
 ) -> Result<(), BotError> {
+    let (question, reference) = match checked_question(ctx, data, interaction, case_id).await? {
+        Ok(checked) => checked,
+        Err(refusal) => return answer(ctx, interaction, refusal).await,
+    };
+    let sending = tr!(
+        data.texts,
+        &question.locale,
+        "question-sending",
+        reference = reference.as_str()
+    );
+    answer(ctx, interaction, sending).await?;
+    if let Err(error) = data.store.ask_question(&question).await {
+        tracing::error!(case = %reference, %error, "question not filed");
+        let text = data.texts.text(&question.locale, "error-internal");
+        crate::discord::reply::edit_deferred(&ctx.http, &interaction.token, text, None).await;
+    }
+    data.deliveries.notify_one();
+    Ok(())
+}
+
+/// The question a moderator's modal files, with the case's reference; or why not, in the
+/// moderator's words.
+async fn checked_question(
+    ctx: &serenity::Context,
+    data: &BotData,
+    interaction: &serenity::ModalInteraction,
+    case_id: i64,
+) -> Result<Result<(NewQuestion, String), String>, BotError> {
     let Some(guild_id) = interaction.guild_id else {
         let locale = data.locale(Some(&interaction.locale), None);
-        return answer(
-            ctx,
-            interaction,
-            data.texts.text(&locale, "error-guild-only"),
-        )
-        .await;
+        return Ok(Err(data.texts.text(&locale, "error-guild-only")));
     };
     let settings = data.settings(guild_id).await;
     let locale = data.locale(Some(&interaction.locale), Some(&settings));
     if !is_moderator(ctx, interaction.member.as_ref(), guild_id, &settings) {
         tracing::info!("question refused to a non-moderator");
-        let text = data.texts.text(&locale, "queue-refused-not-moderator");
-        return answer(ctx, interaction, text).await;
+        return Ok(Err(data.texts.text(&locale, "queue-refused-not-moderator")));
     }
     let case = data.store.case_by_id(case_id).await?;
     let Some(case) = case.filter(|case| case.guild_id == guild_id.db()) else {
-        let text = data.texts.text(&locale, "queue-case-unknown");
-        return answer(ctx, interaction, text).await;
+        return Ok(Err(data.texts.text(&locale, "queue-case-unknown")));
     };
-    let reference = case.reference.as_str();
+    let reference = case.reference.as_str().to_owned();
     let Some(text) = question_text(modal_value(interaction, QUESTION_INPUT).as_deref()) else {
-        let refusal = tr!(
+        let max = MAX_QUESTION_CHARS;
+        return Ok(Err(tr!(
             data.texts,
             &locale,
             "question-refused-text",
-            max = MAX_QUESTION_CHARS
-        );
-        return answer(ctx, interaction, refusal).await;
+            max = max
+        )));
     };
     let report = match askable_report(data, &case).await? {
         Ok(report) => report,
         Err(why) => {
             let refusal = tr!(data.texts, &locale, why.fluent_id(), reference = reference);
-            return answer(ctx, interaction, refusal).await;
+            return Ok(Err(refusal));
         }
     };
-    let sending = tr!(
-        data.texts,
-        &locale,
-        "question-sending",
-        reference = reference
-    );
-    answer(ctx, interaction, sending).await?;
     let now = Utc::now();
-    let question = NewQuestion {
-        guild_id: case.guild_id,
-        case_id: case.id,
-        report_id: report.id,
-        asked_by: interaction.user.id.db(),
-        text,
-        locale: locale.clone(),
-        interaction: (
-            InteractionToken(interaction.token.clone()),
-            now + ANSWER_EDITABLE,
-        ),
-        now,
-    };
-    if let Err(error) = data.store.ask_question(&question).await {
-        tracing::error!(case = %case.reference, %error, "question not filed");
-        let text = data.texts.text(&locale, "error-internal");
-        crate::discord::reply::edit_deferred(&ctx.http, &interaction.token, text, None).await;
-    }
-    data.deliveries.notify_one();
-    Ok(())
+    let token = InteractionToken(interaction.token.clone());
+    Ok(Ok((
+        NewQuestion {
+            guild_id: case.guild_id,
+            case_id: case.id,
+            report_id: report.id,
+            asked_by: interaction.user.id.db(),
+            text,
+            locale,
+            interaction: (token, now + ANSWER_EDITABLE),
+            now,
+        },
+        reference,
+    )))
 }
 
 /// The question an id names, if the interacting member is its reporter; otherwise the
