@@ -569,4 +569,29 @@ mod tests {
         assert_eq!(english("resolved:action_taken"), "Resolved: action taken");
         assert_eq!(english("dismissed:unfounded"), "Dismissed: unfounded");
     }
+
+    #[test]
+    fn every_audit_action_and_question_state_has_words_in_every_shipped_language() {
+        let texts = Texts::embedded().unwrap();
+        // Setting changes are the server's, never in a case's history.
+        let ids = AuditAction::ALL
+            .iter()
+            .filter(|action| !matches!(action, AuditAction::SettingSet | AuditAction::SettingReset))
+            .map(|action| format!("queue-audit-{action}"))
+            .chain(
+                QuestionStatus::ALL
+                    .iter()
+                    .filter(|status| **status != QuestionStatus::Answered)
+                    .map(|status| format!("queue-question-{status}")),
+            );
+        for id in ids {
+            for locale in texts.shipped() {
+                let words = texts.text(&locale, &id);
+                assert!(
+                    !words.trim().is_empty() && words != id,
+                    "{locale}: `{id}` has no words"
+                );
+            }
+        }
+    }
 }
