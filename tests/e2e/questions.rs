@@ -501,3 +501,29 @@ async fn the_reporters_erasure_removes_the_questions_texts() {
     assert!(refused.contains("ne peut plus être joint"), "{refused}");
     app.assert_discord_traffic_valid();
 }
+
+#[tokio::test]
+async fn a_question_dm_that_meets_an_outage_is_retried_and_sent_once() {
+    let app = crate::support::app::spawn_app_with_queue().await;
+    let (filed, post) = witness_report_queued(&app, ids::EMMA).await;
+    app.fake.script(
+        Method::POST,
+        "/channels/*/messages",
+        crate::support::fake_discord::Scripted::ServerError,
+        2,
+    );
+    let sent = ask(&app, &filed, &post, "Quand ?").await;
+    assert!(edited_answer(&app, &sent).await.contains("a été envoyée"));
+    let dm = dm_to(&app, ids::EMMA, 0, is_question).await;
+    app.settle_deliveries().await;
+    let channel = app.fake.dm_channel_of(ids::EMMA).unwrap();
+    let sends = app
+        .fake
+        .requests_matching(Method::POST, &format!("/channels/{channel}/messages"));
+    assert_eq!(sends.len(), 3, "two failures, then the question: {sends:?}");
+    let delivered = sends.iter().filter(|send| send.status == Some(200)).count();
+    assert_eq!(delivered, 1, "{dm}");
+    let questions = app.store.questions_of_case(filed.case.id).await.unwrap();
+    assert_eq!(questions[0].status, QuestionStatus::Pending);
+    app.assert_discord_traffic_valid();
+}
