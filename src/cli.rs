@@ -200,11 +200,13 @@ async fn purge(config: &Config, embedded: &Embedded, dry_run: bool) -> ExitCode 
             let verb = if dry_run { "would remove" } else { "removed" };
             println!(
                 "{}: {verb} the evidence and free text of {} closed case(s) \
-                 ({} evidence row(s), {} report detail(s)) and {} statistics row(s)",
+                 ({} evidence row(s), {} report detail(s), {} question(s) to reporters) \
+                 and {} statistics row(s)",
                 if dry_run { "dry run" } else { "ok" },
                 report.case_ids.len(),
                 report.evidence_rows,
                 report.report_details,
+                report.question_texts,
                 report.statistics_rows
             );
             println!(

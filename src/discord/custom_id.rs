@@ -13,9 +13,13 @@ const REPORT_REASON: &str = "sb:report-reason:";
 const REPORT_DETAILS: &str = "sb:report-details:";
 const VICTIM: &str = "sb:p:";
 const QUEUE: &str = "sb:q:";
+const QUESTION: &str = "sb:ask:";
 
 /// The name of the text input in the details modal.
 pub const DETAILS_INPUT: &str = "details";
+/// The names of the text inputs in the question's and the answer's modals.
+pub const QUESTION_INPUT: &str = "question";
+pub const ANSWER_INPUT: &str = "answer";
 
 coded!(
     /// A victim's button on their report's answer.
@@ -40,8 +44,29 @@ coded!(
         BanWith => "ban-with",
         DismissAs => "dismiss-as",
         ResolveAs => "resolve-as",
+        Ask => "ask",
     }
 );
+
+coded!(
+    /// A step of a question to the reporter. `Send`: the moderator's modal (its id is the
+    /// case's). `Answer`, `Decline`, `Stop`: the reporter's buttons in the DM, and `Reply`
+    /// the reporter's modal (their id is the question's).
+    QuestionStep, "question step" {
+        Send => "send",
+        Answer => "answer",
+        Decline => "decline",
+        Stop => "stop",
+        Reply => "reply",
+    }
+);
+
+impl QuestionStep {
+    /// Submitted from a modal rather than clicked.
+    pub fn is_modal(self) -> bool {
+        matches!(self, QuestionStep::Send | QuestionStep::Reply)
+    }
+}
 
 impl QueueVerb {
     /// A choice in a prompt (a select) rather than a button of the post.
@@ -97,6 +122,12 @@ pub enum CustomId {
         verb: QueueVerb,
         case_id: i64,
     },
+    /// A question to the reporter; `id` is the case's or the question's (see
+    /// [`QuestionStep`]).
+    Question {
+        step: QuestionStep,
+        id: i64,
+    },
 }
 
 /// An id that does not parse, by the family its prefix claims.
@@ -108,6 +139,7 @@ pub enum Stale {
     },
     Victim,
     Queue,
+    Question,
     /// Not an id of this bot.
     Unknown,
 }
@@ -125,6 +157,7 @@ impl CustomId {
             } => format!("{REPORT_DETAILS}{reason}:{}:{locale}", token.as_str()),
             CustomId::Victim { action, case_id } => format!("{VICTIM}{action}:{case_id}"),
             CustomId::Queue { verb, case_id } => format!("{QUEUE}{verb}:{case_id}"),
+            CustomId::Question { step, id } => format!("{QUESTION}{step}:{id}"),
         }
     }
 
@@ -158,6 +191,10 @@ impl CustomId {
         if let Some(rest) = id.strip_prefix(QUEUE) {
             let (verb, case_id) = verb_and_case(rest).ok_or(Stale::Queue)?;
             return Ok(CustomId::Queue { verb, case_id });
+        }
+        if let Some(rest) = id.strip_prefix(QUESTION) {
+            let (step, id) = verb_and_case(rest).ok_or(Stale::Question)?;
+            return Ok(CustomId::Question { step, id });
         }
         Err(Stale::Unknown)
     }
@@ -202,6 +239,11 @@ mod tests {
             verb,
             case_id: i64::MAX,
         }));
+        ids.extend(
+            QuestionStep::ALL
+                .iter()
+                .map(|&step| CustomId::Question { step, id: i64::MAX }),
+        );
         ids
     }
 
@@ -251,6 +293,10 @@ mod tests {
             ("sb:q:claim:007", Stale::Queue),
             ("sb:q:obliterate:1", Stale::Queue),
             ("sb:q:", Stale::Queue),
+            ("sb:ask:answer:", Stale::Question),
+            ("sb:ask:answer:01", Stale::Question),
+            ("sb:ask:obey:1", Stale::Question),
+            ("sb:ask:reply:1:2", Stale::Question),
             ("sb:p:ban:1", Stale::Victim),
             ("sb:p:mute:1e3", Stale::Victim),
             ("sb:report-reason:short:fr", stale_report("fr")),

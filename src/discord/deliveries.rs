@@ -14,6 +14,7 @@ use super::flows::close_notice;
 use super::flows::help_card;
 use super::flows::preserve;
 use super::flows::publish::publish;
+use super::flows::questions;
 use super::{BotData, BotError, observe, rest};
 use crate::domain::delivery::{DeliveryKind, retry_wait};
 use crate::store::{Delivery, Finished};
@@ -87,6 +88,8 @@ async fn carry_out(
         DeliveryKind::HelpCard => help_card::deliver(http, cache, data, &delivery).await,
         DeliveryKind::CloseNotice => close_notice::deliver(http, cache, data, &delivery).await,
         DeliveryKind::PreserveEvidence => preserve::deliver(data, &delivery).await,
+        DeliveryKind::Question => questions::deliver_question(http, cache, data, &delivery).await,
+        DeliveryKind::QuestionReply => questions::deliver_reply(http, data, &delivery).await,
     };
     observe::delivery_attempted(&data.metrics, delivery.kind, started.elapsed());
     let recorded = match attempted.map_err(|error| classify(&error)) {

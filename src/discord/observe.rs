@@ -68,6 +68,7 @@ pub fn purge_ended(metrics: &Metrics, purged: &Result<Option<PurgeReport>, Store
     let rows = [
         ("evidence", report.evidence_rows),
         ("report_details", report.report_details),
+        ("question_texts", report.question_texts),
         ("statistics", report.statistics_rows),
         ("statistics_links", report.statistics_links),
         ("pending_reports", report.pending_reports),

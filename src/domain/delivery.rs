@@ -10,12 +10,16 @@ coded!(
     /// created or edited in place. `HelpCard`: the help card, by DM to the victim, then
     /// the reporter's answer edited with how it went. `CloseNotice`: the closed case's
     /// notice, by DM to each of its reporters. `PreserveEvidence`: the attachments of a
-    /// snapshot, fetched from Discord's hosts and stored with the evidence.
+    /// snapshot, fetched from Discord's hosts and stored with the evidence. `Question`: a
+    /// moderator's question, by DM to the reporter. `QuestionReply`: the asking moderator
+    /// is told the reporter settled it (answered or declined), by DM.
     DeliveryKind, "delivery kind" {
         QueuePost => "queue_post",
         HelpCard => "help_card",
         CloseNotice => "close_notice",
         PreserveEvidence => "preserve_evidence",
+        Question => "question",
+        QuestionReply => "question_reply",
     }
 );
 

@@ -10,6 +10,7 @@ pub mod helpline;
 pub mod opening_hours;
 pub mod protection;
 pub mod pseudonym;
+pub mod question;
 pub mod queue;
 pub mod reason;
 pub mod report;

@@ -41,6 +41,11 @@ coded!(
         ShieldDeletion => "shield_deletion",
         SettingSet => "config_set",
         SettingReset => "config_reset",
+        QuestionAsked => "question_asked",
+        QuestionAnswered => "question_answered",
+        QuestionDeclined => "question_declined",
+        QuestionsStopped => "questions_stopped",
+        QuestionUnreachable => "question_unreachable",
     }
 );
 

@@ -49,6 +49,8 @@ pub struct Delivery {
     pub answer: Option<String>,
     /// A preservation's snapshot.
     pub evidence_id: Option<i64>,
+    /// The question a `question` or `question_reply` delivery is about.
+    pub question_id: Option<i64>,
 }
 
 /// How a delivery ended once and for all.
@@ -177,6 +179,7 @@ struct ClaimedRow {
     token_expires_at: Option<DateTime<Utc>>,
     answer: Option<String>,
     evidence_id: Option<i64>,
+    question_id: Option<i64>,
 }
 
 impl TryFrom<ClaimedRow> for Delivery {
@@ -197,6 +200,7 @@ impl TryFrom<ClaimedRow> for Delivery {
                 .zip(row.token_expires_at),
             answer: row.answer,
             evidence_id: row.evidence_id,
+            question_id: row.question_id,
         })
     }
 }
@@ -264,6 +268,7 @@ impl Store {
              WHERE id IN ({CLAIMABLE}{skip_claimed})
              RETURNING id, kind, case_id, revision, attempts, report_id, locale,
                        interaction_token, token_expires_at, answer, evidence_id"
+                       interaction_token, token_expires_at, answer, question_id"
         );
         let rows: Vec<ClaimedRow> = on_writer!(self, pool => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql))

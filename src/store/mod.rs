@@ -64,6 +64,7 @@ mod guilds;
 mod health;
 mod moderation;
 mod pending;
+mod questions;
 mod read_only;
 mod retention;
 mod statistics;
@@ -94,6 +95,7 @@ pub use moderation::{
     StepOutcome,
 };
 pub use pending::PendingReport;
+pub use questions::{NewQuestion, QuestionRecord, Settlement};
 pub use retention::{ErasureReport, PurgeReport};
 pub use statistics::NewStatsEvent;
 

@@ -268,7 +268,10 @@ async fn is_first_moderator_step(
 }
 
 /// The step's audit row.
-async fn insert_audit(tx: &mut Transaction, entry: &NewAuditEntry) -> Result<(), StoreError> {
+pub(super) async fn insert_audit(
+    tx: &mut Transaction,
+    entry: &NewAuditEntry,
+) -> Result<(), StoreError> {
     on_transaction!(tx, conn => {
         sqlx::query(
             "INSERT INTO audit_log (guild_id, case_id, actor_user_id, action, detail,

@@ -21,6 +21,8 @@ pub struct PurgeReport {
     pub case_ids: Vec<i64>,
     pub evidence_rows: u64,
     pub report_details: u64,
+    /// Questions to reporters whose question or answer text was purged.
+    pub question_texts: u64,
     pub statistics_rows: u64,
     /// Reports still keeping their local day for a help card outcome that never came: the
     /// day is forgotten.
@@ -35,6 +37,7 @@ impl PurgeReport {
         self.case_ids.extend(other.case_ids);
         self.evidence_rows += other.evidence_rows;
         self.report_details += other.report_details;
+        self.question_texts += other.question_texts;
         self.statistics_rows += other.statistics_rows;
         self.statistics_links += other.statistics_links;
         self.pending_reports += other.pending_reports;
@@ -100,6 +103,10 @@ impl GuildPurge {
             |what: &str| format!("SELECT COUNT(*) FROM {what} WHERE case_id IN ({EXPIRED_CASES})");
         let evidence_count = count("evidence");
         let details_count = format!("{} AND details IS NOT NULL", count("reports"));
+        let questions_count = format!(
+            "{} AND (question IS NOT NULL OR answer IS NOT NULL)",
+            count("case_questions")
+        );
         let expired_ids = format!("{EXPIRED_CASES} ORDER BY id");
         let (guild_id, closed_before) = (self.guild_id, self.closed_before);
         let statistics_rows = statistics::count_expired(tx, guild_id, self.statistics_from).await?;
@@ -115,6 +122,11 @@ impl GuildPurge {
                 .fetch_one(&mut *conn)
                 .await?.count(),
             report_details: sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(details_count))
+                .bind(guild_id)
+                .bind(closed_before)
+                .fetch_one(&mut *conn)
+                .await?.count(),
+            question_texts: sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(questions_count))
                 .bind(guild_id)
                 .bind(closed_before)
                 .fetch_one(&mut *conn)
@@ -137,11 +149,16 @@ impl GuildPurge {
             "UPDATE reports SET details = NULL
              WHERE details IS NOT NULL AND case_id IN ({EXPIRED_CASES})"
         );
+        let purge_questions = format!(
+            "UPDATE case_questions SET question = NULL, answer = NULL
+             WHERE (question IS NOT NULL OR answer IS NOT NULL)
+               AND case_id IN ({EXPIRED_CASES})"
+        );
         let mark_cases =
             format!("UPDATE cases SET evidence_purged_at = $3 WHERE id IN ({EXPIRED_CASES})");
         let (guild_id, closed_before) = (self.guild_id, self.closed_before);
         on_transaction!(tx, conn => {
-            for sql in [&purge_files, &purge_evidence, &purge_details] {
+            for sql in [&purge_files, &purge_evidence, &purge_details, &purge_questions] {
                 sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
                     .bind(guild_id)
                     .bind(closed_before)
@@ -376,6 +393,7 @@ impl Store {
         let now = stored(now);
         let mut tx = self.begin().await?;
         delete_reporters_files(&mut tx, guild_id, user_id).await?;
+        erase_questions(&mut tx, guild_id, user_id).await?;
         let mut case_ids = on_transaction!(&mut tx, conn => {
             sqlx::query_scalar::<_, i64>(
                 "UPDATE reports SET reporter_user_id = NULL, details = NULL, reporter_erased_at = $3
@@ -422,4 +440,24 @@ impl Store {
             cases_as_victim,
         })
     }
+}
+
+/// The questions put to the member and their answers go with their reports' details.
+async fn erase_questions(
+    tx: &mut Transaction,
+    guild_id: i64,
+    user_id: i64,
+) -> Result<(), StoreError> {
+    on_transaction!(tx, conn => {
+        sqlx::query(
+            "UPDATE case_questions SET question = NULL, answer = NULL
+             WHERE report_id IN (SELECT id FROM reports
+                                 WHERE guild_id = $1 AND reporter_user_id = $2)",
+        )
+        .bind(guild_id)
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    });
+    Ok(())
 }

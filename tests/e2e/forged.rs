@@ -123,6 +123,25 @@ async fn stale_unknown_and_impossible_controls_are_answered() {
             "no longer exists",
         ),
         ("sb:p:mute:1e3".to_owned(), 2, "en-US", ""),
+        // A question's ids: malformed, naming no question, or a form's id on a button.
+        (
+            "sb:ask:answer:01".to_owned(),
+            2,
+            "en-US",
+            "This button is no longer valid",
+        ),
+        (
+            "sb:ask:stop:4242".to_owned(),
+            2,
+            "fr",
+            "Ce bouton n'est plus valide",
+        ),
+        (
+            "sb:ask:reply:1".to_owned(),
+            2,
+            "en-US",
+            "does not match anything the bot offers",
+        ),
     ];
     for (custom_id, component_type, locale, expected) in &cases {
         let sent = click(&app, custom_id, *component_type, locale).await;
@@ -155,6 +174,27 @@ async fn stale_unknown_and_impossible_controls_are_answered() {
             format!("sb:report-reason:{token}:en-US"),
             "en-US",
             "does not match anything the bot offers",
+        ),
+        (
+            "sb:ask:decline:1".to_owned(),
+            "en-US",
+            "does not match anything the bot offers",
+        ),
+        (
+            "sb:ask:reply:-1".to_owned(),
+            "fr",
+            "Ce formulaire n'est plus valide",
+        ),
+        (
+            "sb:ask:reply:4242".to_owned(),
+            "en-US",
+            "This form is no longer valid",
+        ),
+        // A member (not a moderator) submitting a forged question form.
+        (
+            "sb:ask:send:1".to_owned(),
+            "en-US",
+            "Only this server's moderators",
         ),
     ];
     for (custom_id, locale, expected) in &forms {

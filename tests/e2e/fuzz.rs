@@ -25,7 +25,9 @@ use rand::rngs::StdRng;
 
 use safe_button::app::Embedded;
 use safe_button::config::Config;
-use safe_button::discord::custom_id::{CustomId, PendingToken, QueueVerb, VictimAction};
+use safe_button::discord::custom_id::{
+    CustomId, PendingToken, QuestionStep, QueueVerb, VictimAction,
+};
 use safe_button::domain::case::CaseReference;
 use safe_button::domain::helpline::CountryHelplines;
 use safe_button::domain::reason::Reason;
@@ -141,8 +143,10 @@ fn valid_custom_id() -> impl Strategy<Value = CustomId> {
         ),
         (select(VictimAction::ALL.to_vec()), case_id.clone())
             .prop_map(|(action, case_id)| CustomId::Victim { action, case_id }),
-        (select(QueueVerb::ALL.to_vec()), case_id)
+        (select(QueueVerb::ALL.to_vec()), case_id.clone())
             .prop_map(|(verb, case_id)| CustomId::Queue { verb, case_id }),
+        (select(QuestionStep::ALL.to_vec()), case_id)
+            .prop_map(|(step, id)| CustomId::Question { step, id }),
     ]
 }
 
@@ -158,9 +162,15 @@ fn id_like_text() -> impl Strategy<Value = String> {
                 .map(|action| action.as_str().to_owned()),
         )
         .chain(Reason::ALL.iter().map(|reason| reason.as_str().to_owned()))
+        .chain(
+            QuestionStep::ALL
+                .iter()
+                .map(|step| step.as_str().to_owned()),
+        )
         .collect();
     let prefix = select(vec![
         "sb:q:",
+        "sb:ask:",
         "sb:p:",
         "sb:report-reason:",
         "sb:report-details:",

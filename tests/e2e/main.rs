@@ -22,6 +22,7 @@ mod help_cards;
 mod fuzz;
 mod operations;
 mod protection;
+mod questions;
 mod queue;
 mod report_path;
 mod reporting;

@@ -78,7 +78,8 @@ async fn a_case_is_queued_sealed_and_moves_with_each_moderator_action() {
     );
     assert_eq!(
         custom_ids(&body),
-        ["claim", "mute", "ban", "dismiss", "resolve"].map(|verb| format!("sb:q:{verb}:{case_id}"))
+        ["claim", "mute", "ban", "dismiss", "resolve", "ask"]
+            .map(|verb| format!("sb:q:{verb}:{case_id}"))
     );
 
     // Claim.

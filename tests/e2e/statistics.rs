@@ -6,7 +6,9 @@ use chrono::{TimeDelta, Utc};
 use safe_button::domain::case::ReportSource;
 use safe_button::domain::pseudonym::Pseudonymizer;
 use safe_button::domain::reason::Reason;
-use safe_button::store::{NewEvidence, NewReport, PurgeReport, RecordedReport};
+use safe_button::store::{
+    InteractionToken, NewEvidence, NewQuestion, NewReport, PurgeReport, RecordedReport, Settlement,
+};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
@@ -624,10 +626,34 @@ async fn the_statistics_store_holds_no_id_and_no_text(db: TestDb) {
     }
 }
 
+/// A moderator's question on the report's case, answered by its reporter.
+async fn question_answered(db: &TestDb, report: &RecordedReport, guild_id: i64) {
+    let question = NewQuestion {
+        guild_id,
+        case_id: report.case_id,
+        report_id: report.report_id,
+        asked_by: 99,
+        text: "Where did it happen?".to_owned(),
+        locale: "en-US".to_owned(),
+        interaction: (InteractionToken("token".to_owned()), Utc::now()),
+        now: Utc::now(),
+    };
+    let id = db.store.ask_question(&question).await.unwrap();
+    let answer = Settlement::Answered("In #general, last night".to_owned());
+    assert!(
+        db.store
+            .settle_question(id, &answer, 1, Utc::now())
+            .await
+            .unwrap()
+    );
+}
+
 async fn purge_removes_expired_evidence_and_text_and_keeps_open_cases(db: TestDb) {
     let store = &db.store;
     let expired = record(&db, GUILD, 11, 21, "closed long ago").await;
     let recent = record(&db, GUILD, 12, 22, "closed yesterday").await;
+    question_answered(&db, &expired, GUILD).await;
+    question_answered(&db, &recent, GUILD).await;
     let open = record(&db, GUILD, 13, 23, "still open").await;
     // This server keeps evidence 10 days only: its case closed 20 days ago expires.
     let shorter = record(&db, OTHER_GUILD, 14, 24, "closed 20 days ago").await;
@@ -667,6 +693,7 @@ async fn purge_removes_expired_evidence_and_text_and_keeps_open_cases(db: TestDb
         case_ids: vec![expired.case_id, shorter.case_id],
         evidence_rows: 2,
         report_details: 2,
+        question_texts: 1,
         statistics_rows: 1,
         statistics_links: 0,
         pending_reports: 0,
@@ -674,6 +701,11 @@ async fn purge_removes_expired_evidence_and_text_and_keeps_open_cases(db: TestDb
     let snapshot = || async {
         (
             db.integer_raw("SELECT COUNT(*) FROM evidence").await,
+            db.integer_raw(
+                "SELECT COUNT(*) FROM case_questions
+                 WHERE question IS NOT NULL OR answer IS NOT NULL",
+            )
+            .await,
             db.integer_raw("SELECT COUNT(*) FROM reports WHERE details IS NOT NULL")
                 .await,
             db.integer_raw("SELECT COUNT(*) FROM stats_days").await,
@@ -696,7 +728,14 @@ async fn purge_removes_expired_evidence_and_text_and_keeps_open_cases(db: TestDb
         .unwrap()
         .expect("no other process purges");
     assert_eq!(done, expected);
-    assert_eq!(snapshot().await, (2, 2, 1, 2));
+    assert_eq!(snapshot().await, (2, 1, 2, 1, 2));
+    let purged = store.questions_of_case(expired.case_id).await.unwrap();
+    assert_eq!(
+        (purged[0].question.as_deref(), purged[0].answer.as_deref()),
+        (None, None)
+    );
+    let kept = store.questions_of_case(recent.case_id).await.unwrap();
+    assert_eq!(kept[0].answer.as_deref(), Some("In #general, last night"));
     for (case, kept) in [
         (&expired, false),
         (&shorter, false),

@@ -3,6 +3,8 @@
 //! the interaction, calls a flow, and publishes what the flow changed once the flow's locks
 //! are released.
 
+mod inputs;
+mod questions;
 mod queue;
 mod report;
 mod victim;
@@ -10,7 +12,7 @@ mod victim;
 use poise::serenity_prelude as serenity;
 use serenity::builder::Builder;
 
-use super::custom_id::{CustomId, Stale};
+use super::custom_id::{CustomId, QuestionStep, Stale};
 use super::{BotData, BotError};
 
 /// Routes a component interaction (a button or a select).
@@ -38,7 +40,11 @@ pub async fn on_component(
             queue::on_component(ctx, data, interaction, Some((verb, case_id))).await
         }
         Err(Stale::Queue) => queue::on_component(ctx, data, interaction, None).await,
-        Ok(CustomId::ReportDetails { .. }) => {
+        Ok(CustomId::Question { step, id }) if !step.is_modal() => {
+            questions::on_button(ctx, data, interaction, Some((step, id))).await
+        }
+        Err(Stale::Question) => questions::on_button(ctx, data, interaction, None).await,
+        Ok(CustomId::ReportDetails { .. } | CustomId::Question { .. }) => {
             tracing::warn!("a form's custom id on a component");
             refuse_with("error-impossible-interaction").await
         }
@@ -68,11 +74,24 @@ pub async fn on_modal(
         Err(Stale::Report { locale }) => {
             report::on_details(ctx, data, interaction, None, &locale).await
         }
-        Ok(CustomId::ReportReason { .. } | CustomId::Victim { .. } | CustomId::Queue { .. }) => {
+        Ok(CustomId::Question {
+            step: QuestionStep::Send,
+            id,
+        }) => questions::on_question(ctx, data, interaction, id).await,
+        Ok(CustomId::Question {
+            step: QuestionStep::Reply,
+            id,
+        }) => questions::on_answer(ctx, data, interaction, id).await,
+        Ok(
+            CustomId::ReportReason { .. }
+            | CustomId::Victim { .. }
+            | CustomId::Queue { .. }
+            | CustomId::Question { .. },
+        ) => {
             tracing::warn!("a component's custom id on a modal");
             refuse_with("error-impossible-interaction").await
         }
-        Err(Stale::Victim | Stale::Queue | Stale::Unknown) => {
+        Err(Stale::Victim | Stale::Queue | Stale::Question | Stale::Unknown) => {
             tracing::warn!("modal with an unknown custom id");
             refuse_with("error-stale-form").await
         }

@@ -3,6 +3,7 @@
 
 use poise::serenity_prelude as serenity;
 
+use super::questions::open_question;
 use crate::discord::checks::is_moderator;
 use crate::discord::custom_id::QueueVerb;
 use crate::discord::flows::CaseChanged;
@@ -51,6 +52,9 @@ pub async fn on_component(
     let Some(case) = case else {
         return reply(ctx, interaction, text("queue-case-unknown")).await;
     };
+    if verb == QueueVerb::Ask {
+        return open_question(ctx, data, interaction, &locale, &case).await;
+    }
     if let Some(prompt) = moderator_prompt(&data.texts, &locale, verb, &case) {
         let prompt = serenity::CreateInteractionResponse::Message(prompt);
         interaction.create_response(ctx, prompt).await?;

@@ -4,6 +4,7 @@
 
 use poise::serenity_prelude as serenity;
 
+use super::inputs::modal_value;
 use crate::discord::custom_id::{DETAILS_INPUT, PendingToken};
 use crate::discord::flows::menu_report::MenuReport;
 use crate::discord::flows::reporting::{answer_reporter, joined_at};
@@ -82,18 +83,4 @@ pub async fn on_details(
         }
     }
     Ok(())
-}
-
-fn modal_value(interaction: &serenity::ModalInteraction, id: &str) -> Option<String> {
-    interaction
-        .data
-        .components
-        .iter()
-        .flat_map(|row| &row.components)
-        .find_map(|component| match component {
-            serenity::ActionRowComponent::InputText(input) if input.custom_id == id => {
-                input.value.clone()
-            }
-            _ => None,
-        })
 }

@@ -12,6 +12,7 @@ pub mod menu_report;
 pub mod moderation;
 pub mod preserve;
 pub mod publish;
+pub mod questions;
 pub mod reporting;
 pub mod sanctions;
 pub mod shield;

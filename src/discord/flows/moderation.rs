@@ -60,9 +60,11 @@ pub async fn act(
         },
         QueueVerb::Unmute => undo(http, data, moderator, &case, Undo::Unmute).await,
         QueueVerb::Unban => undo(http, data, moderator, &case, Undo::Unban).await,
-        QueueVerb::AskMute | QueueVerb::AskBan | QueueVerb::AskDismiss | QueueVerb::AskResolve => {
-            unknown()
-        }
+        QueueVerb::AskMute
+        | QueueVerb::AskBan
+        | QueueVerb::AskDismiss
+        | QueueVerb::AskResolve
+        | QueueVerb::Ask => unknown(),
     }
 }
 

@@ -153,6 +153,7 @@ async fn load_view(data: &BotData, case: CaseRecord) -> Result<CaseView, BotErro
             .await?,
         member_mutes,
         mute_cases: references,
+        questions: store.questions_of_case(case.id).await?,
         case,
     })
 }

@@ -1,10 +1,15 @@
 //! The controls the bot offers: the victim's protective buttons, a moderator's ephemeral
-//! choices, and the context-menu report's reason select and details modal.
+//! choices, the context-menu report's reason select and details modal, and the modals and
+//! buttons of a question to the reporter.
 
 use poise::serenity_prelude as serenity;
 
-use crate::discord::custom_id::{CustomId, DETAILS_INPUT, PendingToken, QueueVerb, VictimAction};
+use crate::discord::custom_id::{
+    ANSWER_INPUT, CustomId, DETAILS_INPUT, PendingToken, QUESTION_INPUT, QuestionStep, QueueVerb,
+    VictimAction,
+};
 use crate::domain::protection::{BanCleanup, MuteDuration, Offer};
+use crate::domain::question::MAX_QUESTION_CHARS;
 use crate::domain::queue::{Dismissal, Outcome};
 use crate::domain::reason::Reason;
 use crate::domain::report::MAX_DETAILS_CHARS;
@@ -171,4 +176,75 @@ pub fn details_modal(
     };
     serenity::CreateModal::new(id.format(), texts.text(locale, "report-modal-title"))
         .components(vec![serenity::CreateActionRow::InputText(details)])
+}
+
+/// A moderator's question to the case's reporter, in a modal.
+pub fn question_modal(texts: &Texts, locale: &str, case: &CaseRecord) -> serenity::CreateModal {
+    let question = serenity::CreateInputText::new(
+        serenity::InputTextStyle::Paragraph,
+        texts.text(locale, "question-modal-label"),
+        QUESTION_INPUT,
+    )
+    .placeholder(texts.text(locale, "question-modal-placeholder"))
+    .max_length(u16::try_from(MAX_QUESTION_CHARS).unwrap_or(u16::MAX))
+    .required(true);
+    let id = CustomId::Question {
+        step: QuestionStep::Send,
+        id: case.id,
+    };
+    serenity::CreateModal::new(id.format(), texts.text(locale, "question-modal-title"))
+        .components(vec![serenity::CreateActionRow::InputText(question)])
+}
+
+/// The reporter's answer to question `question_id`, in a modal.
+pub fn answer_modal(texts: &Texts, locale: &str, question_id: i64) -> serenity::CreateModal {
+    let answer = serenity::CreateInputText::new(
+        serenity::InputTextStyle::Paragraph,
+        texts.text(locale, "answer-modal-label"),
+        ANSWER_INPUT,
+    )
+    .max_length(u16::try_from(MAX_QUESTION_CHARS).unwrap_or(u16::MAX))
+    .required(true);
+    let id = CustomId::Question {
+        step: QuestionStep::Reply,
+        id: question_id,
+    };
+    serenity::CreateModal::new(id.format(), texts.text(locale, "answer-modal-title"))
+        .components(vec![serenity::CreateActionRow::InputText(answer)])
+}
+
+/// The reporter's buttons under a question: answer, decline, no more questions.
+pub fn question_buttons(
+    texts: &Texts,
+    locale: &str,
+    question_id: i64,
+) -> serenity::CreateActionRow {
+    let button = |step: QuestionStep, style: serenity::ButtonStyle, label: &str| {
+        serenity::CreateButton::new(
+            CustomId::Question {
+                step,
+                id: question_id,
+            }
+            .format(),
+        )
+        .style(style)
+        .label(texts.text(locale, label))
+    };
+    serenity::CreateActionRow::Buttons(vec![
+        button(
+            QuestionStep::Answer,
+            serenity::ButtonStyle::Primary,
+            "question-button-answer",
+        ),
+        button(
+            QuestionStep::Decline,
+            serenity::ButtonStyle::Secondary,
+            "question-button-decline",
+        ),
+        button(
+            QuestionStep::Stop,
+            serenity::ButtonStyle::Danger,
+            "question-button-stop",
+        ),
+    ])
 }

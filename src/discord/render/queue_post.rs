@@ -11,11 +11,13 @@ use crate::discord::render::evidence_list::files_line;
 use crate::discord::rest::DiscordRefusal;
 use crate::domain::case::{CaseStatus, HelpCardDelivery};
 use crate::domain::protection::{ActionStatus, BanCleanup, Exemption, ProtectionKind};
+use crate::domain::question::QuestionStatus;
 use crate::domain::queue::{self as rules, AuditAction, StepDetail};
 use crate::domain::settings::{SettingKey, Settings};
 use crate::i18n::{Texts, tr};
 use crate::store::{
-    AuditEntry, CaseRecord, EvidenceFile, EvidenceRecord, ProtectiveActionRecord, ReportRecord,
+    AuditEntry, CaseRecord, EvidenceFile, EvidenceRecord, ProtectiveActionRecord, QuestionRecord,
+    ReportRecord,
 };
 
 /// Audit entries shown on the embed (the newest).
@@ -38,6 +40,8 @@ pub struct CaseView {
     pub member_mutes: Vec<ProtectiveActionRecord>,
     /// References of the other cases those mutes belong to.
     pub mute_cases: Vec<String>,
+    /// The moderators' questions to the reporters, oldest first.
+    pub questions: Vec<QuestionRecord>,
 }
 
 /// What the renderer needs around the view: the texts, the server and the moment.
@@ -70,6 +74,7 @@ pub fn queue_post(
     let mut fields = who_fields(frame, case);
     fields.push(reporters_field(frame, view));
     fields.extend(details_field(frame, view));
+    fields.extend(questions_field(frame, view));
     fields.push(evidence_field(frame, view));
     fields.push(protection_field(frame, view));
     fields.extend(standing_fields(frame, view));
@@ -155,6 +160,51 @@ fn details_field(frame: &Frame<'_>, view: &CaseView) -> Option<Field> {
         .collect();
     (!details.is_empty())
         .then(|| Field::shrinkable(frame.text("queue-field-details"), details.join("\n"), 0))
+}
+
+/// The questions to the reporters and their answers, newest first (the oldest go first when
+/// the embed must shrink). The asking moderator is named; the reporter never is.
+fn questions_field(frame: &Frame<'_>, view: &CaseView) -> Option<Field> {
+    let quoted = |text: Option<&str>| {
+        text.map_or_else(
+            || frame.text("queue-question-purged"),
+            |text| format!("> {}", text.replace('\n', "\n> ")),
+        )
+    };
+    let lines: Vec<String> = view
+        .questions
+        .iter()
+        .rev()
+        .map(|question| {
+            let asked = tr!(
+                frame.texts,
+                frame.locale,
+                "queue-question-asked",
+                who = mention(question.asked_by)
+            );
+            let settled = match question.status {
+                QuestionStatus::Answered => format!(
+                    "{}\n{}",
+                    frame.text("queue-question-answer"),
+                    quoted(
+                        question
+                            .answer
+                            .as_deref()
+                            .map(|text| clip(text.to_owned(), 600))
+                            .as_deref()
+                    )
+                ),
+                other => format!("*{}*", frame.text(&format!("queue-question-{other}"))),
+            };
+            let text = question
+                .question
+                .as_deref()
+                .map(|text| clip(text.to_owned(), 300));
+            format!("{asked}\n{}\n{settled}", quoted(text.as_deref()))
+        })
+        .collect();
+    (!lines.is_empty())
+        .then(|| Field::shrinkable(frame.text("queue-field-questions"), lines.join("\n"), 0))
 }
 
 fn evidence_field(frame: &Frame<'_>, view: &CaseView) -> Field {
@@ -449,6 +499,8 @@ fn buttons(frame: &Frame<'_>, view: &CaseView) -> Vec<serenity::CreateActionRow>
         rows.push(serenity::CreateActionRow::Buttons(
             main.map(button).collect(),
         ));
+        let ask = (QueueVerb::Ask, "queue-button-ask", Secondary);
+        rows.push(serenity::CreateActionRow::Buttons(vec![button(ask)]));
     }
     let unmute = (!view.member_mutes.is_empty()).then_some((
         QueueVerb::Unmute,
@@ -542,5 +594,30 @@ mod tests {
         assert_eq!(english("applied:10m"), "for 10 minutes");
         assert_eq!(english("resolved:action_taken"), "Resolved: action taken");
         assert_eq!(english("dismissed:unfounded"), "Dismissed: unfounded");
+    }
+
+    #[test]
+    fn every_audit_action_and_question_state_has_words_in_every_shipped_language() {
+        let texts = Texts::embedded().unwrap();
+        // Setting changes are the server's, never in a case's history.
+        let ids = AuditAction::ALL
+            .iter()
+            .filter(|action| !matches!(action, AuditAction::SettingSet | AuditAction::SettingReset))
+            .map(|action| format!("queue-audit-{action}"))
+            .chain(
+                QuestionStatus::ALL
+                    .iter()
+                    .filter(|status| **status != QuestionStatus::Answered)
+                    .map(|status| format!("queue-question-{status}")),
+            );
+        for id in ids {
+            for locale in texts.shipped() {
+                let words = texts.text(&locale, &id);
+                assert!(
+                    !words.trim().is_empty() && words != id,
+                    "{locale}: `{id}` has no words"
+                );
+            }
+        }
     }
 }
