@@ -267,8 +267,7 @@ impl Store {
             "UPDATE deliveries SET leased_until = $1, attempts = attempts + 1
              WHERE id IN ({CLAIMABLE}{skip_claimed})
              RETURNING id, kind, case_id, revision, attempts, report_id, locale,
-                       interaction_token, token_expires_at, answer, evidence_id"
-                       interaction_token, token_expires_at, answer, question_id"
+                       interaction_token, token_expires_at, answer, evidence_id, question_id"
         );
         let rows: Vec<ClaimedRow> = on_writer!(self, pool => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql))
