@@ -3,6 +3,7 @@
 
 pub mod acknowledgement;
 pub mod answers;
+mod audit_words;
 pub mod case_list;
 pub mod chart;
 pub mod embed_fit;
