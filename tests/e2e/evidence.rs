@@ -446,6 +446,40 @@ fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
+/// The help card DM'd to `member`, once it is there.
+async fn help_card_dm(app: &TestApp, member: u64) -> Value {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let card = app.fake.dm_channel_of(member).and_then(|channel| {
+            app.fake
+                .messages_in(channel)
+                .into_iter()
+                .find(|m| !m["embeds"].as_array().is_none_or(Vec::is_empty))
+        });
+        if let Some(card) = card {
+            return card;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "no help card DM");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// `member` presses `custom_id` on `message` in their DM with the bot; the deferred answer.
+async fn press_in_dm(app: &TestApp, member: u64, custom_id: &str, message: &Value) -> String {
+    let channel = app.fake.dm_channel_of(member).unwrap_or(4343);
+    let user = app.fake.member(ids::GUILD, member).unwrap().user;
+    let sent = app
+        .fake
+        .send_interaction(
+            InteractionBuilder::component(custom_id, 2, message.clone())
+                .in_dm(&user, channel)
+                .locale("fr"),
+        )
+        .await;
+    let answer = app.wait_for(Method::PATCH, &sent.original_path()).await;
+    answer.body.unwrap()["content"].as_str().unwrap().to_owned()
+}
+
 async fn ask_for_the_file(app: &TestApp, member: u64, reference: &str) -> String {
     let options = json!([{ "name": "reference", "type": 3, "value": reference }]);
     let sent = app.slash(member, "fr", "evidence-file", options).await;
@@ -593,6 +627,29 @@ async fn a_witness_is_refused_the_victims_file_and_erasure_removes_the_files(db:
     assert!(refused.contains("Seule la personne harcelée"), "{refused}");
     let granted = ask_for_the_file(&app, ids::ALICE, reference.as_str()).await;
     assert!(granted.contains("envoyé en message privé"), "{granted}");
+
+    // Alice never had an answer of her own: her help card's DM carries the button. The
+    // witness pressing it there (a forged press) is refused; Alice gets her file.
+    let card = help_card_dm(&app, ids::ALICE).await;
+    let button = format!("sb:p:evidence:{}", case.id);
+    assert!(card.to_string().contains(&button), "{card}");
+    let refused = press_in_dm(&app, ids::EMMA, &button, &card).await;
+    assert!(refused.contains("Seule la personne harcelée"), "{refused}");
+    let granted = press_in_dm(&app, ids::ALICE, &button, &card).await;
+    assert!(granted.contains("envoyé en message privé"), "{granted}");
+    let zips = app
+        .fake
+        .requests_matching(Method::POST, "/channels/*/messages")
+        .into_iter()
+        .filter(|request| {
+            request.files.iter().any(|file| {
+                file.filename
+                    .as_deref()
+                    .is_some_and(|name| name.ends_with(".zip"))
+            })
+        })
+        .count();
+    assert_eq!(zips, 2, "one archive per granted request");
 
     // Emma erases her data: the files her report preserved go.
     assert_eq!(db.columns_holding(&png).await, ["evidence_files.bytes"]);

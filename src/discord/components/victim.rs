@@ -9,7 +9,6 @@ use crate::discord::flows::publish::wake_deliveries;
 use crate::discord::flows::victim::{self, Press};
 use crate::discord::ids::DbId;
 use crate::discord::{BotData, BotError};
-use crate::domain::settings::Settings;
 
 /// `pressed` is `None` for a stale or forged id.
 pub async fn on_button(
@@ -22,24 +21,16 @@ pub async fn on_button(
         serenity::CreateInteractionResponseMessage::new().ephemeral(true),
     );
     interaction.create_response(ctx, defer).await?;
+    if let Some((VictimAction::EvidenceFile, case_id)) = pressed {
+        let answer = evidence_file_answer(ctx, data, case_id, interaction).await;
+        return edit(ctx, interaction, answer).await;
+    }
     let settings = data.settings_or_default(interaction.guild_id).await;
     let locale = data.locale(Some(&interaction.locale), Some(&settings));
     let (Some(guild_id), Some((action, case_id))) = (interaction.guild_id, pressed) else {
         let answer = data.texts.text(&locale, "protection-not-yours");
         return edit(ctx, interaction, answer).await;
     };
-    if action == VictimAction::EvidenceFile {
-        let answer = evidence_file_answer(
-            ctx,
-            data,
-            (guild_id.db(), case_id),
-            interaction,
-            &settings,
-            &locale,
-        )
-        .await;
-        return edit(ctx, interaction, answer).await;
-    }
     let press = Press {
         guild_id: guild_id.db(),
         presser: interaction.user.id.db(),
@@ -61,34 +52,42 @@ pub async fn on_button(
     edit(ctx, interaction, answer).await
 }
 
-/// The victim's evidence file, asked from their report's answer.
+/// The victim's evidence file, asked from their report's answer (in the server) or from
+/// their help card's DM (outside it: the case's server is the one its id names, and
+/// whoever presses must be its victim all the same).
 async fn evidence_file_answer(
     ctx: &serenity::Context,
     data: &BotData,
-    (guild_id, case_id): (i64, i64),
+    case_id: i64,
     interaction: &serenity::ComponentInteraction,
-    settings: &Settings,
-    locale: &str,
 ) -> String {
+    let pressed_in = interaction.guild_id.map(DbId::db);
     let case = match data.store.case_by_id(case_id).await {
-        Ok(Some(case)) if case.guild_id == guild_id => case,
-        Ok(_) => return data.texts.text(locale, "evidence-file-not-victim"),
+        Ok(Some(case)) if pressed_in.is_none_or(|guild_id| guild_id == case.guild_id) => case,
+        Ok(_) => {
+            let settings = data.settings_or_default(interaction.guild_id).await;
+            let locale = data.locale(Some(&interaction.locale), Some(&settings));
+            return data.texts.text(&locale, "evidence-file-not-victim");
+        }
         Err(error) => {
             tracing::error!(%error, "evidence file: case unreadable");
-            return data.texts.text(locale, "error-internal");
+            let locale = data.locale(Some(&interaction.locale), None);
+            return data.texts.text(&locale, "error-internal");
         }
     };
+    let settings = data.settings_of(case.guild_id).await;
+    let locale = data.locale(Some(&interaction.locale), Some(&settings));
     let request = Request {
         requester: interaction.user.id.db(),
         case: &case,
-        settings,
-        locale,
+        settings: &settings,
+        locale: &locale,
     };
     match evidence_file::send(&ctx.http, data, &request).await {
         Ok(answer) => answer,
         Err(error) => {
             tracing::error!(%error, "evidence file failed");
-            data.texts.text(locale, "error-internal")
+            data.texts.text(&locale, "error-internal")
         }
     }
 }

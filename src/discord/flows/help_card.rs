@@ -9,10 +9,12 @@ use serenity::Http;
 
 use crate::discord::render::acknowledgement::{ReportAnswer, acknowledgement};
 use crate::discord::render::help_card::{self, RenderedHelpCard};
+use crate::discord::render::prompts::victim_buttons;
 use crate::discord::rest::{self, ErrorCode};
 use crate::discord::{BotData, BotError, ids, reply};
 use crate::domain::case::HelpCardDelivery;
 use crate::domain::help_card::{HelpCard, help_card};
+use crate::domain::protection::Offer;
 use crate::store::{Delivery, Finished, ReportRecord};
 
 /// Sends the card, records how it went, edits the reporter's answer. A failure worth
@@ -81,7 +83,15 @@ async fn dm_card(
         &guild_name,
         report.is_witness,
     );
-    let sent = send((http, data), delivery, report, content, rendered).await;
+    let evidence_file = evidence_file_row(data, delivery, victim);
+    let sent = send(
+        (http, data),
+        delivery,
+        report,
+        content,
+        (rendered, evidence_file),
+    )
+    .await;
     if sent.is_err() && delivery.attempts == 1 {
         let card = Some(help_card::render(card, &data.texts, reporter));
         let outcome = HelpCardDelivery::DmFailed;
@@ -104,12 +114,12 @@ async fn send(
     delivery: &Delivery,
     report: &ReportRecord,
     content: String,
-    card: RenderedHelpCard,
+    (card, evidence_file): (RenderedHelpCard, Option<serenity::CreateActionRow>),
 ) -> Result<HelpCardDelivery, BotError> {
     let message = serenity::CreateMessage::new()
         .content(content)
         .embed(card.embed)
-        .components(card.buttons.into_iter().collect())
+        .components(card.buttons.into_iter().chain(evidence_file).collect())
         .add_file(card.contact_file)
         .nonce(serenity::Nonce::String(format!("sbd{}", delivery.id)))
         .enforce_nonce(true);
@@ -141,15 +151,33 @@ async fn edit_answer(
     let Some((token, expires_at)) = &delivery.interaction else {
         return;
     };
-    let answer = delivery
-        .answer
-        .as_deref()
-        .and_then(|codes| serde_json::from_str::<ReportAnswer>(codes).ok());
-    let (Some(answer), true) = (answer, Utc::now() < *expires_at) else {
+    let (Some(answer), true) = (answer_of(delivery), Utc::now() < *expires_at) else {
         return;
     };
     let content = acknowledgement(&data.texts, locale, &answer, outcome);
     let card = card.filter(|_| outcome == HelpCardDelivery::DmFailed);
     let buttons = super::reporting::offered_buttons(data, locale, &answer);
     reply::edit_answer(http, &token.0, content, card, buttons).await;
+}
+
+/// What the reporter's answer said, as codes, once it was sent.
+fn answer_of(delivery: &Delivery) -> Option<ReportAnswer> {
+    let codes = delivery.answer.as_deref()?;
+    serde_json::from_str(codes).ok()
+}
+
+/// "Get my evidence file" under the card, when the report kept messages: the named victim
+/// of a witness report has no answer of their own to press it on.
+fn evidence_file_row(
+    data: &BotData,
+    delivery: &Delivery,
+    locale: &str,
+) -> Option<serenity::CreateActionRow> {
+    let answer = answer_of(delivery).filter(|answer| answer.evidence_items > 0)?;
+    victim_buttons(
+        &data.texts,
+        locale,
+        (answer.case_id, Offer::default()),
+        true,
+    )
 }
