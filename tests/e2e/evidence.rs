@@ -637,16 +637,16 @@ async fn a_witness_is_refused_the_victims_file_and_erasure_removes_the_files(db:
     assert!(refused.contains("Seule la personne harcelée"), "{refused}");
     let granted = press_in_dm(&app, ids::ALICE, &button, &card).await;
     assert!(granted.contains("envoyé en message privé"), "{granted}");
+    let archive = format!("evidence-{}.zip", reference.as_str());
     let zips = app
         .fake
         .requests_matching(Method::POST, "/channels/*/messages")
         .into_iter()
         .filter(|request| {
-            request.files.iter().any(|file| {
-                file.filename
-                    .as_deref()
-                    .is_some_and(|name| name.ends_with(".zip"))
-            })
+            request
+                .files
+                .iter()
+                .any(|file| file.filename.as_deref() == Some(archive.as_str()))
         })
         .count();
     assert_eq!(zips, 2, "one archive per granted request");
