@@ -210,6 +210,13 @@ impl Transaction {
     }
 }
 
+/// The options of both `SQLite` pools. A connection is a file handle, not a socket that can
+/// drop: pinging it before each use (sqlx's default) would cost a round trip to its worker
+/// thread per statement. The read-only probe stands in when a connection can be unfit.
+fn sqlite_pool_options() -> SqlitePoolOptions {
+    read_only::refuse_read_only(SqlitePoolOptions::new()).test_before_acquire(false)
+}
+
 impl Store {
     /// Opens the database named by `url`:
     /// - `postgres://…` or `postgresql://…`: a PostgreSQL pool;
@@ -248,11 +255,11 @@ impl Store {
                     source,
                 })?;
         }
-        let write = read_only::refuse_read_only(SqlitePoolOptions::new())
+        let write = sqlite_pool_options()
             .max_connections(1)
             .connect_with(options.clone())
             .await?;
-        let read = read_only::refuse_read_only(SqlitePoolOptions::new())
+        let read = sqlite_pool_options()
             .max_connections(max_connections)
             .connect_with(options)
             .await?;
