@@ -697,6 +697,12 @@ impl FakeDiscord {
         self.shared.lock().requests.clone()
     }
 
+    /// Looks at the requests received so far, in arrival order, without copying them (the
+    /// fake waits meanwhile: a load driver's poll, not a test's wait).
+    pub fn inspect_requests<T>(&self, look: impl FnOnce(&[RecordedRequest]) -> T) -> T {
+        look(&self.shared.lock().requests)
+    }
+
     /// The requests matching `method` and `pattern` (see [`Self::script`]).
     pub fn requests_matching(&self, method: Method, pattern: &str) -> Vec<RecordedRequest> {
         let state = self.shared.lock();
