@@ -30,6 +30,7 @@ mod gateway;
 pub mod openapi;
 pub mod payloads;
 mod rest;
+mod world;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -62,14 +63,12 @@ pub use payloads::{
     MessageBuilder, bot_user, ids, next_snowflake, now_timestamp, perms,
 };
 #[allow(unused_imports)]
-pub use rest::{
-    NonceRecord, RecordedFile, RecordedRequest, Scripted, Violation, ViolationKind, path_matches,
-};
+pub use rest::{RecordedFile, RecordedRequest, Scripted, Violation, ViolationKind, path_matches};
+#[allow(unused_imports)]
+pub use world::NonceRecord;
 
-use rest::{
-    ATTACHMENTS_PREFIX, Delay, DropConnection, HostedFile, InteractionRecord, Script, World,
-    snowflake,
-};
+use rest::{ATTACHMENTS_PREFIX, Delay, DropConnection, HostedFile, Script, snowflake};
+use world::{InteractionRecord, World};
 
 /// How long [`FakeDiscord::dispatch`] waits for the bot to have a gateway session.
 const SESSION_WAIT: Duration = Duration::from_secs(10);
@@ -383,13 +382,7 @@ impl FakeDiscord {
 
     /// The DM channel the bot opened with a user, if any.
     pub fn dm_channel_of(&self, user_id: u64) -> Option<u64> {
-        self.shared
-            .lock()
-            .world
-            .dm_channels
-            .iter()
-            .find(|(_, u)| u.id == user_id)
-            .map(|(c, _)| *c)
+        self.shared.lock().world.dm_channels.channel_of(user_id)
     }
 
     /// Messages of a channel, oldest first (sent by the bot, injected by `MESSAGE_CREATE`, or
@@ -407,25 +400,19 @@ impl FakeDiscord {
 
     /// A stored message by id.
     pub fn message(&self, message_id: u64) -> Option<Value> {
-        let state = self.shared.lock();
-        state
-            .world
-            .messages
-            .iter()
-            .find(|m| snowflake(&m["id"]) == Some(message_id))
-            .cloned()
+        self.shared.lock().world.messages.get(message_id).cloned()
     }
 
     /// The messages created with an enforced nonce (`enforce_nonce: true`), oldest first, each
     /// with how many retried creates it answered instead of a new message.
     pub fn enforced_nonces(&self) -> Vec<NonceRecord> {
-        self.shared.lock().world.nonces.clone()
+        self.shared.lock().world.nonces.records().to_vec()
     }
 
     /// Stores a message (as if it existed in Discord) without dispatching it.
     pub fn insert_message(&self, message: Value) {
         register_secrets_of(&message);
-        self.shared.lock().world.store_message(message);
+        self.shared.lock().world.messages.store(message);
     }
 
     /// The commands the bot registered globally (as echoed back).
@@ -448,18 +435,8 @@ impl FakeDiscord {
     /// The `@original` response of an interaction, once the bot answered it.
     pub fn original_response(&self, interaction: &SentInteraction) -> Option<Value> {
         let state = self.shared.lock();
-        let original = state
-            .world
-            .interactions
-            .iter()
-            .find(|i| i.id == interaction.id)?
-            .original?;
-        state
-            .world
-            .messages
-            .iter()
-            .find(|m| snowflake(&m["id"]) == Some(original))
-            .cloned()
+        let original = state.world.interactions.by_id(interaction.id)?.original?;
+        state.world.messages.get(original).cloned()
     }
 
     /// Whether the bot acknowledged the interaction (any callback type).
@@ -468,8 +445,8 @@ impl FakeDiscord {
             .lock()
             .world
             .interactions
-            .iter()
-            .any(|i| i.id == interaction.id && i.acknowledged)
+            .by_id(interaction.id)
+            .is_some_and(|i| i.acknowledged)
     }
 
     // ----- gateway -----
@@ -718,6 +695,12 @@ impl FakeDiscord {
     /// Every REST request received so far, in arrival order.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.shared.lock().requests.clone()
+    }
+
+    /// Looks at the requests received so far, in arrival order, without copying them (the
+    /// fake waits meanwhile: a load driver's poll, not a test's wait).
+    pub fn inspect_requests<T>(&self, look: impl FnOnce(&[RecordedRequest]) -> T) -> T {
+        look(&self.shared.lock().requests)
     }
 
     /// The requests matching `method` and `pattern` (see [`Self::script`]).

@@ -12,6 +12,7 @@ use super::openapi::{self, Outcome, SchemaError};
 use super::payloads::{
     FakeGuild, FakeUser, application_info_json, dm_channel_json, next_snowflake, now_timestamp,
 };
+use super::world::{InteractionRecord, Messages, World};
 use super::{Shared, State, Tapped};
 
 /// The prefix of every REST route.
@@ -255,17 +256,6 @@ pub fn path_matches(pattern: &str, path: &str) -> bool {
             .all(|(p, s)| *p == "*" || (p.starts_with('{') && p.ends_with('}')) || p == s)
 }
 
-/// An interaction the fake dispatched, and what the bot answered to it.
-#[derive(Clone, Debug)]
-pub(crate) struct InteractionRecord {
-    pub id: u64,
-    pub token: String,
-    pub payload: Value,
-    pub acknowledged: bool,
-    /// The id of the `@original` response message.
-    pub original: Option<u64>,
-}
-
 /// Where the fake serves attachment bytes, on its own host (Discord's CDN in production).
 pub const ATTACHMENTS_PREFIX: &str = "/attachments/";
 
@@ -299,125 +289,6 @@ fn hosted_file(world: &World, path: &str) -> Answer {
             raw: Some((file.content_type.clone(), file.bytes.clone())),
         },
         None => Answer::error(404, 0, "404: Not Found"),
-    }
-}
-
-/// Everything the fake REST API serves and mutates.
-#[derive(Debug, Default)]
-pub(crate) struct World {
-    pub guilds: Vec<FakeGuild>,
-    /// Users known besides guild members.
-    pub users: Vec<FakeUser>,
-    /// `(guild, user, reason)`.
-    pub bans: Vec<(u64, u64, Option<String>)>,
-    /// `(channel, recipient)`.
-    pub dm_channels: Vec<(u64, FakeUser)>,
-    /// Messages in every channel, oldest first.
-    pub messages: Vec<Value>,
-    pub global_commands: Vec<Value>,
-    pub guild_commands: Vec<(u64, Vec<Value>)>,
-    pub interactions: Vec<InteractionRecord>,
-    /// Messages created with a nonce and `enforce_nonce`, to answer a retried create.
-    pub nonces: Vec<NonceRecord>,
-    /// Attachment bytes the fake's CDN serves.
-    pub hosted: Vec<HostedFile>,
-    /// Whether the hosted files are served (off: their links expired).
-    pub serving_files: bool,
-}
-
-/// How long Discord remembers an enforced nonce ("the past few minutes").
-const NONCE_MEMORY: Duration = Duration::from_mins(5);
-
-/// A message created with `enforce_nonce: true`, and how many creates it answered since.
-#[derive(Clone, Debug)]
-pub struct NonceRecord {
-    pub channel_id: u64,
-    /// The nonce as sent: a string, or an integer in decimal.
-    pub nonce: String,
-    pub message_id: u64,
-    /// Later creates with the same nonce, answered with this message.
-    pub replays: usize,
-    created: Instant,
-}
-
-/// The nonce of a message create that asks Discord to enforce it.
-fn enforced_nonce(body: &Value) -> Option<String> {
-    if body["enforce_nonce"] != true {
-        return None;
-    }
-    match &body["nonce"] {
-        Value::String(nonce) => Some(nonce.clone()),
-        Value::Number(nonce) => Some(nonce.to_string()),
-        _ => None,
-    }
-}
-
-impl World {
-    /// A user by id, among guild members and other known users.
-    pub fn user(&self, user_id: u64) -> Option<FakeUser> {
-        self.guilds
-            .iter()
-            .find_map(|g| g.member(user_id).map(|m| m.user.clone()))
-            .or_else(|| self.users.iter().find(|u| u.id == user_id).cloned())
-    }
-
-    /// The guild owning a channel.
-    fn guild_of_channel(&self, channel_id: u64) -> Option<&FakeGuild> {
-        self.guilds.iter().find(|g| g.channel(channel_id).is_some())
-    }
-
-    fn channel_exists(&self, channel_id: u64) -> bool {
-        self.guild_of_channel(channel_id).is_some()
-            || self.dm_channels.iter().any(|(c, _)| *c == channel_id)
-    }
-
-    fn message_index(&self, channel_id: Option<u64>, message_id: u64) -> Option<usize> {
-        self.messages.iter().position(|m| {
-            snowflake(&m["id"]) == Some(message_id)
-                && channel_id.is_none_or(|c| snowflake(&m["channel_id"]) == Some(c))
-        })
-    }
-
-    /// Stores a message, replacing any message with the same id.
-    pub fn store_message(&mut self, message: Value) {
-        match snowflake(&message["id"]).and_then(|id| self.message_index(None, id)) {
-            Some(index) => self.messages[index] = message,
-            None => self.messages.push(message),
-        }
-    }
-
-    /// The message a create with this body already made in the channel, if it enforces a
-    /// nonce seen there in the past few minutes (counted as a replay).
-    fn replay_of(&mut self, channel_id: u64, body: &Value) -> Option<Value> {
-        let nonce = enforced_nonce(body)?;
-        let record = self.nonces.iter_mut().find(|r| {
-            r.channel_id == channel_id && r.nonce == nonce && r.created.elapsed() < NONCE_MEMORY
-        })?;
-        let message_id = record.message_id;
-        let message = self
-            .messages
-            .iter()
-            .find(|m| snowflake(&m["id"]) == Some(message_id))?
-            .clone();
-        record.replays += 1;
-        Some(message)
-    }
-
-    /// Remembers the nonce of a message just created, if its create enforced one.
-    fn remember_nonce(&mut self, channel_id: u64, body: &Value, message: &Value) {
-        if let (Some(nonce), Some(message_id)) = (enforced_nonce(body), snowflake(&message["id"])) {
-            self.nonces.push(NonceRecord {
-                channel_id,
-                nonce,
-                message_id,
-                replays: 0,
-                created: Instant::now(),
-            });
-        }
-    }
-
-    fn interaction_by_token(&self, token: &str) -> Option<&InteractionRecord> {
-        self.interactions.iter().find(|i| i.token == token)
     }
 }
 
@@ -498,16 +369,75 @@ pub(crate) async fn serve(
         .map(str::to_owned);
     let path = api_path.clone().unwrap_or_else(|| full_path.clone());
     let (json_body, files, parse_error) = parse_body(&headers, &body);
+    let violations = violations_of(
+        &shared,
+        &method,
+        &path,
+        api_path.as_deref(),
+        json_body.as_ref(),
+        parse_error,
+    )
+    .await;
 
-    let mut violations = Vec::new();
-    if let Some(error) = parse_error {
-        violations.push(ViolationKind::InvalidJson(error));
+    let received_at = Instant::now();
+    let index = record_arrival(
+        &shared,
+        violations,
+        RecordedRequest {
+            received_at,
+            method: method.clone(),
+            path: path.clone(),
+            query,
+            headers,
+            body: json_body,
+            files,
+            handled: true,
+            status: None,
+            dropped: false,
+            response: None,
+        },
+    );
+    shared.notify();
+    shared.tell_tap(|| Tapped {
+        received_at,
+        method: method.clone(),
+        path: path.clone(),
+    });
+    if let Some(delay) = scripted_delay(&shared, &method, &path) {
+        tokio::time::sleep(delay).await;
     }
+
+    let (mut answer, handled) = answer_recorded(&shared, index, &full_path, api_path.as_deref());
+    // Serialized outside the lock; the record then takes the JSON itself, uncloned.
+    let json = answer
+        .as_ref()
+        .and_then(|a| a.body.as_ref())
+        .map(Value::to_string);
+    record_answer(&shared, index, handled, answer.as_mut());
+    shared.notify();
+    let answer = answer.ok_or(DropConnection)?;
+    Ok(http_response(answer, json))
+}
+
+/// What is wrong with a request's body: it is not JSON, or (when the fake validates bodies)
+/// it does not conform to Discord's `OpenAPI` description.
+async fn violations_of(
+    shared: &Shared,
+    method: &Method,
+    path: &str,
+    api_path: Option<&str>,
+    json_body: Option<&Value>,
+    parse_error: Option<String>,
+) -> Vec<Violation> {
+    let mut kinds: Vec<ViolationKind> = parse_error
+        .map(ViolationKind::InvalidJson)
+        .into_iter()
+        .collect();
     let mut operation = None;
     if let (Some(api_path), Some(json_body), true) =
-        (&api_path, &json_body, shared.config.validate_bodies)
+        (api_path, json_body, shared.config.validate_bodies)
     {
-        let (m, p, b) = (method.clone(), api_path.clone(), json_body.clone());
+        let (m, p, b) = (method.clone(), api_path.to_owned(), json_body.clone());
         let outcome = tokio::task::spawn_blocking(move || openapi::validate(&m, &p, &b))
             .await
             .expect("OpenAPI validation panicked");
@@ -515,123 +445,119 @@ pub(crate) async fn serve(
             Outcome::Valid | Outcome::Skipped => {}
             Outcome::Invalid { template, errors } => {
                 operation = Some(template);
-                violations.extend(errors.into_iter().map(ViolationKind::Schema));
+                kinds.extend(errors.into_iter().map(ViolationKind::Schema));
             }
             Outcome::NoSchema { template } => {
                 operation = template;
-                violations.push(ViolationKind::NoSchema);
+                kinds.push(ViolationKind::NoSchema);
             }
         }
     }
-
-    let received_at = std::time::Instant::now();
-    let index = {
-        let mut state = shared.lock();
-        state
-            .violations
-            .extend(violations.into_iter().map(|kind| Violation {
-                method: method.clone(),
-                path: path.clone(),
-                operation: operation.clone(),
-                kind,
-            }));
-        state.requests.push(RecordedRequest {
-            received_at,
+    kinds
+        .into_iter()
+        .map(|kind| Violation {
             method: method.clone(),
-            path: path.clone(),
-            query,
-            headers,
-            body: json_body.clone(),
-            files: files.clone(),
-            handled: true,
-            status: None,
-            dropped: false,
-            response: None,
-        });
-        state.requests.len() - 1
-    };
-    shared.notify();
-    shared.tell_tap(|| Tapped {
-        received_at,
-        method: method.clone(),
-        path: path.clone(),
+            path: path.to_owned(),
+            operation: operation.clone(),
+            kind,
+        })
+        .collect()
+}
+
+/// Records a request as it arrived, and its body's violations; returns the record's index.
+fn record_arrival(shared: &Shared, violations: Vec<Violation>, request: RecordedRequest) -> usize {
+    let mut state = shared.lock();
+    state.violations.extend(violations);
+    state.requests.push(request);
+    state.requests.len() - 1
+}
+
+/// The delay set for a route, the latest first.
+fn scripted_delay(shared: &Shared, method: &Method, path: &str) -> Option<Duration> {
+    shared
+        .lock()
+        .delays
+        .iter()
+        .rev()
+        .find(|d| d.method == method && path_matches(&d.pattern, path))
+        .map(|d| d.lasting)
+}
+
+/// The answer to a recorded request, scripted or from the world (`None` drops the
+/// connection), and whether a route of the fake serves it.
+fn answer_recorded(
+    shared: &Shared,
+    index: usize,
+    full_path: &str,
+    api_path: Option<&str>,
+) -> (Option<Answer>, bool) {
+    let mut state = shared.lock();
+    let State {
+        world,
+        requests,
+        scripts,
+        ..
+    } = &mut *state;
+    let request = &requests[index];
+    let script = scripts.iter_mut().find(|s| {
+        s.remaining > 0 && s.method == request.method && path_matches(&s.pattern, &request.path)
     });
-
-    let delay = {
-        let state = shared.lock();
-        state
-            .delays
-            .iter()
-            .rev()
-            .find(|d| d.method == method && path_matches(&d.pattern, &path))
-            .map(|d| d.lasting)
-    };
-    if let Some(delay) = delay {
-        tokio::time::sleep(delay).await;
+    if let Some(script) = script {
+        script.remaining -= 1;
+        return (scripted_answer(&script.answer), true);
     }
-
-    let (answer, handled) = {
-        let mut state = shared.lock();
-        let script = state
-            .scripts
-            .iter_mut()
-            .find(|s| s.remaining > 0 && s.method == method && path_matches(&s.pattern, &path));
-        match script {
-            Some(script) => {
-                script.remaining -= 1;
-                (scripted_answer(&script.answer), true)
-            }
-            None => match &api_path {
-                Some(api_path) => route(
-                    &shared,
-                    &mut state,
-                    &method,
-                    api_path,
-                    json_body.as_ref(),
-                    &files,
-                ),
-                None if full_path.starts_with(ATTACHMENTS_PREFIX) => {
-                    (Some(hosted_file(&state.world, &full_path)), true)
-                }
-                None => (Some(Answer::not_found()), false),
-            },
+    match api_path {
+        Some(api_path) => route(
+            shared,
+            world,
+            &request.method,
+            api_path,
+            request.body.as_ref(),
+            &request.files,
+        ),
+        None if full_path.starts_with(ATTACHMENTS_PREFIX) => {
+            (Some(hosted_file(world, full_path)), true)
         }
-    };
-    {
-        let mut state = shared.lock();
-        let record = &mut state.requests[index];
-        record.handled = handled;
-        match &answer {
-            Some(answer) => {
-                record.status = Some(answer.status);
-                record.response = answer.body.clone();
-            }
-            None => record.dropped = true,
-        }
+        None => (Some(Answer::not_found()), false),
     }
-    shared.notify();
+}
 
-    let answer = answer.ok_or(DropConnection)?;
+/// Records how a request was answered, taking the answer's JSON into the record.
+fn record_answer(shared: &Shared, index: usize, handled: bool, answer: Option<&mut Answer>) {
+    let mut state = shared.lock();
+    let record = &mut state.requests[index];
+    record.handled = handled;
+    match answer {
+        Some(answer) => {
+            record.status = Some(answer.status);
+            record.response = answer.body.take();
+        }
+        None => record.dropped = true,
+    }
+}
+
+/// The HTTP response of an answer, its JSON body (if any) already serialized.
+fn http_response(answer: Answer, json: Option<String>) -> Response<Body> {
     let mut response =
         Response::builder().status(StatusCode::from_u16(answer.status).unwrap_or(StatusCode::OK));
     for (name, value) in &answer.headers {
         response = response.header(*name, value);
     }
-    let body = match (answer.body, answer.raw) {
+    let body = match (json, answer.raw) {
         (_, Some((content_type, bytes))) => {
             response = response.header(header::CONTENT_TYPE, content_type);
             Body::from(bytes)
         }
-        (Some(body), None) => {
+        (Some(json), None) => {
             response = response.header(
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("application/json"),
             );
-            Body::from(body.to_string())
+            Body::from(json)
         }
         (None, None) => Body::empty(),
     };
-    Ok(response.body(body).expect("valid response"))
+    response.body(body).expect("valid response")
 }
 
 /// `None` for a dropped connection.
@@ -772,7 +698,7 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 /// The default answer of a route: `(answer, handled)`.
 fn route(
     shared: &Shared,
-    state: &mut State,
+    world: &mut World,
     method: &Method,
     api_path: &str,
     body: Option<&Value>,
@@ -782,7 +708,6 @@ fn route(
     let id = |s: &str| s.parse::<u64>().ok();
     let empty = json!({});
     let body = body.unwrap_or(&empty);
-    let world = &mut state.world;
     let config = &shared.config;
     let answer = match (method.as_str(), segments.as_slice()) {
         ("GET", ["users", "@me"]) => {
@@ -847,18 +772,7 @@ fn route(
         ("POST", ["webhooks", _, token]) => followup(config, world, token, body, files),
         ("POST", ["users", "@me", "channels"]) => {
             match snowflake(&body["recipient_id"]).and_then(|u| world.user(u)) {
-                Some(user) => {
-                    let channel_id = if let Some((channel_id, _)) =
-                        world.dm_channels.iter().find(|(_, u)| u.id == user.id)
-                    {
-                        *channel_id
-                    } else {
-                        let channel_id = next_snowflake();
-                        world.dm_channels.push((channel_id, user.clone()));
-                        channel_id
-                    };
-                    Answer::ok(dm_channel_json(channel_id, &user))
-                }
+                Some(user) => Answer::ok(dm_channel_json(world.dm_channels.open(&user), &user)),
                 None => Answer::error(404, 10013, "Unknown User"),
             }
         }
@@ -871,8 +785,7 @@ fn route(
                         .map(|c| c.to_json(Some(guild.id)))
                         .unwrap_or_default(),
                 )
-            } else if let Some((_, user)) = world.dm_channels.iter().find(|(c, _)| *c == channel_id)
-            {
+            } else if let Some(user) = world.dm_channels.recipient(channel_id) {
                 Answer::ok(dm_channel_json(channel_id, user))
             } else {
                 Answer::error(404, 10003, "Unknown Channel")
@@ -887,7 +800,7 @@ fn route(
                 let guild_id = world.guild_of_channel(channel_id).map(|g| g.id);
                 let message = new_message(config, body, files, channel_id, guild_id, None);
                 world.remember_nonce(channel_id, body, &message);
-                world.store_message(message.clone());
+                world.messages.store(message.clone());
                 Answer::ok(message)
             } else {
                 Answer::error(404, 10003, "Unknown Channel")
@@ -895,26 +808,27 @@ fn route(
         }
         ("GET", ["channels", channel, "messages"]) => {
             let channel_id = id(channel);
-            let mut messages: Vec<Value> = world
+            let newest_first = world
                 .messages
                 .iter()
+                .rev()
                 .filter(|m| snowflake(&m["channel_id"]) == channel_id)
                 .cloned()
                 .collect();
-            messages.reverse();
-            Answer::ok(Value::Array(messages))
+            Answer::ok(Value::Array(newest_first))
         }
         (_, ["channels", channel, "messages", message]) => {
-            match world.message_index(id(channel), id(message).unwrap_or_default()) {
+            let message_id = id(message).unwrap_or_default();
+            match world.messages.get_mut_in(id(channel), message_id) {
                 None => Answer::error(404, 10008, "Unknown Message"),
-                Some(index) => match method.as_str() {
-                    "GET" => Answer::ok(world.messages[index].clone()),
+                Some(message) => match method.as_str() {
+                    "GET" => Answer::ok(message.clone()),
                     "PATCH" => {
-                        edit_message(&mut world.messages[index], body, files);
-                        Answer::ok(world.messages[index].clone())
+                        edit_message(message, body, files);
+                        Answer::ok(message.clone())
                     }
                     "DELETE" => {
-                        world.messages.remove(index);
+                        world.messages.remove(message_id);
                         Answer::no_content()
                     }
                     _ => return (Some(Answer::not_found()), false),
@@ -1304,33 +1218,39 @@ fn interaction_callback(
     body: &Value,
     files: &[RecordedFile],
 ) -> Answer {
-    let Some(index) = world
+    let Some(interaction) = world
         .interactions
-        .iter()
-        .position(|i| Some(i.id) == interaction_id && i.token == token)
+        .by_token(token)
+        .filter(|i| Some(i.id) == interaction_id)
     else {
         return Answer::error(404, 10062, "Unknown interaction");
     };
-    if world.interactions[index].acknowledged {
+    if interaction.acknowledged {
         return Answer::error(400, 40060, "Interaction has already been acknowledged.");
     }
-    let interaction = world.interactions[index].clone();
+    let original = store_callback_message(config, &mut world.messages, interaction, body, files);
+    world.interactions.acknowledge(token, original);
+    Answer::no_content()
+}
+
+/// Stores the message an interaction callback makes the interaction's `@original`, if any;
+/// returns its id.
+fn store_callback_message(
+    config: &super::FakeDiscordConfig,
+    messages: &mut Messages,
+    interaction: &InteractionRecord,
+    body: &Value,
+    files: &[RecordedFile],
+) -> Option<u64> {
     let channel_id = snowflake(&interaction.payload["channel_id"]).unwrap_or_default();
     let guild_id = snowflake(&interaction.payload["guild_id"]);
     let data = &body["data"];
-    let original = match body["type"].as_u64() {
+    match body["type"].as_u64() {
         // CHANNEL_MESSAGE_WITH_SOURCE
         Some(4) => {
-            let message = new_message(
-                config,
-                data,
-                files,
-                channel_id,
-                guild_id,
-                Some(&interaction),
-            );
+            let message = new_message(config, data, files, channel_id, guild_id, Some(interaction));
             let id = snowflake(&message["id"]);
-            world.store_message(message);
+            messages.store(message);
             id
         }
         // DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE: a "thinking" message, edited later.
@@ -1341,36 +1261,28 @@ fn interaction_callback(
                 &[],
                 channel_id,
                 guild_id,
-                Some(&interaction),
+                Some(interaction),
             );
             let ephemeral = data["flags"].as_u64().unwrap_or(0) & 64;
             message["flags"] = json!(ephemeral | 128);
             let id = snowflake(&message["id"]);
-            world.store_message(message);
+            messages.store(message);
             id
         }
         // DEFERRED_UPDATE_MESSAGE / UPDATE_MESSAGE: the original is the component's message.
         Some(kind @ (6 | 7)) => {
-            let message_id = snowflake(&interaction.payload["message"]["id"]);
-            let stored = match message_id.and_then(|id| world.message_index(None, id)) {
-                Some(index) => Some(index),
-                None if message_id.is_some() => {
-                    world.messages.push(interaction.payload["message"].clone());
-                    Some(world.messages.len() - 1)
-                }
-                None => None,
-            };
-            if let (7, Some(index)) = (kind, stored) {
-                edit_message(&mut world.messages[index], data, files);
+            let component_message = &interaction.payload["message"];
+            let message_id = snowflake(&component_message["id"])?;
+            if messages.get(message_id).is_none() {
+                messages.store(component_message.clone());
             }
-            message_id
+            if let (7, Some(message)) = (kind, messages.get_mut(message_id)) {
+                edit_message(message, data, files);
+            }
+            Some(message_id)
         }
         _ => None,
-    };
-    let record = &mut world.interactions[index];
-    record.acknowledged = true;
-    record.original = original;
-    Answer::no_content()
+    }
 }
 
 /// `GET`/`PATCH`/`DELETE /webhooks/{app}/{token}/messages/{@original|id}`.
@@ -1382,7 +1294,7 @@ fn webhook_message(
     body: &Value,
     files: &[RecordedFile],
 ) -> Answer {
-    let Some(interaction) = world.interaction_by_token(token).cloned() else {
+    let Some(interaction) = world.interactions.by_token(token) else {
         return Answer::error(404, 10015, "Unknown Webhook");
     };
     let message_id = if message == "@original" {
@@ -1390,22 +1302,22 @@ fn webhook_message(
     } else {
         message.parse().ok()
     };
-    let Some(index) = message_id.and_then(|id| world.message_index(None, id)) else {
+    let stored = message_id.and_then(|id| Some((id, world.messages.get_mut(id)?)));
+    let Some((message_id, stored)) = stored else {
         return Answer::error(404, 10008, "Unknown Message");
     };
     match method.as_str() {
-        "GET" => Answer::ok(world.messages[index].clone()),
+        "GET" => Answer::ok(stored.clone()),
         "PATCH" => {
-            let message = &mut world.messages[index];
-            edit_message(message, body, files);
+            edit_message(stored, body, files);
             // Editing a deferred answer ends the "thinking" state.
-            if let Some(flags) = message["flags"].as_u64() {
-                message["flags"] = json!(flags & !128);
+            if let Some(flags) = stored["flags"].as_u64() {
+                stored["flags"] = json!(flags & !128);
             }
-            Answer::ok(message.clone())
+            Answer::ok(stored.clone())
         }
         "DELETE" => {
-            world.messages.remove(index);
+            world.messages.remove(message_id);
             Answer::no_content()
         }
         _ => Answer::not_found(),
@@ -1420,22 +1332,16 @@ fn followup(
     body: &Value,
     files: &[RecordedFile],
 ) -> Answer {
-    let Some(interaction) = world.interaction_by_token(token).cloned() else {
+    let Some(interaction) = world
+        .interactions
+        .by_token(token)
+        .filter(|i| i.acknowledged)
+    else {
         return Answer::error(404, 10015, "Unknown Webhook");
     };
-    if !interaction.acknowledged {
-        return Answer::error(404, 10015, "Unknown Webhook");
-    }
     let channel_id = snowflake(&interaction.payload["channel_id"]).unwrap_or_default();
     let guild_id = snowflake(&interaction.payload["guild_id"]);
-    let message = new_message(
-        config,
-        body,
-        files,
-        channel_id,
-        guild_id,
-        Some(&interaction),
-    );
-    world.store_message(message.clone());
+    let message = new_message(config, body, files, channel_id, guild_id, Some(interaction));
+    world.messages.store(message.clone());
     Answer::ok(message)
 }
