@@ -109,11 +109,14 @@ async fn automatic_mute(
         .duration(SettingKey::AutoMuteWindow)
         .and_then(|window| TimeDelta::from_std(window).ok())
         .unwrap_or(TimeDelta::zero());
+    if threshold <= 0 {
+        return Ok(None);
+    }
     let reporters = data
         .store
         .eligible_reporters_since(report.guild_id, report.reported_id, now - window)
         .await?;
-    if threshold <= 0 || reporters < threshold {
+    if reporters < threshold {
         return Ok(None);
     }
     // Once the rule ran on a case, every later report would queue on the case's lock only

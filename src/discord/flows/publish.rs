@@ -142,10 +142,17 @@ async fn load_view(data: &BotData, case: CaseRecord) -> Result<CaseView, BotErro
             references.push(other.reference.as_str().to_owned());
         }
     }
+    let evidence = store.evidence_of_case(case.id).await?;
+    // A file belongs to a snapshot and is deleted with it: without snapshots, none to read.
+    let files = if evidence.is_empty() {
+        Vec::new()
+    } else {
+        store.files_of_case(case.id).await?
+    };
     Ok(CaseView {
         reports: store.reports_of_case(case.id).await?,
-        evidence: store.evidence_of_case(case.id).await?,
-        files: store.files_of_case(case.id).await?,
+        evidence,
+        files,
         actions: store.protective_actions_of_case(case.id).await?,
         audit: store.audit_of_case(case.id).await?,
         prior_cases: store
