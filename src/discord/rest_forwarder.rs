@@ -14,6 +14,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderName, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use url::Url;
 
@@ -52,6 +53,12 @@ impl RestForwarder {
         };
         let app = axum::Router::new().fallback(forward).with_state(forwarder);
         let task = tokio::spawn(async move {
+            // Without it an answer's second write waits for serenity's delayed ACK (Nagle).
+            let listener = listener.tap_io(|stream| {
+                if let Err(error) = stream.set_nodelay(true) {
+                    tracing::debug!(%error, "TCP_NODELAY not set on a forwarder connection");
+                }
+            });
             if let Err(error) = axum::serve(listener, app).await {
                 tracing::error!(%error, "REST forwarder stopped");
             }

@@ -892,6 +892,8 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
         tokio::select! {
             accepted = listener.accept() => {
                 let Ok((stream, _)) = accepted else { continue };
+                // As Discord's edge does: a small write is not held back for an ACK (Nagle).
+                let _ = stream.set_nodelay(true);
                 let shared = Arc::clone(&shared);
                 let service = service_fn(move |request| handle(Arc::clone(&shared), request));
                 connections.spawn(async move {
