@@ -223,7 +223,7 @@ async fn file_all(fake: &Arc<FakeDiscord>, payloads: Vec<Value>, concurrency: us
     });
     let slots = Arc::new(Semaphore::new(concurrency));
     let mut filings = tokio::task::JoinSet::new();
-    for payload in payloads {
+    for (index, payload) in payloads.into_iter().enumerate() {
         let slot = Arc::clone(&slots).acquire_owned().await.expect("open");
         let (fake, waiting) = (Arc::clone(fake), Arc::clone(&waiting));
         filings.spawn(async move {
@@ -234,16 +234,19 @@ async fn file_all(fake: &Arc<FakeDiscord>, payloads: Vec<Value>, concurrency: us
             fake.send_interaction_payload(payload).await;
             let answered = tokio::time::timeout(ANSWER_TIMEOUT, answer).await.is_ok();
             drop(slot);
-            Sent {
+            let sent = Sent {
                 token,
                 at,
                 answered,
-            }
+            };
+            (index, sent)
         });
     }
-    let sent = filings.join_all().await;
+    // In payload order, as the cast is: `join_all` gives them in the order they ended.
+    let mut sent = filings.join_all().await;
+    sent.sort_unstable_by_key(|(index, _)| *index);
     listener.abort();
-    sent
+    sent.into_iter().map(|(_, sent)| sent).collect()
 }
 
 /// The token of `PATCH /webhooks/{app}/{token}/messages/@original`.
