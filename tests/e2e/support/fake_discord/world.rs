@@ -127,7 +127,7 @@ impl Messages {
 }
 
 /// An interaction the fake dispatched, and what the bot answered to it.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub(crate) struct InteractionRecord {
     pub id: u64,
     pub token: String,
