@@ -242,7 +242,7 @@ async fn file_all(fake: &Arc<FakeDiscord>, payloads: Vec<Value>, concurrency: us
             (index, sent)
         });
     }
-    // In payload order, as the cast is: `join_all` gives them in the order they ended.
+    // In payload order, as the cast is: `join_all` gives them in the order `join_next` yields.
     let mut sent = filings.join_all().await;
     sent.sort_unstable_by_key(|(index, _)| *index);
     listener.abort();

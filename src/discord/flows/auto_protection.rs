@@ -105,13 +105,13 @@ async fn automatic_mute(
     now: DateTime<Utc>,
 ) -> Result<Option<MuteResult>, BotError> {
     let threshold = settings.integer(SettingKey::AutoMuteThreshold).unwrap_or(0);
+    if threshold <= 0 {
+        return Ok(None);
+    }
     let window = settings
         .duration(SettingKey::AutoMuteWindow)
         .and_then(|window| TimeDelta::from_std(window).ok())
         .unwrap_or(TimeDelta::zero());
-    if threshold <= 0 {
-        return Ok(None);
-    }
     let reporters = data
         .store
         .eligible_reporters_since(report.guild_id, report.reported_id, now - window)
