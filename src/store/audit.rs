@@ -4,7 +4,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::deliveries::enqueue_queue_post;
-use super::{Store, StoreError, decode_error, stored};
+use super::{Reads, Store, StoreError, decode_error, stored};
 use crate::domain::delivery::SHIELD_REFRESH_DELAY;
 use crate::domain::queue::AuditAction;
 
@@ -62,15 +62,22 @@ impl Store {
         Ok(id)
     }
 
-    /// The case's audit trail, oldest first.
+    /// [`Reads::audit_of_case`], on a connection of its own.
     pub async fn audit_of_case(&self, case_id: i64) -> Result<Vec<AuditEntry>, StoreError> {
-        on_backend!(self, pool => {
+        self.reads().await?.audit_of_case(case_id).await
+    }
+}
+
+impl Reads {
+    /// The case's audit trail, oldest first.
+    pub async fn audit_of_case(&mut self, case_id: i64) -> Result<Vec<AuditEntry>, StoreError> {
+        on_reads!(self, conn => {
             sqlx::query_as::<_, AuditEntry>(
                 "SELECT id, guild_id, case_id, actor_user_id, action, detail, created_at
                  FROM audit_log WHERE case_id = $1 ORDER BY id",
             )
             .bind(case_id)
-            .fetch_all(pool)
+            .fetch_all(conn)
             .await
             .map_err(decode_error("audit_log"))
         })

@@ -5,7 +5,9 @@ use chrono::{DateTime, TimeDelta, Utc};
 use super::deliveries::{HelpCardRequest, enqueue_help_card, enqueue_queue_post};
 use super::evidence::{NewAttachment, insert_evidence};
 use super::statistics;
-use super::{Store, StoreError, Transaction, decode_error, parse_column, retry_busy, stored};
+use super::{
+    Reads, Store, StoreError, Transaction, decode_error, parse_column, retry_busy, stored,
+};
 use crate::domain::case::{CaseReference, CaseStatus, HelpCardDelivery, ReportSource};
 use crate::domain::protection::RATE_LIMIT_WINDOW;
 use crate::domain::reason::Reason;
@@ -563,11 +565,33 @@ impl Store {
         row.map(CaseRecord::try_from).transpose()
     }
 
+    /// [`Reads::case_by_id`], on a connection of its own.
     pub async fn case_by_id(&self, case_id: i64) -> Result<Option<CaseRecord>, StoreError> {
-        let row = on_backend!(self, pool => {
+        self.reads().await?.case_by_id(case_id).await
+    }
+
+    /// [`Reads::reports_of_case`], on a connection of its own.
+    pub async fn reports_of_case(&self, case_id: i64) -> Result<Vec<ReportRecord>, StoreError> {
+        self.reads().await?.reports_of_case(case_id).await
+    }
+
+    /// [`Reads::report_by_id`], on a connection of its own.
+    pub async fn report_by_id(&self, report_id: i64) -> Result<Option<ReportRecord>, StoreError> {
+        self.reads().await?.report_by_id(report_id).await
+    }
+
+    /// [`Reads::evidence_of_case`], on a connection of its own.
+    pub async fn evidence_of_case(&self, case_id: i64) -> Result<Vec<EvidenceRecord>, StoreError> {
+        self.reads().await?.evidence_of_case(case_id).await
+    }
+}
+
+impl Reads {
+    pub async fn case_by_id(&mut self, case_id: i64) -> Result<Option<CaseRecord>, StoreError> {
+        let row = on_reads!(self, conn => {
             sqlx::query_as::<_, CaseRow>(select_cases!("WHERE id = $1"))
                 .bind(case_id)
-                .fetch_optional(pool)
+                .fetch_optional(conn)
                 .await
                 .map_err(decode_error("cases"))?
         });
@@ -575,11 +599,11 @@ impl Store {
     }
 
     /// The case's reports, oldest first.
-    pub async fn reports_of_case(&self, case_id: i64) -> Result<Vec<ReportRecord>, StoreError> {
-        let rows = on_backend!(self, pool => {
+    pub async fn reports_of_case(&mut self, case_id: i64) -> Result<Vec<ReportRecord>, StoreError> {
+        let rows = on_reads!(self, conn => {
             sqlx::query_as::<_, ReportRow>(select_reports!("WHERE case_id = $1 ORDER BY id"))
             .bind(case_id)
-            .fetch_all(pool)
+            .fetch_all(conn)
             .await
             .map_err(decode_error("reports"))?
         });
@@ -587,11 +611,14 @@ impl Store {
     }
 
     /// One report, if it is still stored.
-    pub async fn report_by_id(&self, report_id: i64) -> Result<Option<ReportRecord>, StoreError> {
-        let row = on_backend!(self, pool => {
+    pub async fn report_by_id(
+        &mut self,
+        report_id: i64,
+    ) -> Result<Option<ReportRecord>, StoreError> {
+        let row = on_reads!(self, conn => {
             sqlx::query_as::<_, ReportRow>(select_reports!("WHERE id = $1"))
                 .bind(report_id)
-                .fetch_optional(pool)
+                .fetch_optional(conn)
                 .await
                 .map_err(decode_error("reports"))?
         });
@@ -599,15 +626,18 @@ impl Store {
     }
 
     /// The case's evidence, oldest first.
-    pub async fn evidence_of_case(&self, case_id: i64) -> Result<Vec<EvidenceRecord>, StoreError> {
-        let rows = on_backend!(self, pool => {
+    pub async fn evidence_of_case(
+        &mut self,
+        case_id: i64,
+    ) -> Result<Vec<EvidenceRecord>, StoreError> {
+        let rows = on_reads!(self, conn => {
             sqlx::query_as::<_, EvidenceRow>(
                 "SELECT id, case_id, report_id, message_id, channel_id, author_id, content,
                         attachment_urls, message_created_at, message_edited_at, captured_at
                  FROM evidence WHERE case_id = $1 ORDER BY id",
             )
             .bind(case_id)
-            .fetch_all(pool)
+            .fetch_all(conn)
             .await
             .map_err(decode_error("evidence"))?
         });

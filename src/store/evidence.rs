@@ -5,7 +5,9 @@
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::deliveries::{enqueue_preservation, enqueue_queue_post};
-use super::{NewEvidence, Store, StoreError, Transaction, decode_error, parse_column, stored};
+use super::{
+    NewEvidence, Reads, Store, StoreError, Transaction, decode_error, parse_column, stored,
+};
 use crate::domain::case::CaseReference;
 use crate::domain::delivery::PRESERVATION_GRACE;
 use crate::domain::evidence::FileOutcome;
@@ -236,21 +238,9 @@ impl Store {
         })
     }
 
-    /// The files of a case's snapshots (no bytes), by snapshot then position.
-    #[tracing::instrument(skip(self))]
+    /// [`Reads::files_of_case`], on a connection of its own.
     pub async fn files_of_case(&self, case_id: i64) -> Result<Vec<EvidenceFile>, StoreError> {
-        let rows = on_backend!(self, pool => {
-            sqlx::query_as::<_, FileRow>(select_files!(
-                "WHERE case_id = $1 ORDER BY evidence_id, position"
-            ))
-            .bind(case_id)
-            .fetch_all(pool)
-            .await
-            .map_err(decode_error("evidence_files"))?
-        });
-        rows.into_iter()
-            .map(|row| row.record().map(|(file, _)| file))
-            .collect()
+        self.reads().await?.files_of_case(case_id).await
     }
 
     /// The bytes of one stored file, if it is still kept.
@@ -355,5 +345,24 @@ impl Store {
         let mut tx = self.begin().await?;
         enqueue_queue_post(&mut tx, case_id, now, now).await?;
         tx.commit().await
+    }
+}
+
+impl Reads {
+    /// The files of a case's snapshots (no bytes), by snapshot then position.
+    #[tracing::instrument(skip(self))]
+    pub async fn files_of_case(&mut self, case_id: i64) -> Result<Vec<EvidenceFile>, StoreError> {
+        let rows = on_reads!(self, conn => {
+            sqlx::query_as::<_, FileRow>(select_files!(
+                "WHERE case_id = $1 ORDER BY evidence_id, position"
+            ))
+            .bind(case_id)
+            .fetch_all(conn)
+            .await
+            .map_err(decode_error("evidence_files"))?
+        });
+        rows.into_iter()
+            .map(|row| row.record().map(|(file, _)| file))
+            .collect()
     }
 }

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Store, StoreError, decode_error, retry_busy, stored};
+use super::{Reads, Store, StoreError, decode_error, retry_busy, stored};
 use crate::domain::queue::AuditAction;
 
 /// When the bot joined a server and, if it has, when it left.
@@ -83,18 +83,9 @@ impl Store {
         })
     }
 
-    /// The settings changed on this server, by key.
+    /// [`Reads::guild_settings`], on a connection of its own.
     pub async fn guild_settings(&self, guild_id: i64) -> Result<Vec<StoredSetting>, StoreError> {
-        on_backend!(self, pool => {
-            sqlx::query_as::<_, StoredSetting>(
-                "SELECT key, value, updated_by, updated_at FROM guild_settings
-                 WHERE guild_id = $1 ORDER BY key",
-            )
-            .bind(guild_id)
-            .fetch_all(pool)
-            .await
-            .map_err(decode_error("guild_settings"))
-        })
+        self.reads().await?.guild_settings(guild_id).await
     }
 
     /// Applies an admin's changes and appends one audit entry per change, in one
@@ -184,5 +175,24 @@ impl Store {
             .rows_affected()
         });
         Ok(claimed > 0)
+    }
+}
+
+impl Reads {
+    /// The settings changed on this server, by key.
+    pub async fn guild_settings(
+        &mut self,
+        guild_id: i64,
+    ) -> Result<Vec<StoredSetting>, StoreError> {
+        on_reads!(self, conn => {
+            sqlx::query_as::<_, StoredSetting>(
+                "SELECT key, value, updated_by, updated_at FROM guild_settings
+                 WHERE guild_id = $1 ORDER BY key",
+            )
+            .bind(guild_id)
+            .fetch_all(conn)
+            .await
+            .map_err(decode_error("guild_settings"))
+        })
     }
 }

@@ -56,6 +56,23 @@ macro_rules! on_transaction {
     };
 }
 
+/// Like [`on_backend!`] on a held [`Reads`] connection: expands `$body` once per backend
+/// with `$conn` bound to `&mut SqliteConnection` or `&mut PgConnection`.
+macro_rules! on_reads {
+    ($reads:expr, $conn:ident => $body:expr) => {
+        match &mut $reads.connection {
+            $crate::store::reads::ReadConnection::Sqlite(connection) => {
+                let $conn = &mut **connection;
+                $body
+            }
+            $crate::store::reads::ReadConnection::Postgres(connection) => {
+                let $conn = &mut **connection;
+                $body
+            }
+        }
+    };
+}
+
 mod audit;
 mod cases;
 mod deliveries;
@@ -66,6 +83,7 @@ mod moderation;
 mod pending;
 mod questions;
 mod read_only;
+mod reads;
 mod retention;
 mod statistics;
 
@@ -96,11 +114,15 @@ pub use moderation::{
 };
 pub use pending::PendingReport;
 pub use questions::{NewQuestion, QuestionRecord, Settlement};
+pub use reads::Reads;
 pub use retention::{ErasureReport, PurgeReport};
 pub use statistics::NewStatsEvent;
 
 /// How long a SQLite connection waits for another writer before giving up.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How long a `PostgreSQL` connection may stay idle in the pool and be used without a ping.
+const POSTGRES_IDLE_PING: Duration = Duration::from_secs(10);
 
 /// How many times in all a transaction that met another writer is run before its error is
 /// returned (see [`retry_busy`]).
@@ -217,6 +239,23 @@ fn sqlite_pool_options() -> SqlitePoolOptions {
     read_only::refuse_read_only(SqlitePoolOptions::new()).test_before_acquire(false)
 }
 
+/// The options of the `PostgreSQL` pool. sqlx pings every connection given back to the pool,
+/// so one taken again soon after is known to work; pinging it again before each use
+/// (sqlx's default) would add a round trip to the server per statement. A connection idle
+/// for longer may have been closed by the server or a proxy in between: it is pinged.
+fn postgres_pool_options() -> PgPoolOptions {
+    PgPoolOptions::new()
+        .test_before_acquire(false)
+        .before_acquire(|connection, idle| {
+            Box::pin(async move {
+                if idle.idle_for >= POSTGRES_IDLE_PING {
+                    connection.ping().await?;
+                }
+                Ok(true)
+            })
+        })
+}
+
 impl Store {
     /// Opens the database named by `url`:
     /// - `postgres://…` or `postgresql://…`: a PostgreSQL pool;
@@ -229,7 +268,7 @@ impl Store {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url)
                 .map_err(|error| StoreError::InvalidUrl(error.to_string()))?;
-            let pool = PgPoolOptions::new()
+            let pool = postgres_pool_options()
                 .max_connections(max_connections)
                 .connect_with(options)
                 .await?;

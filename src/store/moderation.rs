@@ -7,7 +7,8 @@ use chrono::{DateTime, Utc};
 use super::deliveries::{enqueue_close_notice, enqueue_queue_post};
 use super::statistics::{self, NewStatsEvent};
 use super::{
-    NewAuditEntry, Store, StoreError, Transaction, decode_error, parse_column, retry_busy, stored,
+    NewAuditEntry, Reads, Store, StoreError, Transaction, decode_error, parse_column, retry_busy,
+    stored,
 };
 use crate::domain::case::CaseStatus;
 use crate::domain::protection::{ActionStatus, ProtectionKind, RequestedBy, Withheld};
@@ -336,75 +337,41 @@ impl Store {
         Ok(StepOutcome::Written { action_id })
     }
 
-    /// The case's protective actions, oldest first.
+    /// [`Reads::protective_actions_of_case`], on a connection of its own.
     pub async fn protective_actions_of_case(
         &self,
         case_id: i64,
     ) -> Result<Vec<ProtectiveActionRecord>, StoreError> {
-        let rows = on_backend!(self, pool => {
-            sqlx::query_as::<_, ActionRow>(
-                "SELECT id, case_id, kind, target_user_id, protected_user_id, requested_by,
-                        actor_user_id, status, detail, expires_at, created_at, reverted_at
-                 FROM protective_actions WHERE case_id = $1 ORDER BY id",
-            )
-            .bind(case_id)
-            .fetch_all(pool)
+        self.reads()
+            .await?
+            .protective_actions_of_case(case_id)
             .await
-            .map_err(decode_error("protective_actions"))?
-        });
-        rows.into_iter()
-            .map(ProtectiveActionRecord::try_from)
-            .collect()
     }
 
-    /// The mutes of a member running at `now` in this server, whatever their case, oldest
-    /// first: a Discord timeout belongs to the member, not to one case.
+    /// [`Reads::running_mutes_of_member`], on a connection of its own.
     pub async fn running_mutes_of_member(
         &self,
         guild_id: i64,
         user_id: i64,
         now: DateTime<Utc>,
     ) -> Result<Vec<ProtectiveActionRecord>, StoreError> {
-        let rows = on_backend!(self, pool => {
-            sqlx::query_as::<_, ActionRow>(
-                "SELECT p.id, p.case_id, p.kind, p.target_user_id, p.protected_user_id,
-                        p.requested_by, p.actor_user_id, p.status, p.detail, p.expires_at,
-                        p.created_at, p.reverted_at
-                 FROM protective_actions p JOIN cases c ON c.id = p.case_id
-                 WHERE c.guild_id = $1 AND p.target_user_id = $2 AND p.kind = 'mute'
-                   AND p.status = 'applied' AND (p.expires_at IS NULL OR p.expires_at > $3)
-                 ORDER BY p.id",
-            )
-            .bind(guild_id)
-            .bind(user_id)
-            .bind(stored(now))
-            .fetch_all(pool)
+        self.reads()
+            .await?
+            .running_mutes_of_member(guild_id, user_id, now)
             .await
-            .map_err(decode_error("protective_actions"))?
-        });
-        rows.into_iter()
-            .map(ProtectiveActionRecord::try_from)
-            .collect()
     }
 
-    /// How many cases against the member this server opened before `case_id`.
+    /// [`Reads::prior_cases_against`], on a connection of its own.
     pub async fn prior_cases_against(
         &self,
         guild_id: i64,
         reported_user_id: i64,
         case_id: i64,
     ) -> Result<i64, StoreError> {
-        on_backend!(self, pool => {
-            Ok(sqlx::query_scalar::<_, i64>(
-                "SELECT COUNT(*) FROM cases
-                 WHERE guild_id = $1 AND reported_user_id = $2 AND id < $3",
-            )
-            .bind(guild_id)
-            .bind(reported_user_id)
-            .bind(case_id)
-            .fetch_one(pool)
-            .await?)
-        })
+        self.reads()
+            .await?
+            .prior_cases_against(guild_id, reported_user_id, case_id)
+            .await
     }
 
     /// Every contact shield running at `now` on an open or claimed case, to load the
@@ -581,6 +548,79 @@ impl Store {
             .bind(reported_user_id)
             .bind(limit)
             .fetch_all(pool)
+            .await?)
+        })
+    }
+}
+
+impl Reads {
+    /// The case's protective actions, oldest first.
+    pub async fn protective_actions_of_case(
+        &mut self,
+        case_id: i64,
+    ) -> Result<Vec<ProtectiveActionRecord>, StoreError> {
+        let rows = on_reads!(self, conn => {
+            sqlx::query_as::<_, ActionRow>(
+                "SELECT id, case_id, kind, target_user_id, protected_user_id, requested_by,
+                        actor_user_id, status, detail, expires_at, created_at, reverted_at
+                 FROM protective_actions WHERE case_id = $1 ORDER BY id",
+            )
+            .bind(case_id)
+            .fetch_all(conn)
+            .await
+            .map_err(decode_error("protective_actions"))?
+        });
+        rows.into_iter()
+            .map(ProtectiveActionRecord::try_from)
+            .collect()
+    }
+
+    /// The mutes of a member running at `now` in this server, whatever their case, oldest
+    /// first: a Discord timeout belongs to the member, not to one case.
+    pub async fn running_mutes_of_member(
+        &mut self,
+        guild_id: i64,
+        user_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<ProtectiveActionRecord>, StoreError> {
+        let rows = on_reads!(self, conn => {
+            sqlx::query_as::<_, ActionRow>(
+                "SELECT p.id, p.case_id, p.kind, p.target_user_id, p.protected_user_id,
+                        p.requested_by, p.actor_user_id, p.status, p.detail, p.expires_at,
+                        p.created_at, p.reverted_at
+                 FROM protective_actions p JOIN cases c ON c.id = p.case_id
+                 WHERE c.guild_id = $1 AND p.target_user_id = $2 AND p.kind = 'mute'
+                   AND p.status = 'applied' AND (p.expires_at IS NULL OR p.expires_at > $3)
+                 ORDER BY p.id",
+            )
+            .bind(guild_id)
+            .bind(user_id)
+            .bind(stored(now))
+            .fetch_all(conn)
+            .await
+            .map_err(decode_error("protective_actions"))?
+        });
+        rows.into_iter()
+            .map(ProtectiveActionRecord::try_from)
+            .collect()
+    }
+
+    /// How many cases against the member this server opened before `case_id`.
+    pub async fn prior_cases_against(
+        &mut self,
+        guild_id: i64,
+        reported_user_id: i64,
+        case_id: i64,
+    ) -> Result<i64, StoreError> {
+        on_reads!(self, conn => {
+            Ok(sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM cases
+                 WHERE guild_id = $1 AND reported_user_id = $2 AND id < $3",
+            )
+            .bind(guild_id)
+            .bind(reported_user_id)
+            .bind(case_id)
+            .fetch_one(conn)
             .await?)
         })
     }

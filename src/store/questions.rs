@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use super::deliveries::{InteractionToken, enqueue_queue_post};
 use super::moderation::insert_audit;
-use super::{NewAuditEntry, Store, StoreError, Transaction, decode_error, stored};
+use super::{NewAuditEntry, Reads, Store, StoreError, Transaction, decode_error, stored};
 use crate::domain::delivery::DeliveryKind;
 use crate::domain::question::QuestionStatus;
 use crate::domain::queue::AuditAction;
@@ -220,16 +220,9 @@ impl Store {
         })
     }
 
-    /// The case's questions, oldest first.
+    /// [`Reads::questions_of_case`], on a connection of its own.
     pub async fn questions_of_case(&self, case_id: i64) -> Result<Vec<QuestionRecord>, StoreError> {
-        let sql = format!("{SELECT_QUESTIONS} WHERE case_id = $1 ORDER BY id");
-        on_backend!(self, pool => {
-            sqlx::query_as::<_, QuestionRecord>(sqlx::AssertSqlSafe(sql))
-                .bind(case_id)
-                .fetch_all(pool)
-                .await
-                .map_err(decode_error("case_questions"))
-        })
+        self.reads().await?.questions_of_case(case_id).await
     }
 
     /// Whether the report's reporter asked for no more questions.
@@ -243,5 +236,22 @@ impl Store {
             .await?
         });
         Ok(stopped.flatten().is_some())
+    }
+}
+
+impl Reads {
+    /// The case's questions, oldest first.
+    pub async fn questions_of_case(
+        &mut self,
+        case_id: i64,
+    ) -> Result<Vec<QuestionRecord>, StoreError> {
+        let sql = format!("{SELECT_QUESTIONS} WHERE case_id = $1 ORDER BY id");
+        on_reads!(self, conn => {
+            sqlx::query_as::<_, QuestionRecord>(sqlx::AssertSqlSafe(sql))
+                .bind(case_id)
+                .fetch_all(conn)
+                .await
+                .map_err(decode_error("case_questions"))
+        })
     }
 }

@@ -15,6 +15,7 @@ use crate::discord::{BotData, BotError, ids, reply};
 use crate::domain::case::HelpCardDelivery;
 use crate::domain::help_card::{HelpCard, help_card};
 use crate::domain::protection::Offer;
+use crate::domain::settings::Settings;
 use crate::store::{Delivery, Finished, ReportRecord};
 
 /// Sends the card, records how it went, edits the reporter's answer. A failure worth
@@ -26,10 +27,9 @@ pub async fn deliver(
     data: &BotData,
     delivery: &Delivery,
 ) -> Result<Finished, BotError> {
-    let Some(report) = report_of(data, delivery).await? else {
+    let Some((report, settings)) = report_of(data, delivery).await? else {
         return Ok(Finished::Done);
     };
-    let settings = data.settings_of(report.guild_id).await;
     let reporter_locale = data.locale(delivery.locale.as_deref(), Some(&settings));
     // The victim's client language is unknown outside an interaction: the reporter's when
     // they are the victim, the server's for a witness report.
@@ -100,11 +100,20 @@ async fn dm_card(
     sent
 }
 
-async fn report_of(data: &BotData, delivery: &Delivery) -> Result<Option<ReportRecord>, BotError> {
+/// The delivery's report, if still stored, and its server's settings.
+async fn report_of(
+    data: &BotData,
+    delivery: &Delivery,
+) -> Result<Option<(ReportRecord, Settings)>, BotError> {
     let Some(report_id) = delivery.report_id else {
         return Ok(None);
     };
-    Ok(data.store.report_by_id(report_id).await?)
+    let mut reads = data.store.reads().await?;
+    let Some(report) = reads.report_by_id(report_id).await? else {
+        return Ok(None);
+    };
+    let settings = data.settings_read(&mut reads, report.guild_id).await;
+    Ok(Some((report, settings)))
 }
 
 /// The DM: created with the delivery's nonce enforced, so a retry after a crash does not

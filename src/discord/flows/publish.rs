@@ -11,7 +11,7 @@ use crate::discord::render::queue_post::{CaseView, Frame, queue_post};
 use crate::discord::rest::ErrorCode;
 use crate::discord::{BotData, BotError};
 use crate::domain::settings::{SettingKey, SettingValue, Settings};
-use crate::store::{CaseRecord, Finished};
+use crate::store::{CaseRecord, Finished, Reads};
 
 /// Wakes this process's delivery worker: what the changes must cause is in the outbox
 /// already, written with them, and goes out now rather than at the next poll.
@@ -32,11 +32,13 @@ pub async fn publish(
     nonce: String,
 ) -> Result<Finished, BotError> {
     let _guard = data.case_locks.lock(case_id).await;
-    let Some(case) = data.store.case_by_id(case_id).await? else {
+    let mut reads = data.store.reads().await?;
+    let Some(case) = reads.case_by_id(case_id).await? else {
         return Ok(Finished::Done);
     };
-    let settings = data.settings_of(case.guild_id).await;
-    let view = load_view(data, case).await?;
+    let settings = data.settings_read(&mut reads, case.guild_id).await;
+    let view = load_view(&mut reads, case).await?;
+    drop(reads); // not held across the requests to Discord
     let frame = Frame {
         texts: &data.texts,
         settings: &settings,
@@ -116,7 +118,7 @@ pub async fn case_embed(
     locale: &str,
     case: CaseRecord,
 ) -> Result<(serenity::CreateEmbed, Vec<serenity::CreateActionRow>), BotError> {
-    let view = load_view(data, case).await?;
+    let view = load_view(&mut data.store.reads().await?, case).await?;
     let frame = Frame {
         texts: &data.texts,
         settings,
@@ -126,9 +128,9 @@ pub async fn case_embed(
     Ok(queue_post(&frame, &view))
 }
 
-async fn load_view(data: &BotData, case: CaseRecord) -> Result<CaseView, BotError> {
-    let store = &data.store;
-    let member_mutes = store
+/// Every row the case's embed shows, read on one connection.
+async fn load_view(reads: &mut Reads, case: CaseRecord) -> Result<CaseView, BotError> {
+    let member_mutes = reads
         .running_mutes_of_member(case.guild_id, case.reported_user_id, Utc::now())
         .await?;
     // The other cases the member's running mutes come from, each once.
@@ -138,29 +140,29 @@ async fn load_view(data: &BotData, case: CaseRecord) -> Result<CaseView, BotErro
             continue;
         }
         seen.push(mute.case_id);
-        if let Some(other) = store.case_by_id(mute.case_id).await? {
+        if let Some(other) = reads.case_by_id(mute.case_id).await? {
             references.push(other.reference.as_str().to_owned());
         }
     }
-    let evidence = store.evidence_of_case(case.id).await?;
+    let evidence = reads.evidence_of_case(case.id).await?;
     // A file belongs to a snapshot and is deleted with it: without snapshots, none to read.
     let files = if evidence.is_empty() {
         Vec::new()
     } else {
-        store.files_of_case(case.id).await?
+        reads.files_of_case(case.id).await?
     };
     Ok(CaseView {
-        reports: store.reports_of_case(case.id).await?,
+        reports: reads.reports_of_case(case.id).await?,
         evidence,
         files,
-        actions: store.protective_actions_of_case(case.id).await?,
-        audit: store.audit_of_case(case.id).await?,
-        prior_cases: store
+        actions: reads.protective_actions_of_case(case.id).await?,
+        audit: reads.audit_of_case(case.id).await?,
+        prior_cases: reads
             .prior_cases_against(case.guild_id, case.reported_user_id, case.id)
             .await?,
         member_mutes,
         mute_cases: references,
-        questions: store.questions_of_case(case.id).await?,
+        questions: reads.questions_of_case(case.id).await?,
         case,
     })
 }

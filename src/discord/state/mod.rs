@@ -20,7 +20,7 @@ use crate::domain::helpline::HelplineDirectory;
 use crate::domain::pseudonym::Pseudonymizer;
 use crate::domain::settings::{Settings, Vocabulary};
 use crate::i18n::Texts;
-use crate::store::Store;
+use crate::store::{Reads, Store, StoreError, StoredSetting};
 
 /// Held while a step is applied to a case (see [`BotData::lock_case`]).
 pub struct CaseGuard {
@@ -73,7 +73,20 @@ impl BotData {
 
     /// [`Self::settings`] for a server id read from the store.
     pub async fn settings_of(&self, guild_id: i64) -> Settings {
-        let stored = match self.store.guild_settings(guild_id).await {
+        self.settings_from(guild_id, self.store.guild_settings(guild_id).await)
+    }
+
+    /// [`Self::settings_of`] on a connection held for several reads.
+    pub async fn settings_read(&self, reads: &mut Reads, guild_id: i64) -> Settings {
+        self.settings_from(guild_id, reads.guild_settings(guild_id).await)
+    }
+
+    fn settings_from(
+        &self,
+        guild_id: i64,
+        stored: Result<Vec<StoredSetting>, StoreError>,
+    ) -> Settings {
+        let stored = match stored {
             Ok(stored) => stored,
             Err(error) => {
                 tracing::error!(guild_id, %error, "cannot read server settings; defaults used");
