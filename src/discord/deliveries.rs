@@ -44,13 +44,9 @@ pub async fn run(http: Arc<serenity::Http>, cache: Arc<serenity::Cache>, data: B
                 Vec::new()
             }
         };
-        if claimed.is_empty() {
-            tokio::select! {
-                () = data.deliveries.notified() => {}
-                () = tokio::time::sleep(POLL) => {}
-            }
-            continue;
-        }
+        // Fewer than a batch: none was left due, and a claim now would find none. What comes
+        // due meanwhile wakes the worker (a wake-up while it works is kept for its wait).
+        let drained = i64::try_from(claimed.len()).is_ok_and(|count| count < BATCH);
         for delivery in claimed {
             let Ok(permit) = Arc::clone(&permits).acquire_owned().await else {
                 return;
@@ -60,6 +56,12 @@ pub async fn run(http: Arc<serenity::Http>, cache: Arc<serenity::Cache>, data: B
                 carry_out(&http, &cache, &data, delivery).await;
                 drop(permit);
             });
+        }
+        if drained {
+            tokio::select! {
+                () = data.deliveries.notified() => {}
+                () = tokio::time::sleep(POLL) => {}
+            }
         }
     }
 }
