@@ -61,11 +61,11 @@ macro_rules! on_transaction {
 macro_rules! on_reads {
     ($reads:expr, $conn:ident => $body:expr) => {
         match &mut $reads.connection {
-            $crate::store::reads::ReadConnection::Sqlite(connection) => {
+            $crate::store::ReadConnection::Sqlite(connection) => {
                 let $conn = &mut **connection;
                 $body
             }
-            $crate::store::reads::ReadConnection::Postgres(connection) => {
+            $crate::store::ReadConnection::Postgres(connection) => {
                 let $conn = &mut **connection;
                 $body
             }
@@ -83,7 +83,6 @@ mod moderation;
 mod pending;
 mod questions;
 mod read_only;
-mod reads;
 mod retention;
 mod statistics;
 
@@ -93,12 +92,13 @@ use std::str::FromStr;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, SubsecRound, Utc};
-use sqlx::Connection;
+use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteError, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
     SqliteSynchronous,
 };
+use sqlx::{Connection, Postgres, Sqlite};
 
 use crate::metrics::{self, Metrics};
 
@@ -114,7 +114,6 @@ pub use moderation::{
 };
 pub use pending::PendingReport;
 pub use questions::{NewQuestion, QuestionRecord, Settlement};
-pub use reads::Reads;
 pub use retention::{ErasureReport, PurgeReport};
 pub use statistics::NewStatsEvent;
 
@@ -189,6 +188,20 @@ enum Pool {
 struct SqlitePools {
     read: SqlitePool,
     write: SqlitePool,
+}
+
+/// A read connection held for several reads; dropped, it goes back to the pool. sqlx pings
+/// every connection given back (a round trip to SQLite's worker thread, or to the
+/// PostgreSQL server), so a flow that reads a dozen tables, such as drawing a queue post,
+/// takes one connection for all of them. The reads are not one snapshot: each sees what was
+/// committed when it ran. Hold it only while reading, not across a request to Discord.
+pub struct Reads {
+    connection: ReadConnection,
+}
+
+enum ReadConnection {
+    Sqlite(PoolConnection<Sqlite>),
+    Postgres(PoolConnection<Postgres>),
 }
 
 /// An open transaction on either backend, timed from its begin. Dropped without
@@ -333,6 +346,15 @@ impl Store {
             began,
             metrics: self.metrics.clone(),
         })
+    }
+
+    /// Takes a read connection for several reads (see [`Reads`]).
+    pub async fn reads(&self) -> Result<Reads, StoreError> {
+        let connection = match &self.pool {
+            Pool::Sqlite(pools) => ReadConnection::Sqlite(pools.read.acquire().await?),
+            Pool::Postgres(pool) => ReadConnection::Postgres(pool.acquire().await?),
+        };
+        Ok(Reads { connection })
     }
 
     /// Serialises the steps applied to a case across processes: on PostgreSQL, a session
