@@ -120,6 +120,19 @@ pub struct ActiveShield {
     pub expires_at: Option<DateTime<Utc>>,
 }
 
+/// A `SELECT` of [`ActionRow`]s from `protective_actions p`, then `$tail`.
+macro_rules! select_actions {
+    ($tail:literal) => {
+        concat!(
+            "SELECT p.id, p.case_id, p.kind, p.target_user_id, p.protected_user_id,
+                    p.requested_by, p.actor_user_id, p.status, p.detail, p.expires_at,
+                    p.created_at, p.reverted_at
+             FROM protective_actions p ",
+            $tail
+        )
+    };
+}
+
 #[derive(sqlx::FromRow)]
 struct ActionRow {
     id: i64,
@@ -560,19 +573,13 @@ impl Reads {
         case_id: i64,
     ) -> Result<Vec<ProtectiveActionRecord>, StoreError> {
         let rows = on_reads!(self, conn => {
-            sqlx::query_as::<_, ActionRow>(
-                "SELECT id, case_id, kind, target_user_id, protected_user_id, requested_by,
-                        actor_user_id, status, detail, expires_at, created_at, reverted_at
-                 FROM protective_actions WHERE case_id = $1 ORDER BY id",
-            )
-            .bind(case_id)
-            .fetch_all(conn)
-            .await
-            .map_err(decode_error("protective_actions"))?
+            sqlx::query_as(select_actions!("WHERE p.case_id = $1 ORDER BY p.id"))
+                .bind(case_id)
+                .fetch_all(conn)
+                .await
+                .map_err(decode_error("protective_actions"))?
         });
-        rows.into_iter()
-            .map(ProtectiveActionRecord::try_from)
-            .collect()
+        action_records(rows)
     }
 
     /// The mutes of a member running at `now` in this server, whatever their case, oldest
@@ -584,15 +591,12 @@ impl Reads {
         now: DateTime<Utc>,
     ) -> Result<Vec<ProtectiveActionRecord>, StoreError> {
         let rows = on_reads!(self, conn => {
-            sqlx::query_as::<_, ActionRow>(
-                "SELECT p.id, p.case_id, p.kind, p.target_user_id, p.protected_user_id,
-                        p.requested_by, p.actor_user_id, p.status, p.detail, p.expires_at,
-                        p.created_at, p.reverted_at
-                 FROM protective_actions p JOIN cases c ON c.id = p.case_id
+            sqlx::query_as(select_actions!(
+                "JOIN cases c ON c.id = p.case_id
                  WHERE c.guild_id = $1 AND p.target_user_id = $2 AND p.kind = 'mute'
                    AND p.status = 'applied' AND (p.expires_at IS NULL OR p.expires_at > $3)
-                 ORDER BY p.id",
-            )
+                 ORDER BY p.id"
+            ))
             .bind(guild_id)
             .bind(user_id)
             .bind(stored(now))
@@ -600,9 +604,7 @@ impl Reads {
             .await
             .map_err(decode_error("protective_actions"))?
         });
-        rows.into_iter()
-            .map(ProtectiveActionRecord::try_from)
-            .collect()
+        action_records(rows)
     }
 
     /// How many cases against the member this server opened before `case_id`.
@@ -624,4 +626,10 @@ impl Reads {
             .await?)
         })
     }
+}
+
+fn action_records(rows: Vec<ActionRow>) -> Result<Vec<ProtectiveActionRecord>, StoreError> {
+    rows.into_iter()
+        .map(ProtectiveActionRecord::try_from)
+        .collect()
 }
