@@ -2,7 +2,8 @@
 //!
 //! Each query is written once, as SQL text with `$1, $2…` placeholders (both sqlx-sqlite and
 //! sqlx-postgres read them by number), and [`on_backend!`] (or [`on_transaction!`] inside a
-//! transaction) runs that same text on whichever pool the bot uses. The SQL is a runtime
+//! transaction, [`on_reads!`] on a held [`Reads`] connection) runs that same text on
+//! whichever pool the bot uses. The SQL is a runtime
 //! string, not checked when compiling: the tests run every query on both backends.
 //! IDs are `i64` (Discord snowflakes fit). Timestamps are UTC and kept to the microsecond,
 //! PostgreSQL's precision, on both backends so what is read back equals what was written.
