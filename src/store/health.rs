@@ -40,12 +40,14 @@ impl Store {
     /// SQLite, the readers' and the writer's together).
     pub fn pool_use(&self) -> PoolUse {
         match &self.pool {
-            Pool::Sqlite(pools) => PoolUse {
-                open: pools.read.size() + pools.write.size(),
-                idle: pools.read.num_idle() + pools.write.num_idle(),
-                max: pools.read.options().get_max_connections()
-                    + pools.write.options().get_max_connections(),
-            },
+            Pool::Sqlite(pools) => {
+                let (write_open, write_idle) = pools.write.open_and_idle();
+                PoolUse {
+                    open: pools.read.size() + write_open,
+                    idle: pools.read.num_idle() + write_idle,
+                    max: pools.read.options().get_max_connections() + pools.write.max_connections(),
+                }
+            }
             Pool::Postgres(pool) => PoolUse {
                 open: pool.size(),
                 idle: pool.num_idle(),

@@ -26,12 +26,13 @@ macro_rules! on_backend {
 }
 
 /// Like [`on_backend!`] for a statement that writes: on SQLite, on the one writer
-/// connection (see [`SqlitePools`]).
+/// connection (see [`SqlitePools`]), held for `$body`.
 macro_rules! on_writer {
     ($store:expr, $pool:ident => $body:expr) => {
         match &$store.pool {
             $crate::store::Pool::Sqlite(pools) => {
-                let $pool = &pools.write;
+                let mut writer = pools.write.lock().await?;
+                let $pool = &mut *writer;
                 $body
             }
             $crate::store::Pool::Postgres($pool) => $body,
@@ -86,10 +87,12 @@ mod questions;
 mod read_only;
 mod retention;
 mod statistics;
+mod writer;
 
 use std::future::Future;
 use std::path::PathBuf;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, SubsecRound, Utc};
@@ -102,6 +105,8 @@ use sqlx::sqlite::{
 use sqlx::{Connection, Postgres, Sqlite};
 
 use crate::metrics::{self, Metrics};
+use read_only::ReadOnlyWatch;
+use writer::{SqliteWriter, WriteTransaction};
 
 pub use audit::{AuditEntry, NewAuditEntry};
 pub use cases::{CaseRecord, EvidenceRecord, NewEvidence, NewReport, RecordedReport, ReportRecord};
@@ -183,12 +188,13 @@ enum Pool {
 
 /// SQLite takes one writer at a time. Writers on several connections find the lock taken
 /// and sleep in SQLite's busy handler (1, 2, 5… 100 ms) before they try again; on one
-/// connection they wait their turn in the pool's queue instead, and are woken the moment
-/// it is free. Readers have connections of their own (WAL lets them read meanwhile).
+/// connection they wait their turn in line instead, and are woken the moment it is free
+/// (see [`SqliteWriter`]). Readers have connections of their own (WAL lets them read
+/// meanwhile).
 #[derive(Clone, Debug)]
 struct SqlitePools {
     read: SqlitePool,
-    write: SqlitePool,
+    write: SqliteWriter,
 }
 
 /// A read connection held for several reads; dropped, it goes back to the pool. sqlx pings
@@ -214,7 +220,7 @@ struct Transaction {
 }
 
 enum OpenTransaction {
-    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Sqlite(WriteTransaction),
     Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
 }
 
@@ -249,8 +255,9 @@ impl Transaction {
 /// The options of both `SQLite` pools. A connection is a file handle, not a socket that can
 /// drop: pinging it before each use (sqlx's default) would cost a round trip to its worker
 /// thread per statement. The read-only probe stands in when a connection can be unfit.
-fn sqlite_pool_options() -> SqlitePoolOptions {
-    read_only::refuse_read_only(SqlitePoolOptions::new()).test_before_acquire(false)
+fn sqlite_pool_options() -> (SqlitePoolOptions, Arc<ReadOnlyWatch>) {
+    let (options, watch) = read_only::refuse_read_only(SqlitePoolOptions::new());
+    (options.test_before_acquire(false), watch)
 }
 
 /// The options of the `PostgreSQL` pool. sqlx pings every connection given back to the pool,
@@ -308,11 +315,9 @@ impl Store {
                     source,
                 })?;
         }
-        let write = sqlite_pool_options()
-            .max_connections(1)
-            .connect_with(options.clone())
-            .await?;
+        let write = SqliteWriter::connect(sqlite_pool_options(), options.clone()).await?;
         let read = sqlite_pool_options()
+            .0
             .max_connections(max_connections)
             .connect_with(options)
             .await?;
@@ -337,9 +342,7 @@ impl Store {
     async fn begin(&self) -> Result<Transaction, StoreError> {
         let began = Instant::now();
         let open = match &self.pool {
-            Pool::Sqlite(pools) => {
-                OpenTransaction::Sqlite(pools.write.begin_with("BEGIN IMMEDIATE").await?)
-            }
+            Pool::Sqlite(pools) => OpenTransaction::Sqlite(pools.write.begin().await?),
             Pool::Postgres(pool) => OpenTransaction::Postgres(pool.begin().await?),
         };
         Ok(Transaction {
@@ -415,8 +418,9 @@ impl Store {
     pub async fn migrate(&self) -> Result<(), StoreError> {
         match &self.pool {
             Pool::Sqlite(pools) => {
-                sqlx::migrate!("./migrations/sqlite")
-                    .run(&pools.write)
+                pools
+                    .write
+                    .migrate(&sqlx::migrate!("./migrations/sqlite"))
                     .await?;
             }
             Pool::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,

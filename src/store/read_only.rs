@@ -23,11 +23,14 @@ const SQLITE_MAX_LIFETIME: Duration = Duration::from_mins(30);
 /// `SQLITE_READONLY`, the primary code of every read-only refusal (264, 520, 776, 1032…).
 const SQLITE_READONLY: i32 = 8;
 
-/// Adds the probes to the pool's options.
-pub(super) fn refuse_read_only(options: SqlitePoolOptions) -> SqlitePoolOptions {
+/// Adds the probes to the pool's options; the watch tells when they are on.
+pub(super) fn refuse_read_only(
+    options: SqlitePoolOptions,
+) -> (SqlitePoolOptions, Arc<ReadOnlyWatch>) {
     let watch = Arc::new(ReadOnlyWatch::default());
     let on_connect = Arc::clone(&watch);
-    options
+    let on_acquire = Arc::clone(&watch);
+    let options = options
         .max_lifetime(SQLITE_MAX_LIFETIME)
         .after_connect(move |connection, _| {
             let watch = Arc::clone(&on_connect);
@@ -43,27 +46,28 @@ pub(super) fn refuse_read_only(options: SqlitePoolOptions) -> SqlitePoolOptions 
             })
         })
         .before_acquire(move |connection, _| {
-            let watch = Arc::clone(&watch);
+            let watch = Arc::clone(&on_acquire);
             Box::pin(async move {
                 // Lent as is in normal operation: no extra statement on the hot path.
                 Ok(!watch.probing() || !opened_read_only(connection).await?)
             })
-        })
+        });
+    (options, watch)
 }
 
 /// When a read-only connection was last opened.
 #[derive(Debug, Default)]
-struct ReadOnlyWatch {
+pub(super) struct ReadOnlyWatch {
     last_seen: Mutex<Option<Instant>>,
 }
 
 impl ReadOnlyWatch {
-    fn saw_read_only(&self) {
+    pub(super) fn saw_read_only(&self) {
         *self.lock() = Some(Instant::now());
     }
 
     /// Whether a read-only connection may still be in the pool.
-    fn probing(&self) -> bool {
+    pub(super) fn probing(&self) -> bool {
         self.lock()
             .is_some_and(|seen| seen.elapsed() < SQLITE_MAX_LIFETIME)
     }

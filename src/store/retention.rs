@@ -271,11 +271,11 @@ impl Store {
     ) -> Result<PurgeReport, StoreError> {
         let links_before = stored(now - STATISTICS_LINK_LIFETIME);
         let pending_before = now - PENDING_REPORT_LIFETIME;
-        let report = on_writer!(self, pool => {
-            let count = |sql: &'static str, before: DateTime<Utc>| {
-                sqlx::query_scalar::<_, i64>(sql).bind(before).fetch_one(pool)
-            };
-            if dry_run {
+        let report = if dry_run {
+            on_backend!(self, pool => {
+                let count = |sql: &'static str, before: DateTime<Utc>| {
+                    sqlx::query_scalar::<_, i64>(sql).bind(before).fetch_one(pool)
+                };
                 PurgeReport {
                     statistics_links: count(
                         "SELECT COUNT(*) FROM reports
@@ -292,20 +292,20 @@ impl Store {
                     .count(),
                     ..PurgeReport::default()
                 }
-            } else {
-                PurgeReport {
-                    statistics_links: sqlx::query(
-                        "UPDATE reports SET stats_day = NULL
-                         WHERE stats_day IS NOT NULL AND created_at < $1",
-                    )
-                    .bind(links_before)
-                    .execute(pool)
-                    .await?
-                    .rows_affected(),
-                    ..PurgeReport::default()
-                }
-            }
-        });
+            })
+        } else {
+            on_writer!(self, pool => PurgeReport {
+                statistics_links: sqlx::query(
+                    "UPDATE reports SET stats_day = NULL
+                     WHERE stats_day IS NOT NULL AND created_at < $1",
+                )
+                .bind(links_before)
+                .execute(pool)
+                .await?
+                .rows_affected(),
+                ..PurgeReport::default()
+            })
+        };
         if dry_run {
             return Ok(report);
         }
