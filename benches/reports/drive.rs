@@ -44,6 +44,9 @@ pub struct Outcome {
     pub reports: usize,
     /// From the first report sent to the last answer.
     pub elapsed: Duration,
+    /// From the first report sent to the last help card DM or queue post: what a report
+    /// must cause, all of it out.
+    pub delivered: Duration,
     pub bot: Usage,
     /// The benchmark process (the fake Discord and the driver) over the same span.
     pub fake_cpu_ms: f64,
@@ -184,6 +187,9 @@ pub async fn level(template: &Template, mode: Mode, concurrency: usize, reports:
     Outcome {
         reports,
         elapsed,
+        delivered: seen
+            .last_delivered
+            .map_or(elapsed, |last| last.saturating_duration_since(started)),
         bot,
         fake_cpu_ms,
         stored_minus_sent: stored - i64::try_from(reports).unwrap_or(i64::MAX),
@@ -330,6 +336,8 @@ struct Seen {
     answer: Vec<Duration>,
     dm: Vec<Duration>,
     queue: Vec<Duration>,
+    /// When the last help card DM or queue post arrived.
+    last_delivered: Option<Instant>,
     routes: BTreeMap<String, usize>,
     reports: usize,
     dm_miscount: usize,
@@ -347,6 +355,7 @@ impl Seen {
             answer: Vec::new(),
             dm: Vec::new(),
             queue: Vec::new(),
+            last_delivered: None,
             routes: routes(requests),
             reports: sent.len(),
             dm_miscount: 0,
@@ -386,6 +395,8 @@ impl Seen {
             seen.answer.extend(answer.map(since));
             seen.dm.extend(dms.first().map(|r| since(r.received_at)));
             seen.queue.extend(queue.map(since));
+            let delivered = dms.first().map(|r| r.received_at).into_iter().chain(queue);
+            seen.last_delivered = seen.last_delivered.into_iter().chain(delivered).max();
         }
         seen
     }

@@ -79,6 +79,11 @@ pub fn row(level: usize, outcome: &Outcome, sql: f64) {
         .map(|(route, calls)| format!("{route} {:.2}", *calls as f64 / outcome.reports as f64))
         .collect();
     println!("     REST per report: {}", routes.join(", "));
+    println!(
+        "     delivered: every help card DM and queue post out {:.2} s after the first report: {:.0} reports/s",
+        outcome.delivered.as_secs_f64(),
+        outcome.reports as f64 / outcome.delivered.as_secs_f64().max(f64::EPSILON),
+    );
 }
 
 fn lost(outcome: &Outcome) -> usize {
