@@ -304,7 +304,8 @@ impl Store {
             .journal_mode(SqliteJournalMode::Wal)
             .foreign_keys(true)
             .busy_timeout(SQLITE_BUSY_TIMEOUT)
-            .synchronous(SqliteSynchronous::Normal);
+            .synchronous(SqliteSynchronous::Normal)
+            .pragma("wal_autocheckpoint", writer::WAL_BACKSTOP_PAGES);
         if let Some(folder) = options.get_filename().parent()
             && !folder.as_os_str().is_empty()
         {
@@ -321,6 +322,7 @@ impl Store {
             .max_connections(max_connections)
             .connect_with(options)
             .await?;
+        write.checkpoint_in_background(read.clone());
         Ok(Store {
             pool: Pool::Sqlite(SqlitePools { read, write }),
             metrics: Metrics::default(),

@@ -10,9 +10,15 @@
 //! Transactions are plain `BEGIN IMMEDIATE` / `COMMIT` statements on the held connection.
 //! One dropped unfinished (an error, a cancelled future) is rolled back before the
 //! connection is used again.
+//!
+//! The WAL is checkpointed in the background, on a reader: left to SQLite, the commit that
+//! takes the WAL past 1,000 pages copies them into the database file and syncs both files,
+//! and every writer waits in line meanwhile.
 
 use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use sqlx::migrate::{MigrateError, Migrator};
 use sqlx::pool::PoolConnection;
@@ -22,11 +28,20 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use super::read_only::ReadOnlyWatch;
 
+/// How often the WAL is checkpointed in the background, when something was written since.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(200);
+
+/// The WAL's size, in pages, past which the writer checkpoints by itself (SQLite's default
+/// is 1,000): only should the background checkpoints fall behind or fail.
+pub(super) const WAL_BACKSTOP_PAGES: &str = "8000";
+
 #[derive(Clone, Debug)]
 pub(super) struct SqliteWriter {
     pool: SqlitePool,
     watch: Arc<ReadOnlyWatch>,
     slot: Arc<Mutex<Slot>>,
+    /// Times lent: the checkpoints skip the rounds with nothing new.
+    lent: Arc<AtomicU64>,
 }
 
 #[derive(Debug, Default)]
@@ -59,7 +74,29 @@ impl SqliteWriter {
             pool,
             watch,
             slot: Arc::default(),
+            lent: Arc::default(),
         })
+    }
+
+    /// Checkpoints the WAL on `readers` (passive: it never waits for a reader or the
+    /// writer), every [`CHECKPOINT_EVERY`] the writer was used in, until `readers` closes.
+    pub(super) fn checkpoint_in_background(&self, readers: SqlitePool) {
+        let lent = Arc::clone(&self.lent);
+        tokio::spawn(async move {
+            let mut checkpointed = 0;
+            while !readers.is_closed() {
+                tokio::time::sleep(CHECKPOINT_EVERY).await;
+                let now = lent.load(Ordering::Relaxed);
+                if now == checkpointed || readers.is_closed() {
+                    continue;
+                }
+                checkpointed = now;
+                let checkpoint = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)");
+                if let Err(error) = checkpoint.execute(&readers).await {
+                    tracing::debug!(%error, "background WAL checkpoint failed");
+                }
+            }
+        });
     }
 
     /// Waits for the writer (as long as the pool would for a connection), then lends it; a
@@ -69,6 +106,7 @@ impl SqliteWriter {
         let mut slot = tokio::time::timeout(wait, Arc::clone(&self.slot).lock_owned())
             .await
             .map_err(|_| Error::PoolTimedOut)?;
+        self.lent.fetch_add(1, Ordering::Relaxed);
         if slot.connection.is_none() {
             slot.connection = Some(self.pool.acquire().await?);
         }
@@ -250,6 +288,41 @@ mod tests {
         insert_mark(&mut transaction).await;
         transaction.commit().await.expect("commit");
         assert_eq!(marks(&writer).await, 1);
+    }
+
+    #[tokio::test]
+    async fn the_wal_is_checkpointed_in_the_background_once_written() {
+        let folder = tempfile::TempDir::new().expect("a folder");
+        let file = folder.path().join("wal.db");
+        let options = SqliteConnectOptions::new()
+            .filename(&file)
+            .create_if_missing(true)
+            .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+            .pragma("wal_autocheckpoint", WAL_BACKSTOP_PAGES);
+        let pools = super::super::sqlite_pool_options;
+        let writer = SqliteWriter::connect(pools(), options.clone())
+            .await
+            .expect("open the writer");
+        let readers = pools().0.connect_with(options).await.expect("readers");
+        let size = || std::fs::metadata(&file).expect("the database file").len();
+        let before = size();
+        // 200 pages' worth: far below the backstop, so only a checkpoint moves them.
+        sqlx::query("CREATE TABLE pages (filler BLOB)")
+            .execute(&mut *writer.lock().await.expect("the writer"))
+            .await
+            .expect("create a table");
+        for _ in 0..200 {
+            sqlx::query("INSERT INTO pages VALUES (zeroblob(4000))")
+                .execute(&mut *writer.lock().await.expect("the writer"))
+                .await
+                .expect("insert");
+        }
+        assert_eq!(size(), before, "the writes are in the WAL only");
+
+        writer.checkpoint_in_background(readers.clone());
+        tokio::time::sleep(CHECKPOINT_EVERY * 3).await;
+        assert!(size() > 200 * 4000, "checkpointed into the database file");
+        readers.close().await;
     }
 
     #[tokio::test]
