@@ -1,6 +1,9 @@
 //! A case as the moderators see it (SPEC §5): the queue post's embed and its buttons, also
 //! shown by `/cases show`.
 
+use std::collections::HashSet;
+use std::hash::Hash;
+
 use chrono::{DateTime, Utc};
 use poise::serenity_prelude as serenity;
 
@@ -125,12 +128,7 @@ fn who_fields(frame: &Frame<'_>, case: &CaseRecord) -> Vec<Field> {
 
 /// How many distinct members reported, and who, unless the server seals reporters.
 fn reporters_field(frame: &Frame<'_>, view: &CaseView) -> Field {
-    let mut reporters: Vec<Option<i64>> = Vec::new();
-    for report in &view.reports {
-        if !reporters.contains(&report.reporter_user_id) {
-            reporters.push(report.reporter_user_id);
-        }
-    }
+    let reporters = first_appearances(view.reports.iter().map(|r| r.reporter_user_id));
     let value = if frame.settings.flag(SettingKey::ReporterSealed) {
         frame.text("queue-reporter-sealed")
     } else {
@@ -147,6 +145,16 @@ fn reporters_field(frame: &Frame<'_>, view: &CaseView) -> Field {
         count = reporters.len()
     );
     Field::new(name, value, false)
+}
+
+/// Each item once, in the order it first appears: linear, as a raid's case can hold
+/// thousands of reports.
+fn first_appearances<T: Copy + Eq + Hash>(items: impl IntoIterator<Item = T>) -> Vec<T> {
+    let mut seen = HashSet::new();
+    items
+        .into_iter()
+        .filter(|item| seen.insert(*item))
+        .collect()
 }
 
 /// The reporters' words, newest first: when the embed must shrink, the oldest words go.
@@ -458,6 +466,15 @@ fn buttons(frame: &Frame<'_>, view: &CaseView) -> Vec<serenity::CreateActionRow>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_reporter_is_named_once_in_the_order_of_their_first_report() {
+        let reporters = [Some(7), Some(3), Some(7), None, Some(9), None, Some(3)];
+        assert_eq!(
+            first_appearances(reporters),
+            vec![Some(7), Some(3), None, Some(9)]
+        );
+    }
 
     #[test]
     fn every_audit_action_and_question_state_has_words_in_every_shipped_language() {
