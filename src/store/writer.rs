@@ -84,10 +84,13 @@ impl SqliteWriter {
         let lent = Arc::clone(&self.lent);
         tokio::spawn(async move {
             let mut checkpointed = 0;
-            while !readers.is_closed() {
+            loop {
                 tokio::time::sleep(CHECKPOINT_EVERY).await;
+                if readers.is_closed() {
+                    return;
+                }
                 let now = lent.load(Ordering::Relaxed);
-                if now == checkpointed || readers.is_closed() {
+                if now == checkpointed {
                     continue;
                 }
                 checkpointed = now;
@@ -320,7 +323,11 @@ mod tests {
         assert_eq!(size(), before, "the writes are in the WAL only");
 
         writer.checkpoint_in_background(readers.clone());
-        tokio::time::sleep(CHECKPOINT_EVERY * 3).await;
+        // Generous for a loaded machine: the task's first round is due after 200 ms.
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while size() <= 200 * 4000 && std::time::Instant::now() < deadline {
+            tokio::time::sleep(CHECKPOINT_EVERY).await;
+        }
         assert!(size() > 200 * 4000, "checkpointed into the database file");
         readers.close().await;
     }
