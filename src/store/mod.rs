@@ -76,6 +76,7 @@ macro_rules! on_reads {
 }
 
 mod audit;
+mod case_outline;
 mod cases;
 mod deliveries;
 mod evidence;
@@ -109,6 +110,7 @@ use read_only::ReadOnlyWatch;
 use writer::{SqliteWriter, WriteTransaction};
 
 pub use audit::{AuditEntry, NewAuditEntry};
+pub use case_outline::CaseOutline;
 pub use cases::{CaseRecord, EvidenceRecord, NewEvidence, NewReport, RecordedReport, ReportRecord};
 pub use deliveries::{Delivery, Finished, HelpCardRequest, InteractionToken};
 pub use evidence::{Added, EvidenceFile, NewAttachment, OpenReport, PendingFile, Settled};

@@ -374,19 +374,6 @@ impl Store {
             .await
     }
 
-    /// [`Reads::prior_cases_against`], on a connection of its own.
-    pub async fn prior_cases_against(
-        &self,
-        guild_id: i64,
-        reported_user_id: i64,
-        case_id: i64,
-    ) -> Result<i64, StoreError> {
-        self.reads()
-            .await?
-            .prior_cases_against(guild_id, reported_user_id, case_id)
-            .await
-    }
-
     /// Every contact shield running at `now` on an open or claimed case, to load the
     /// in-memory index at start.
     pub async fn active_shields(
@@ -605,26 +592,6 @@ impl Reads {
             .map_err(decode_error("protective_actions"))?
         });
         action_records(rows)
-    }
-
-    /// How many cases against the member this server opened before `case_id`.
-    pub async fn prior_cases_against(
-        &mut self,
-        guild_id: i64,
-        reported_user_id: i64,
-        case_id: i64,
-    ) -> Result<i64, StoreError> {
-        on_reads!(self, conn => {
-            Ok(sqlx::query_scalar::<_, i64>(
-                "SELECT COUNT(*) FROM cases
-                 WHERE guild_id = $1 AND reported_user_id = $2 AND id < $3",
-            )
-            .bind(guild_id)
-            .bind(reported_user_id)
-            .bind(case_id)
-            .fetch_one(conn)
-            .await?)
-        })
     }
 }
 

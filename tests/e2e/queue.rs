@@ -372,8 +372,8 @@ mod store {
     use safe_button::domain::queue::{Outcome, Transition, next};
     use safe_button::domain::reason::Reason;
     use safe_button::store::{
-        CaseUpdate, Finished, ModerationStep, NewAuditEntry, NewProtectiveAction, NewReport,
-        NewStatsEvent, StepOutcome,
+        CaseRecord, CaseUpdate, Finished, InteractionToken, ModerationStep, NewAuditEntry,
+        NewEvidence, NewProtectiveAction, NewQuestion, NewReport, NewStatsEvent, StepOutcome,
     };
 
     use crate::support::db::store_ids::{ALICE, BOB, GUILD, MODERATOR, REPORTED};
@@ -412,8 +412,123 @@ mod store {
 
     both_backends!(
         moderation_steps_counts_and_lists,
-        only_the_first_moderator_step_times_the_case
+        only_the_first_moderator_step_times_the_case,
+        the_outline_finds_each_part_of_a_case
     );
+
+    /// The queue post reads only the parts its outline finds: each flag must turn on with
+    /// the first row of its part, and agree with the read it spares.
+    async fn the_outline_finds_each_part_of_a_case(db: TestDb) {
+        let store = &db.store;
+        let first = store
+            .record_report(report(ALICE, Reason::Harassment, at(0)))
+            .await
+            .unwrap();
+        let case = store.case_by_id(first.case_id).await.unwrap().unwrap();
+        let outline = |now| async move {
+            let mut reads = store.reads().await.unwrap();
+            reads
+                .case_outline(&case_of(store, first.case_id).await, now)
+                .await
+                .unwrap()
+        };
+        let fresh = outline(at(1)).await;
+        assert_eq!(
+            (
+                fresh.prior_cases,
+                fresh.has_evidence,
+                fresh.has_actions,
+                fresh.has_audit
+            ),
+            (0, false, false, false)
+        );
+        assert!(!fresh.has_questions && !fresh.member_muted);
+
+        let mut with_evidence = report(BOB, Reason::Harassment, at(2));
+        with_evidence.evidence = Some(NewEvidence {
+            message_id: 5000,
+            channel_id: 77,
+            author_id: REPORTED,
+            content: Some("the message".to_owned()),
+            attachment_urls: Vec::new(),
+            attachments: Vec::new(),
+            message_created_at: at(1),
+            message_edited_at: None,
+        });
+        assert!(store.record_report(with_evidence).await.unwrap().merged);
+        let mute = NewProtectiveAction {
+            case_id: case.id,
+            kind: ProtectionKind::Mute,
+            target_user_id: REPORTED,
+            protected_user_id: None,
+            requested_by: RequestedBy::Victim,
+            actor_user_id: Some(ALICE),
+            status: ActionStatus::Applied,
+            detail: None,
+            expires_at: Some(at(60)),
+            now: at(3),
+        };
+        let step = ModerationStep {
+            new_action: Some(mute),
+            audit: Some(NewAuditEntry {
+                guild_id: GUILD,
+                case_id: Some(case.id),
+                actor_user_id: MODERATOR,
+                action: "mute".parse().unwrap(),
+                detail: None,
+                now: at(3),
+            }),
+            now: Some(at(3)),
+            ..ModerationStep::default()
+        };
+        store.record_step(&step).await.unwrap();
+        store
+            .ask_question(&NewQuestion {
+                guild_id: GUILD,
+                case_id: case.id,
+                report_id: first.report_id,
+                asked_by: MODERATOR,
+                text: "Where did it happen?".to_owned(),
+                locale: "en-US".to_owned(),
+                interaction: (InteractionToken("token".to_owned()), at(4)),
+                now: at(4),
+            })
+            .await
+            .unwrap();
+
+        let full = outline(at(5)).await;
+        let mut reads = store.reads().await.unwrap();
+        assert!(full.has_evidence && !reads.evidence_of_case(case.id).await.unwrap().is_empty());
+        assert!(
+            full.has_actions
+                && !reads
+                    .protective_actions_of_case(case.id)
+                    .await
+                    .unwrap()
+                    .is_empty()
+        );
+        assert!(full.has_audit && !reads.audit_of_case(case.id).await.unwrap().is_empty());
+        assert!(full.has_questions && !reads.questions_of_case(case.id).await.unwrap().is_empty());
+        assert!(full.member_muted);
+        assert!(!outline(at(61)).await.member_muted, "the mute ran out");
+
+        // A later case against the member counts this one; the member's mute shows on it too.
+        let mut later = report(ALICE, Reason::Harassment, at(6));
+        later.merge_window = TimeDelta::zero();
+        let later = store.record_report(later).await.unwrap();
+        assert!(!later.merged);
+        let mut reads = store.reads().await.unwrap();
+        let of_later = reads
+            .case_outline(&case_of(store, later.case_id).await, at(7))
+            .await
+            .unwrap();
+        assert_eq!(of_later.prior_cases, 1);
+        assert!(of_later.member_muted && !of_later.has_actions && !of_later.has_evidence);
+    }
+
+    async fn case_of(store: &safe_button::store::Store, case_id: i64) -> CaseRecord {
+        store.case_by_id(case_id).await.unwrap().unwrap()
+    }
 
     /// `/stats` reports the median time to a case's *first* moderator action; statistics
     /// rows carry no case link, so the store keeps the duration on the first step only.

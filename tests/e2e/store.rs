@@ -459,10 +459,14 @@ async fn distinct_reporters(store: &Store, case_id: i64) -> usize {
 
 /// Cases opened before `recorded`'s against the same member in `guild_id`.
 async fn prior_cases(store: &Store, recorded: &RecordedReport, guild_id: i64) -> i64 {
-    store
-        .prior_cases_against(guild_id, REPORTED, recorded.case_id)
+    let case = store.case_by_id(recorded.case_id).await.unwrap().unwrap();
+    assert_eq!((case.guild_id, case.reported_user_id), (guild_id, REPORTED));
+    let mut reads = store.reads().await.unwrap();
+    reads
+        .case_outline(&case, Utc::now())
         .await
         .unwrap()
+        .prior_cases
 }
 
 async fn a_claimed_case_still_takes_reports(db: TestDb) {

@@ -11,7 +11,7 @@ use crate::discord::render::queue_post::{CaseView, Frame, queue_post};
 use crate::discord::rest::ErrorCode;
 use crate::discord::{BotData, BotError};
 use crate::domain::settings::{SettingKey, SettingValue, Settings};
-use crate::store::{CaseRecord, Finished, Reads};
+use crate::store::{CaseRecord, Finished, ProtectiveActionRecord, Reads, StoreError};
 
 /// Wakes this process's delivery worker: what the changes must cause is in the outbox
 /// already, written with them, and goes out now rather than at the next poll.
@@ -128,14 +128,46 @@ pub async fn case_embed(
     Ok(queue_post(&frame, &view))
 }
 
-/// Every row the case's embed shows, read on one connection.
+/// Every row the case's embed shows, read on one connection. The parts the outline finds
+/// empty are not read.
 async fn load_view(reads: &mut Reads, case: CaseRecord) -> Result<CaseView, BotError> {
-    let member_mutes = reads
-        .running_mutes_of_member(case.guild_id, case.reported_user_id, Utc::now())
-        .await?;
-    // The other cases the member's running mutes come from, each once.
+    let now = Utc::now();
+    let outline = reads.case_outline(&case, now).await?;
+    let member_mutes = read_if(
+        outline.member_muted,
+        reads.running_mutes_of_member(case.guild_id, case.reported_user_id, now),
+    )
+    .await?;
+    let mute_cases = other_cases_of(reads, &case, &member_mutes).await?;
+    let evidence = read_if(outline.has_evidence, reads.evidence_of_case(case.id)).await?;
+    // A file belongs to a snapshot and is deleted with it: without snapshots, none to read.
+    let files = read_if(!evidence.is_empty(), reads.files_of_case(case.id)).await?;
+    Ok(CaseView {
+        reports: reads.reports_of_case(case.id).await?,
+        evidence,
+        files,
+        actions: read_if(
+            outline.has_actions,
+            reads.protective_actions_of_case(case.id),
+        )
+        .await?,
+        audit: read_if(outline.has_audit, reads.audit_of_case(case.id)).await?,
+        prior_cases: outline.prior_cases,
+        member_mutes,
+        mute_cases,
+        questions: read_if(outline.has_questions, reads.questions_of_case(case.id)).await?,
+        case,
+    })
+}
+
+/// The references of the other cases the member's running mutes come from, each once.
+async fn other_cases_of(
+    reads: &mut Reads,
+    case: &CaseRecord,
+    member_mutes: &[ProtectiveActionRecord],
+) -> Result<Vec<String>, BotError> {
     let (mut seen, mut references) = (Vec::new(), Vec::new());
-    for mute in &member_mutes {
+    for mute in member_mutes {
         if mute.case_id == case.id || seen.contains(&mute.case_id) {
             continue;
         }
@@ -144,25 +176,13 @@ async fn load_view(reads: &mut Reads, case: CaseRecord) -> Result<CaseView, BotE
             references.push(other.reference.as_str().to_owned());
         }
     }
-    let evidence = reads.evidence_of_case(case.id).await?;
-    // A file belongs to a snapshot and is deleted with it: without snapshots, none to read.
-    let files = if evidence.is_empty() {
-        Vec::new()
-    } else {
-        reads.files_of_case(case.id).await?
-    };
-    Ok(CaseView {
-        reports: reads.reports_of_case(case.id).await?,
-        evidence,
-        files,
-        actions: reads.protective_actions_of_case(case.id).await?,
-        audit: reads.audit_of_case(case.id).await?,
-        prior_cases: reads
-            .prior_cases_against(case.guild_id, case.reported_user_id, case.id)
-            .await?,
-        member_mutes,
-        mute_cases: references,
-        questions: reads.questions_of_case(case.id).await?,
-        case,
-    })
+    Ok(references)
+}
+
+/// Runs `read` only when the outline says it finds something.
+async fn read_if<T>(
+    present: bool,
+    read: impl Future<Output = Result<Vec<T>, StoreError>>,
+) -> Result<Vec<T>, StoreError> {
+    if present { read.await } else { Ok(Vec::new()) }
 }
