@@ -205,12 +205,17 @@ fn new_report(
 }
 
 /// Answers the reporter, then lets the help card go: its outcome edits this answer, so it
-/// must come after it. Wakes the delivery worker for the card.
+/// must come after it. The release runs as a task of its own, so the interaction's handler
+/// (and all it holds) ends with the answer. Wakes the delivery worker for the card.
 pub async fn answer_reporter(http: &Http, data: &BotData, token: &str, answer: Acknowledgement) {
     let filed = answer.filed.clone();
     let (content, card, buttons) = (answer.content, answer.help_card, answer.protection);
     reply::edit_answer(http, token, content, card, buttons).await;
-    if let Some((report_id, answer)) = filed {
+    let Some((report_id, answer)) = filed else {
+        return;
+    };
+    let data = data.clone();
+    data.tasks.clone().spawn(async move {
         let codes = serde_json::to_string(&answer).unwrap_or_default();
         if let Err(error) = data
             .store
@@ -220,6 +225,6 @@ pub async fn answer_reporter(http: &Http, data: &BotData, token: &str, answer: A
             // The card still goes, once its hold expires.
             tracing::error!(%error, "help card not released");
         }
-    }
-    data.deliveries.notify_one();
+        data.deliveries.notify_one();
+    });
 }
