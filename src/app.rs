@@ -151,10 +151,7 @@ async fn run_client(
     let data = bot_data(config, embedded, store, metrics).await?;
     let retention_data = data.clone();
     let tasks = data.tasks.clone();
-    let framework = TrackedFramework {
-        inner: framework(commands, data, dev_guild),
-        tasks: tasks.clone(),
-    };
+    let framework = TrackedFramework::new(framework(commands, data, dev_guild), tasks.clone());
     let client = serenity::ClientBuilder::new_with_http(http.build(), intents())
         .framework(framework)
         .await?;
