@@ -424,13 +424,13 @@ mod store {
             .record_report(report(ALICE, Reason::Harassment, at(0)))
             .await
             .unwrap();
-        let case = store.case_by_id(first.case_id).await.unwrap().unwrap();
-        let outline = |now| async move {
-            let mut reads = store.reads().await.unwrap();
-            reads
-                .case_outline(&case_of(store, first.case_id).await, now)
-                .await
-                .unwrap()
+        let case = case_of(store, first.case_id).await;
+        let outline = |now| {
+            let case = &case;
+            async move {
+                let mut reads = store.reads().await.unwrap();
+                reads.case_outline(case, now).await.unwrap()
+            }
         };
         let fresh = outline(at(1)).await;
         assert_eq!(
