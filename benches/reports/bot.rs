@@ -70,21 +70,40 @@ impl Bot {
         let binary = BINARY
             .get()
             .map_or(env!("CARGO_BIN_EXE_safe-button").as_ref(), PathBuf::as_path);
-        let child = Command::new(binary)
+        let mut command = Command::new(binary);
+        command
             .args(["run", "--config", config.to_str().expect("a UTF-8 path")])
             .current_dir(folder)
-            .env("DISCORD_TOKEN", TEST_TOKEN)
             .env("RUST_LOG", filter)
+            .stdout(stdout);
+        let bot = Bot::spawn(command, log);
+        fake.wait_for_request(Method::PUT, "/applications/*/commands", START_TIMEOUT)
+            .await;
+        fake.wait_for_live_session(START_TIMEOUT).await;
+        bot
+    }
+
+    /// Starts [`crate::stack_floor`]'s bot (this benchmark's own binary) against `fake` and
+    /// waits until it is live.
+    pub async fn start_stack_floor(fake: &FakeDiscord) -> Bot {
+        let mut command = Command::new(std::env::current_exe().expect("this benchmark"));
+        command
+            .args(["--stack-floor-bot", &fake.base_url()])
+            .stdout(Stdio::null());
+        let bot = Bot::spawn(command, None);
+        fake.wait_for_live_session(START_TIMEOUT).await;
+        bot
+    }
+
+    fn spawn(mut command: Command, log: Option<PathBuf>) -> Bot {
+        let child = command
+            .env("DISCORD_TOKEN", TEST_TOKEN)
             .env("NO_COLOR", "1")
-            .stdout(stdout)
             .stderr(Stdio::null())
             .kill_on_drop(true)
             .spawn()
             .expect("start the bot");
         let pid = child.id().expect("a running child");
-        fake.wait_for_request(Method::PUT, "/applications/*/commands", START_TIMEOUT)
-            .await;
-        fake.wait_for_live_session(START_TIMEOUT).await;
         Bot { child, pid, log }
     }
 

@@ -66,13 +66,13 @@ pub struct Outcome {
 }
 
 /// The members of one run: a reporter each, and the targets.
-struct Cast {
+pub struct Cast {
     reporters: Vec<FakeMember>,
     targets: Vec<FakeMember>,
 }
 
 impl Cast {
-    fn new(mode: Mode, reports: usize) -> Cast {
+    pub fn new(mode: Mode, reports: usize) -> Cast {
         let member = |name: String| {
             FakeMember::new(FakeUser::new(next_snowflake(), &name), &[ids::MEMBER_ROLE])
         };
@@ -91,7 +91,7 @@ impl Cast {
     }
 
     /// The `INTERACTION_CREATE` payloads, built before the clock starts.
-    fn payloads(&self) -> Vec<Value> {
+    pub fn payloads(&self) -> Vec<Value> {
         let server = FakeGuild::standard();
         (0..self.reporters.len())
             .map(|n| {
@@ -109,6 +109,14 @@ impl Cast {
                     .build()
             })
             .collect()
+    }
+
+    /// Members of a large server are not all in `GUILD_CREATE`: they join the world after.
+    pub fn join(&self, fake: &FakeDiscord) {
+        fake.update_guild(ids::GUILD, |guild| {
+            guild.members.extend(self.reporters.iter().cloned());
+            guild.members.extend(self.targets.iter().cloned());
+        });
     }
 }
 
@@ -129,11 +137,7 @@ impl Run {
         };
         let fake = Arc::new(FakeDiscord::start_with(world).await);
         let bot = Bot::start(&fake, &db, log_sql).await;
-        // Members of a large server are not all in GUILD_CREATE: they join the world after.
-        fake.update_guild(ids::GUILD, |guild| {
-            guild.members.extend(cast.reporters.iter().cloned());
-            guild.members.extend(cast.targets.iter().cloned());
-        });
+        cast.join(&fake);
         Run { db, fake, bot }
     }
 
@@ -206,14 +210,18 @@ pub async fn level(template: &Template, mode: Mode, concurrency: usize, reports:
 }
 
 /// A report as the driver sent it.
-struct Sent {
+pub struct Sent {
     token: String,
     at: Instant,
-    answered: bool,
+    pub answered: bool,
 }
 
 /// Sends every payload, `concurrency` at a time; each is done when its answer arrives.
-async fn file_all(fake: &Arc<FakeDiscord>, payloads: Vec<Value>, concurrency: usize) -> Vec<Sent> {
+pub async fn file_all(
+    fake: &Arc<FakeDiscord>,
+    payloads: Vec<Value>,
+    concurrency: usize,
+) -> Vec<Sent> {
     let waiting: Arc<Mutex<HashMap<String, oneshot::Sender<()>>>> = Arc::default();
     let mut tap = fake.tap();
     let answers = Arc::clone(&waiting);
@@ -264,7 +272,7 @@ fn answered_token(path: &str) -> Option<&str> {
 
 /// Waits until every help card went out (and, with distinct targets, every queue post), then
 /// for the traffic to go quiet.
-async fn settle(fake: &FakeDiscord, cast: &Cast, mode: Mode) {
+pub async fn settle(fake: &FakeDiscord, cast: &Cast, mode: Mode) {
     let expected_posts = match mode {
         Mode::Distinct => cast.targets.len(),
         Mode::Merged => 1,

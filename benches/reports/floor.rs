@@ -9,6 +9,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sqlx::{AssertSqlSafe, ConnectOptions, Connection, Executor};
 
 const ITERATIONS: usize = 300;
+/// Statements timed for one statement's CPU: enough for the 10 ms clock ticks of `/proc`.
+const STATEMENTS: usize = 30_000;
 
 /// The floors of one run.
 #[derive(Clone, Copy, Debug, Default)]
@@ -21,6 +23,8 @@ pub struct Floors {
     /// REST call takes when `api_base` is set), and its CPU beyond the bare request.
     pub forwarded: Duration,
     pub forwarding_cpu_ms: f64,
+    /// CPU of one statement's round trip (`SELECT 1`) on the run's database.
+    pub statement_cpu_ms: f64,
     /// CPU of one transaction plus `calls` requests, in the bare client.
     pub cpu_ms: f64,
     pub calls: usize,
@@ -46,6 +50,7 @@ pub async fn measure(database_url: &str, api_base: &str, calls: f64) -> Floors {
         cpu_us,
         forwarded_us,
         forwarding_cpu_us,
+        statement_cpu_us,
     ] = numbers[..]
     else {
         panic!(
@@ -60,11 +65,13 @@ pub async fn measure(database_url: &str, api_base: &str, calls: f64) -> Floors {
         calls,
         forwarded: Duration::from_secs_f64(forwarded_us / 1e6),
         forwarding_cpu_ms: forwarding_cpu_us / 1000.0,
+        statement_cpu_ms: statement_cpu_us / 1000.0,
     }
 }
 
 /// The bare client: prints the median transaction and request times and the CPU per
-/// iteration, then the median forwarded request and its extra CPU, in microseconds.
+/// iteration, the median forwarded request and its extra CPU, then the CPU of one
+/// statement, in microseconds.
 pub fn client_main(database_url: &str, api_base: &str, calls: usize) {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -89,8 +96,9 @@ pub fn client_main(database_url: &str, api_base: &str, calls: usize) {
         }
         let cpu_us = (crate::bot::own_cpu_ms() - cpu_before) * 1000.0 / ITERATIONS as f64;
         let (forwarded, forwarding_cpu_us) = forwarding_cost(&client, api_base).await;
+        let statement_cpu_us = database.statement_cpu_us().await;
         println!(
-            "{} {} {cpu_us} {} {forwarding_cpu_us}",
+            "{} {} {cpu_us} {} {forwarding_cpu_us} {statement_cpu_us}",
             median(&mut transactions).as_micros(),
             median(&mut requests).as_micros(),
             forwarded.as_micros(),
@@ -163,6 +171,16 @@ impl Database {
             Database::Postgres(connection) => connection.execute(statement).await.map(drop),
         }
         .expect("a floor statement");
+    }
+
+    /// The CPU of one statement that does nothing, round trip included: on SQLite, sqlx
+    /// runs each connection on a thread of its own, so every statement crosses threads.
+    async fn statement_cpu_us(&mut self) -> f64 {
+        let cpu_before = crate::bot::own_cpu_ms();
+        for _ in 0..STATEMENTS {
+            self.run("SELECT 1").await;
+        }
+        (crate::bot::own_cpu_ms() - cpu_before) * 1000.0 / STATEMENTS as f64
     }
 
     /// One report-sized row in its own transaction.

@@ -6,7 +6,8 @@
 //! validation off) and the real bot binary as a child process on a fresh database, files N
 //! `/report` interactions from distinct members with that many in flight, and prints what
 //! one report costs and how long each step took, beside the floors measured in the same run
-//! by a bare client process (one report-sized transaction, one loopback request). See the
+//! by a bare client process (one report-sized transaction, one loopback request) and by a
+//! bot of serenity and poise alone (the stack's floor). See the
 //! README's "Benchmarks" section for what each column means.
 
 // A benchmark turns counts and durations into printed figures: far from 2^52, always
@@ -23,6 +24,7 @@ mod databases;
 mod drive;
 mod floor;
 mod report;
+mod stack_floor;
 
 // The test suite's fake Discord, under the lints its own crate sets for it
 // (tests/e2e/main.rs).
@@ -87,12 +89,19 @@ struct Args {
     /// Run as the floor's bare client (internal).
     #[arg(long, hide = true, num_args = 3, value_names = ["DATABASE", "API", "CALLS"])]
     floor_client: Option<Vec<String>>,
+    /// Run as the stack floor's bot against this REST base (internal).
+    #[arg(long, hide = true, value_name = "API")]
+    stack_floor_bot: Option<String>,
 }
 
 fn main() {
     let args = Args::parse();
     if let Some(floor) = &args.floor_client {
         floor::client_main(&floor[0], &floor[1], floor[2].parse().unwrap_or(1));
+        return;
+    }
+    if let Some(api_base) = &args.stack_floor_bot {
+        stack_floor::bot_main(api_base);
         return;
     }
     let runtime = tokio::runtime::Runtime::new().expect("a Tokio runtime");
@@ -123,7 +132,8 @@ async fn run(args: Args) {
             for &level in &args.levels {
                 let reports = args.reports.max(level * 10);
                 let outcome = drive::level(&template, mode, level, reports).await;
-                report::row(level, &outcome, sql);
+                let stack = stack_floor::measure(mode, level, reports).await;
+                report::row(level, &outcome, sql, &stack);
             }
         }
         template.remove().await;

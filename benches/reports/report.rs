@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use crate::databases::Backend;
 use crate::drive::{Mode, Outcome};
+use crate::stack_floor::StackFloor;
 
 pub fn header(backend: &Backend, mode: Mode, prefill: usize) {
     println!();
@@ -31,7 +32,7 @@ pub fn header(backend: &Backend, mode: Mode, prefill: usize) {
     );
 }
 
-pub fn row(level: usize, outcome: &Outcome, sql: f64) {
+pub fn row(level: usize, outcome: &Outcome, sql: f64, stack: &StackFloor) {
     let per_report = |total: f64| total / outcome.reports as f64;
     let cpu = per_report(outcome.bot.cpu_ms);
     let floors = &outcome.floors;
@@ -72,6 +73,12 @@ pub fn row(level: usize, outcome: &Outcome, sql: f64) {
         floors.forwarding_cpu_ms,
         floors.calls,
         floors.forwarding_cpu_ms * floors.calls as f64,
+    );
+    stack_floor_line(cpu, outcome, stack);
+    println!(
+        "     one statement's round trip on this database: {:.3} ms CPU (x{sql:.1} statements = {:.2} ms/report)",
+        floors.statement_cpu_ms,
+        floors.statement_cpu_ms * sql,
     );
     let routes: Vec<String> = outcome
         .routes
@@ -118,4 +125,18 @@ fn ratio(samples: &[Duration], floor: Duration) -> f64 {
 
 fn ms(duration: Duration) -> String {
     format!("{:.1}", duration.as_secs_f64() * 1000.0)
+}
+
+/// The same reports answered by a bot of serenity and poise alone ([`crate::stack_floor`]).
+fn stack_floor_line(cpu: f64, outcome: &Outcome, stack: &StackFloor) {
+    let stack_cpu = stack.bot.cpu_ms / stack.reports as f64;
+    println!(
+        "     stack floor (serenity + poise, the same REST calls, no database): {stack_cpu:.2} ms CPU/report (ours x{:.1}), RSS {:.1} MiB (ours x{:.1}), {:.0} reports/s, {:.0} context switches/report, {} unanswered",
+        cpu / stack_cpu.max(f64::EPSILON),
+        stack.bot.rss_peak_kib as f64 / 1024.0,
+        outcome.bot.rss_peak_kib as f64 / (stack.bot.rss_peak_kib.max(1) as f64),
+        stack.reports as f64 / stack.elapsed.as_secs_f64().max(f64::EPSILON),
+        stack.bot.context_switches as f64 / stack.reports as f64,
+        stack.unanswered,
+    );
 }
