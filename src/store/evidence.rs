@@ -270,7 +270,7 @@ impl Store {
                 "WHERE evidence_id = $1 AND outcome = 'pending' ORDER BY position"
             ))
             .bind(evidence_id)
-            .fetch_all(pool)
+            .fetch_all(&mut *pool)
             .await
             .map_err(decode_error("evidence_files"))?;
             let kept = sqlx::query_scalar::<_, Option<i64>>(

@@ -48,10 +48,11 @@ impl Store {
                     max: pools.read.options().get_max_connections() + pools.write.max_connections(),
                 }
             }
-            Pool::Postgres(pool) => PoolUse {
-                open: pool.size(),
-                idle: pool.num_idle(),
-                max: pool.options().get_max_connections(),
+            // Held on the stack, a connection is idle all the same.
+            Pool::Postgres(connections) => PoolUse {
+                open: connections.pool().size(),
+                idle: connections.pool().num_idle() + connections.held_idle(),
+                max: connections.pool().options().get_max_connections(),
             },
         }
     }

@@ -9,7 +9,8 @@
 //! PostgreSQL's precision, on both backends so what is read back equals what was written.
 //! A stored value that no longer parses gives [`StoreError::CorruptRow`], never a panic.
 
-/// Expands `$body` once per backend with `$pool` bound to that backend's pool, so a query
+/// Expands `$body` once per backend with `$pool` bound to a connection of that backend
+/// (`&mut SqliteConnection` or `&mut PgConnection`, taken for the whole body), so a query
 /// written once runs against either database. Only the Rust around the SQL is compiled
 /// twice; the SQL text itself is checked by the database when it runs. For reads: a write
 /// outside a transaction goes through [`on_writer!`].
@@ -17,12 +18,34 @@ macro_rules! on_backend {
     ($store:expr, $pool:ident => $body:expr) => {
         match &$store.pool {
             $crate::store::Pool::Sqlite(pools) => {
-                let $pool = &pools.read;
+                let mut reader = pools.read.acquire().await?;
+                let $pool = &mut *reader;
                 $body
             }
-            $crate::store::Pool::Postgres($pool) => $body,
+            $crate::store::Pool::Postgres(connections) => {
+                let mut held = connections.acquire().await?;
+                on_held!(&mut held, $pool => $body)
+            }
         }
     };
+}
+
+/// Runs `$body` on a held `PostgreSQL` connection (`$held`: `&mut HeldConnection`) with
+/// `$conn` bound to it. A connection whose use failed goes back to the pool, whose ping
+/// closes it if it is broken, rather than back on the stack of held ones.
+macro_rules! on_held {
+    ($held:expr, $conn:ident => $body:expr) => {{
+        let held: &mut $crate::store::pg_connections::HeldConnection = $held;
+        let outcome: Result<_, $crate::store::StoreError> = async {
+            let $conn = &mut **held;
+            Ok($body)
+        }
+        .await;
+        if outcome.is_err() {
+            held.give_back();
+        }
+        outcome?
+    }};
 }
 
 /// Like [`on_backend!`] for a statement that writes: on SQLite, on the one writer
@@ -35,7 +58,10 @@ macro_rules! on_writer {
                 let $pool = &mut *writer;
                 $body
             }
-            $crate::store::Pool::Postgres($pool) => $body,
+            $crate::store::Pool::Postgres(connections) => {
+                let mut held = connections.acquire().await?;
+                on_held!(&mut held, $pool => $body)
+            }
         }
     };
 }
@@ -68,8 +94,7 @@ macro_rules! on_reads {
                 $body
             }
             $crate::store::ReadConnection::Postgres(connection) => {
-                let $conn = &mut **connection;
-                $body
+                on_held!(connection, $conn => $body)
             }
         }
     };
@@ -84,6 +109,7 @@ mod guilds;
 mod health;
 mod moderation;
 mod pending;
+mod pg_connections;
 mod questions;
 mod read_only;
 mod retention;
@@ -97,15 +123,16 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, SubsecRound, Utc};
-use sqlx::pool::PoolConnection;
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::pool::{MaybePoolConnection, PoolConnection};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteError, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
     SqliteSynchronous,
 };
-use sqlx::{Connection, Postgres, Sqlite};
+use sqlx::{Connection, Sqlite};
 
 use crate::metrics::{self, Metrics};
+use pg_connections::{HeldConnection, PgConnections};
 use read_only::ReadOnlyWatch;
 use writer::{SqliteWriter, WriteTransaction};
 
@@ -127,9 +154,6 @@ pub use statistics::NewStatsEvent;
 
 /// How long a SQLite connection waits for another writer before giving up.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// How long a `PostgreSQL` connection may stay idle in the pool and be used without a ping.
-const POSTGRES_IDLE_PING: Duration = Duration::from_secs(10);
 
 /// How many times in all a transaction that met another writer is run before its error is
 /// returned (see [`retry_busy`]).
@@ -185,7 +209,7 @@ pub struct Store {
 #[derive(Clone, Debug)]
 enum Pool {
     Sqlite(SqlitePools),
-    Postgres(PgPool),
+    Postgres(PgConnections),
 }
 
 /// SQLite takes one writer at a time. Writers on several connections find the lock taken
@@ -210,7 +234,7 @@ pub struct Reads {
 
 enum ReadConnection {
     Sqlite(PoolConnection<Sqlite>),
-    Postgres(PoolConnection<Postgres>),
+    Postgres(HeldConnection),
 }
 
 /// An open transaction on either backend, timed from its begin. Dropped without
@@ -271,7 +295,7 @@ fn postgres_pool_options() -> PgPoolOptions {
         .test_before_acquire(false)
         .before_acquire(|connection, idle| {
             Box::pin(async move {
-                if idle.idle_for >= POSTGRES_IDLE_PING {
+                if idle.idle_for >= pg_connections::IDLE_PING {
                     connection.ping().await?;
                 }
                 Ok(true)
@@ -296,7 +320,7 @@ impl Store {
                 .connect_with(options)
                 .await?;
             return Ok(Store {
-                pool: Pool::Postgres(pool),
+                pool: Pool::Postgres(PgConnections::new(pool)),
                 metrics: Metrics::default(),
             });
         }
@@ -347,7 +371,10 @@ impl Store {
         let began = Instant::now();
         let open = match &self.pool {
             Pool::Sqlite(pools) => OpenTransaction::Sqlite(pools.write.begin().await?),
-            Pool::Postgres(pool) => OpenTransaction::Postgres(pool.begin().await?),
+            Pool::Postgres(connections) => {
+                let connection = MaybePoolConnection::PoolConnection(connections.take().await?);
+                OpenTransaction::Postgres(sqlx::Transaction::begin(connection, None).await?)
+            }
         };
         Ok(Transaction {
             open,
@@ -360,7 +387,7 @@ impl Store {
     pub async fn reads(&self) -> Result<Reads, StoreError> {
         let connection = match &self.pool {
             Pool::Sqlite(pools) => ReadConnection::Sqlite(pools.read.acquire().await?),
-            Pool::Postgres(pool) => ReadConnection::Postgres(pool.acquire().await?),
+            Pool::Postgres(connections) => ReadConnection::Postgres(connections.acquire().await?),
         };
         Ok(Reads { connection })
     }
@@ -370,10 +397,11 @@ impl Store {
     /// released by the database when the guard drops and its connection closes (also when
     /// the process dies). SQLite serves one process, whose in-process lock is enough.
     pub async fn lock_case(&self, case_id: i64) -> Result<CaseLock, StoreError> {
-        let Pool::Postgres(pool) = &self.pool else {
+        let Pool::Postgres(connections) = &self.pool else {
             return Ok(CaseLock { _held: None });
         };
-        let mut connection = sqlx::PgConnection::connect_with(&pool.connect_options()).await?;
+        let options = connections.pool().connect_options();
+        let mut connection = sqlx::PgConnection::connect_with(&options).await?;
         // Two-key form: the first key keeps case locks apart from the bot's other locks; a
         // case id past 2^31 may share its lock with another case, which only serialises them.
         sqlx::query("SELECT pg_advisory_lock($1, ($2 % 2147483648)::int)")
@@ -395,10 +423,10 @@ impl Store {
         key: i64,
         work: impl Future<Output = Result<T, StoreError>>,
     ) -> Result<Option<T>, StoreError> {
-        let Pool::Postgres(pool) = &self.pool else {
+        let Pool::Postgres(connections) = &self.pool else {
             return work.await.map(Some);
         };
-        let mut holder = pool.acquire().await?;
+        let mut holder = connections.take().await?;
         let locked: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
             .bind(key)
             .fetch_one(&mut *holder)
@@ -427,7 +455,13 @@ impl Store {
                     .migrate(&sqlx::migrate!("./migrations/sqlite"))
                     .await?;
             }
-            Pool::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+            Pool::Postgres(connections) => {
+                // The migrator takes its connection from the pool.
+                connections.release_all();
+                sqlx::migrate!("./migrations/postgres")
+                    .run(connections.pool())
+                    .await?;
+            }
         }
         Ok(())
     }
@@ -439,7 +473,7 @@ impl Store {
                 pools.read.close().await;
                 pools.write.close().await;
             }
-            Pool::Postgres(pool) => pool.close().await,
+            Pool::Postgres(connections) => connections.close().await,
         }
     }
 

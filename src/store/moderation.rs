@@ -511,7 +511,7 @@ impl Store {
             .bind(guild_id)
             .bind(status)
             .bind(reason)
-            .fetch_one(pool)
+            .fetch_one(&mut *pool)
             .await?;
             let ids = sqlx::query_scalar::<_, i64>(
                 "SELECT id FROM cases

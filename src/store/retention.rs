@@ -272,26 +272,23 @@ impl Store {
         let links_before = stored(now - STATISTICS_LINK_LIFETIME);
         let pending_before = now - PENDING_REPORT_LIFETIME;
         let report = if dry_run {
-            on_backend!(self, pool => {
-                let count = |sql: &'static str, before: DateTime<Utc>| {
-                    sqlx::query_scalar::<_, i64>(sql).bind(before).fetch_one(pool)
-                };
-                PurgeReport {
-                    statistics_links: count(
-                        "SELECT COUNT(*) FROM reports
-                         WHERE stats_day IS NOT NULL AND created_at < $1",
-                        links_before,
-                    )
-                    .await?
-                    .count(),
-                    pending_reports: count(
-                        "SELECT COUNT(*) FROM pending_reports WHERE created_at < $1",
-                        stored(pending_before),
-                    )
-                    .await?
-                    .count(),
-                    ..PurgeReport::default()
-                }
+            on_backend!(self, pool => PurgeReport {
+                statistics_links: sqlx::query_scalar::<_, i64>(
+                    "SELECT COUNT(*) FROM reports
+                     WHERE stats_day IS NOT NULL AND created_at < $1",
+                )
+                .bind(links_before)
+                .fetch_one(&mut *pool)
+                .await?
+                .count(),
+                pending_reports: sqlx::query_scalar::<_, i64>(
+                    "SELECT COUNT(*) FROM pending_reports WHERE created_at < $1",
+                )
+                .bind(stored(pending_before))
+                .fetch_one(pool)
+                .await?
+                .count(),
+                ..PurgeReport::default()
             })
         } else {
             on_writer!(self, pool => PurgeReport {

@@ -97,13 +97,13 @@ impl Store {
         let weeks = (last_week - first_week).num_weeks() + 1;
         let rows = on_backend!(self, pool => Rows {
             cases: in_days!(sqlx::query_as(CASES_BY_DAY), guild_id, first_day, last_day)
-                .fetch_all(pool)
+                .fetch_all(&mut *pool)
                 .await?,
             actions: in_days!(sqlx::query_as(ACTIONS), guild_id, first_day, last_day)
-                .fetch_all(pool)
+                .fetch_all(&mut *pool)
                 .await?,
             help_cards: in_days!(sqlx::query_as(HELP_CARDS), guild_id, first_day, last_day)
-                .fetch_all(pool)
+                .fetch_all(&mut *pool)
                 .await?,
             repeated: in_days!(sqlx::query_scalar(REPEATED), guild_id, last_week, weeks)
                 .fetch_optional(pool)

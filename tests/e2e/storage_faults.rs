@@ -1,12 +1,15 @@
 //! The store after a permission fault on its `SQLite` file: once the fault is fixed, every
-//! write succeeds again, without a restart.
+//! write succeeds again, without a restart. And after `PostgreSQL` closed its connections.
 
 use std::path::Path;
 use std::process::Command;
+use std::time::Duration;
 
 use chrono::Utc;
 use safe_button::store::{Store, StoreError};
 use tempfile::TempDir;
+
+use crate::support::db::{TestDb, on_postgres};
 
 /// Readers besides the one writer connection.
 const POOL_SIZE: u32 = 4;
@@ -136,4 +139,65 @@ fn sqlite_code(outcome: &Result<(), StoreError>) -> Option<i32> {
         return None;
     };
     error.code()?.parse().ok()
+}
+
+/// Closes every other connection to the test's database, as a server restart would.
+async fn terminate_connections(db: &TestDb) -> u64 {
+    db.execute_raw(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+         WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    )
+    .await
+    .expect("terminate the store's connections")
+}
+
+/// Uses the store until a read succeeds; how many failed first.
+async fn failures_before_a_read(store: &Store) -> usize {
+    for failures in 0..10 {
+        if store.pending_deliveries().await.is_ok() {
+            return failures;
+        }
+    }
+    panic!("no read succeeded after the server closed the connections");
+}
+
+/// `PostgreSQL` connections are held out of the pool between uses. One the server closed
+/// fails once and is replaced, never lent again; one idle past the ping delay is pinged and
+/// replaced before its use; the health figures count the held ones as idle; and the store
+/// still closes.
+#[tokio::test]
+async fn held_postgres_connections_are_replaced_when_the_server_closed_them() {
+    on_postgres(|db: TestDb| async move {
+        let store = Store::connect(db.url(), 2).await.expect("connect");
+        let first = store.pending_deliveries();
+        let second = store.pending_deliveries();
+        let (first, second) = tokio::join!(first, second);
+        assert_eq!((first.unwrap(), second.unwrap()), (0, 0));
+        let used = store.pool_use();
+        assert_eq!(
+            used.idle, used.open as usize,
+            "{used:?}: held counts as idle"
+        );
+
+        assert!(terminate_connections(&db).await >= 2);
+        let failures = failures_before_a_read(&store).await;
+        assert!(
+            failures <= 2,
+            "{failures} failed reads: a closed connection was lent again"
+        );
+        assert_eq!(failures_before_a_read(&store).await, 0);
+
+        terminate_connections(&db).await;
+        tokio::time::sleep(Duration::from_secs(11)).await;
+        assert_eq!(
+            failures_before_a_read(&store).await,
+            0,
+            "idle past the ping delay: pinged and replaced before use"
+        );
+
+        tokio::time::timeout(Duration::from_secs(10), store.close())
+            .await
+            .expect("the store closes with connections held");
+    })
+    .await;
 }

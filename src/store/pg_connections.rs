@@ -1,0 +1,175 @@
+//! PostgreSQL connections kept out of the pool between uses.
+//!
+//! sqlx pings every connection given back to its pool: one more round trip to the server
+//! after every statement run on the pool, and after every [`super::Reads`]. Connections
+//! are therefore lent from a stack of held ones and put back on it; the pool still opens
+//! them (and bounds them). One that sat on the stack for [`IDLE_PING`] or longer is pinged
+//! before it is lent, as the pool would: the server or a proxy may have closed it.
+//!
+//! A transaction's connection goes back to the pool when the transaction ends: the pool's
+//! ping then sends the rollback of one dropped unfinished at once, so that it holds no lock
+//! while it waits for its next use.
+//!
+//! Every use takes from the stack first. A caller already waiting on the pool does not look
+//! at the stack, so while the pool is exhausted a connection coming back goes to the pool.
+//! Once the store closes, connections go back to the pool too, which waits for them all.
+
+use std::ops::{Deref, DerefMut};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::{PgConnection, PgPool};
+use sqlx::{Connection, Postgres};
+
+/// How long a connection may stay idle and be lent without a ping.
+pub(super) const IDLE_PING: Duration = Duration::from_secs(10);
+
+#[derive(Clone, Debug)]
+pub(super) struct PgConnections {
+    pool: PgPool,
+    stack: Arc<Mutex<Stack>>,
+}
+
+#[derive(Debug, Default)]
+struct Stack {
+    idle: Vec<Idle>,
+    /// Set, under the same lock, when the held ones are given back for good.
+    closing: bool,
+}
+
+#[derive(Debug)]
+struct Idle {
+    connection: PoolConnection<Postgres>,
+    since: Instant,
+}
+
+/// A connection lent for one use; dropped, it goes back on the stack.
+pub(super) struct HeldConnection {
+    connection: Option<PoolConnection<Postgres>>,
+    stack: Arc<Mutex<Stack>>,
+    pool: PgPool,
+}
+
+impl PgConnections {
+    pub(super) fn new(pool: PgPool) -> PgConnections {
+        PgConnections {
+            pool,
+            stack: Arc::default(),
+        }
+    }
+
+    /// The pool itself, for what it alone can do (its size, its options).
+    pub(super) fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// Lends a held connection (pinged first if it sat idle for long), or one from the pool.
+    pub(super) async fn acquire(&self) -> Result<HeldConnection, sqlx::Error> {
+        while let Some(idle) = self.pop() {
+            let mut connection = idle.connection;
+            if idle.since.elapsed() < IDLE_PING || connection.ping().await.is_ok() {
+                return Ok(self.held(connection));
+            }
+            // Broken: closed rather than given back, and the next one is tried.
+            drop(connection.detach());
+        }
+        Ok(self.held(self.pool.acquire().await?))
+    }
+
+    /// Takes a connection for good (a transaction's, or one holding a session lock): it goes
+    /// back to the pool, not to the stack, when dropped.
+    pub(super) async fn take(&self) -> Result<PoolConnection<Postgres>, sqlx::Error> {
+        let mut held = self.acquire().await?;
+        Ok(held.connection.take().expect("a lent connection"))
+    }
+
+    /// Gives every held connection back to the pool (before a migration).
+    pub(super) fn release_all(&self) {
+        let idle = std::mem::take(&mut self.lock().idle);
+        drop(idle);
+    }
+
+    /// Gives every held connection back to the pool, and those lent when they come back,
+    /// then closes the pool.
+    pub(super) async fn close(&self) {
+        let idle = {
+            let mut stack = self.lock();
+            stack.closing = true;
+            std::mem::take(&mut stack.idle)
+        };
+        drop(idle);
+        self.pool.close().await;
+    }
+
+    /// Connections held idle on the stack.
+    pub(super) fn held_idle(&self) -> usize {
+        self.lock().idle.len()
+    }
+
+    fn pop(&self) -> Option<Idle> {
+        self.lock().idle.pop()
+    }
+
+    fn held(&self, connection: PoolConnection<Postgres>) -> HeldConnection {
+        HeldConnection {
+            connection: Some(connection),
+            stack: Arc::clone(&self.stack),
+            pool: self.pool.clone(),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Stack> {
+        lock(&self.stack)
+    }
+}
+
+/// Every connection the pool may open is out and none is idle in it: a caller may be
+/// waiting on the pool, which does not look at the stack, so a connection coming back goes
+/// to the pool.
+fn exhausted(pool: &PgPool) -> bool {
+    pool.size() >= pool.options().get_max_connections() && pool.num_idle() == 0
+}
+
+// A panic while holding the lock cannot leave the stack inconsistent.
+fn lock(stack: &Mutex<Stack>) -> MutexGuard<'_, Stack> {
+    stack.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl HeldConnection {
+    /// Sends the connection back to the pool instead of the stack: the pool pings it and
+    /// closes it if it is broken.
+    pub(super) fn give_back(&mut self) {
+        drop(self.connection.take());
+    }
+}
+
+impl Deref for HeldConnection {
+    type Target = PgConnection;
+
+    fn deref(&self) -> &PgConnection {
+        self.connection.as_deref().expect("a lent connection")
+    }
+}
+
+impl DerefMut for HeldConnection {
+    fn deref_mut(&mut self) -> &mut PgConnection {
+        self.connection.as_deref_mut().expect("a lent connection")
+    }
+}
+
+impl Drop for HeldConnection {
+    fn drop(&mut self) {
+        let Some(connection) = self.connection.take() else {
+            return;
+        };
+        let mut stack = lock(&self.stack);
+        if stack.closing || exhausted(&self.pool) {
+            drop(stack);
+            drop(connection); // to the pool: it is closing, or someone may wait on it
+        } else {
+            let since = Instant::now();
+            stack.idle.push(Idle { connection, since });
+        }
+    }
+}
