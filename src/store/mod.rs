@@ -31,18 +31,25 @@ macro_rules! on_backend {
 }
 
 /// Runs `$body` on a held `PostgreSQL` connection (`$held`: `&mut HeldConnection`) with
-/// `$conn` bound to it. A connection whose use failed goes back to the pool, whose ping
-/// closes it if it is broken, rather than back on the stack of held ones.
+/// `$conn` bound to it. A connection whose use failed (an error returned early with `?`, or
+/// a body ending in an `Err`) goes back to the pool once dropped, whose ping closes it if it
+/// is broken, rather than back on the stack of held ones.
 macro_rules! on_held {
     ($held:expr, $conn:ident => $body:expr) => {{
+        #[allow(unused_imports)]
+        use $crate::store::pg_connections::{FailedResult as _, NeverFailed as _, Outcome};
         let held: &mut $crate::store::pg_connections::HeldConnection = $held;
         let outcome: Result<_, $crate::store::StoreError> = async {
             let $conn = &mut **held;
             Ok($body)
         }
         .await;
-        if outcome.is_err() {
-            held.give_back();
+        #[allow(clippy::needless_borrow)] // the borrow picks the impl
+        let failed = outcome
+            .as_ref()
+            .map_or(true, |value| (&Outcome(value)).failed());
+        if failed {
+            held.failed();
         }
         outcome?
     }};

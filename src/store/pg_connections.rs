@@ -10,9 +10,10 @@
 //! ping then sends the rollback of one dropped unfinished at once, so that it holds no lock
 //! while it waits for its next use.
 //!
-//! Every use takes from the stack first. A caller already waiting on the pool does not look
-//! at the stack, so while the pool is exhausted a connection coming back goes to the pool.
-//! Once the store closes, connections go back to the pool too, which waits for them all.
+//! Every use takes from the stack first. A caller that found it empty waits on the pool,
+//! which does not look at the stack, so while one waits a connection coming back goes to
+//! the pool. Once the store closes, connections go back to the pool too, which waits for
+//! them all.
 
 use std::ops::{Deref, DerefMut};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -36,6 +37,9 @@ struct Stack {
     idle: Vec<Idle>,
     /// Set, under the same lock, when the held ones are given back for good.
     closing: bool,
+    /// Callers that found the stack empty and went to the pool, counted under the same
+    /// lock as the pop that found it empty.
+    waiting: usize,
 }
 
 #[derive(Debug)]
@@ -48,7 +52,8 @@ struct Idle {
 pub(super) struct HeldConnection {
     connection: Option<PoolConnection<Postgres>>,
     stack: Arc<Mutex<Stack>>,
-    pool: PgPool,
+    /// A use failed: it goes back to the pool, not the stack.
+    failed: bool,
 }
 
 impl PgConnections {
@@ -66,7 +71,15 @@ impl PgConnections {
 
     /// Lends a held connection (pinged first if it sat idle for long), or one from the pool.
     pub(super) async fn acquire(&self) -> Result<HeldConnection, sqlx::Error> {
-        while let Some(idle) = self.pop() {
+        loop {
+            let idle = {
+                let mut stack = self.lock();
+                let Some(idle) = stack.idle.pop() else {
+                    stack.waiting += 1;
+                    break;
+                };
+                idle
+            };
             let mut connection = idle.connection;
             if idle.since.elapsed() < IDLE_PING || connection.ping().await.is_ok() {
                 return Ok(self.held(connection));
@@ -74,7 +87,10 @@ impl PgConnections {
             // Broken: closed rather than given back, and the next one is tried.
             drop(connection.detach());
         }
-        Ok(self.held(self.pool.acquire().await?))
+        let waited = Waiting(&self.stack);
+        let connection = self.pool.acquire().await;
+        drop(waited);
+        Ok(self.held(connection?))
     }
 
     /// Takes a connection for good (a transaction's, or one holding a session lock): it goes
@@ -107,15 +123,11 @@ impl PgConnections {
         self.lock().idle.len()
     }
 
-    fn pop(&self) -> Option<Idle> {
-        self.lock().idle.pop()
-    }
-
     fn held(&self, connection: PoolConnection<Postgres>) -> HeldConnection {
         HeldConnection {
             connection: Some(connection),
             stack: Arc::clone(&self.stack),
-            pool: self.pool.clone(),
+            failed: false,
         }
     }
 
@@ -124,11 +136,13 @@ impl PgConnections {
     }
 }
 
-/// Every connection the pool may open is out and none is idle in it: a caller may be
-/// waiting on the pool, which does not look at the stack, so a connection coming back goes
-/// to the pool.
-fn exhausted(pool: &PgPool) -> bool {
-    pool.size() >= pool.options().get_max_connections() && pool.num_idle() == 0
+/// A caller on its way to the pool; its count ends also if it is cancelled while waiting.
+struct Waiting<'a>(&'a Mutex<Stack>);
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        lock(self.0).waiting -= 1;
+    }
 }
 
 // A panic while holding the lock cannot leave the stack inconsistent.
@@ -137,12 +151,36 @@ fn lock(stack: &Mutex<Stack>) -> MutexGuard<'_, Stack> {
 }
 
 impl HeldConnection {
-    /// Sends the connection back to the pool instead of the stack: the pool pings it and
-    /// closes it if it is broken.
-    pub(super) fn give_back(&mut self) {
-        drop(self.connection.take());
+    /// A use failed: once dropped, the connection goes back to the pool instead of the
+    /// stack, and the pool pings it and closes it if it is broken.
+    pub(super) fn failed(&mut self) {
+        self.failed = true;
     }
 }
+
+/// What a body of `on_held!` gave: [`FailedResult::failed`] when it is a `Result`, else
+/// [`NeverFailed::failed`]. Method resolution tries `Outcome<Result<…>>` before
+/// `&Outcome<_>` (autoref specialization), so a body that ends in an `Err` counts as
+/// failed as much as one that returns early with `?`.
+pub(super) struct Outcome<'a, T>(pub(super) &'a T);
+
+pub(super) trait FailedResult {
+    fn failed(&self) -> bool;
+}
+
+impl<T, E> FailedResult for Outcome<'_, Result<T, E>> {
+    fn failed(&self) -> bool {
+        self.0.is_err()
+    }
+}
+
+pub(super) trait NeverFailed {
+    fn failed(&self) -> bool {
+        false
+    }
+}
+
+impl<T> NeverFailed for &Outcome<'_, T> {}
 
 impl Deref for HeldConnection {
     type Target = PgConnection;
@@ -164,9 +202,10 @@ impl Drop for HeldConnection {
             return;
         };
         let mut stack = lock(&self.stack);
-        if stack.closing || exhausted(&self.pool) {
+        if stack.closing || self.failed || stack.waiting > 0 {
             drop(stack);
-            drop(connection); // to the pool: it is closing, or someone may wait on it
+            // To the pool: it is closing, the connection may be broken, or someone waits.
+            drop(connection);
         } else {
             let since = Instant::now();
             stack.idle.push(Idle { connection, since });

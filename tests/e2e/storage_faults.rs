@@ -162,29 +162,37 @@ async fn failures_before_a_read(store: &Store) -> usize {
 }
 
 /// `PostgreSQL` connections are held out of the pool between uses. One the server closed
-/// fails once and is replaced, never lent again; one idle past the ping delay is pinged and
+/// fails the use it was lent for and is replaced, never lent again; one idle past the ping delay is pinged and
 /// replaced before its use; the health figures count the held ones as idle; and the store
 /// still closes.
 #[tokio::test]
 async fn held_postgres_connections_are_replaced_when_the_server_closed_them() {
     on_postgres(|db: TestDb| async move {
         let store = Store::connect(db.url(), 2).await.expect("connect");
-        let first = store.pending_deliveries();
-        let second = store.pending_deliveries();
-        let (first, second) = tokio::join!(first, second);
-        assert_eq!((first.unwrap(), second.unwrap()), (0, 0));
+        // Two connections, both held once given back.
+        let (first, second) = (store.reads().await, store.reads().await);
+        drop((first.expect("a connection"), second.expect("another")));
         let used = store.pool_use();
         assert_eq!(
-            used.idle, used.open as usize,
+            (used.open, used.idle),
+            (2, 2),
             "{used:?}: held counts as idle"
         );
 
         assert!(terminate_connections(&db).await >= 2);
+        // Both held connections are closed now. Each fails the `Reads` it is lent to, be
+        // the failed read's value a `Result` or its error returned early, and is not lent
+        // again; a flow that goes on after a failed read (settings fall back to the
+        // defaults) gets an error for its next read too, never a panic.
+        let mut reads = store.reads().await.expect("a held connection");
+        assert!(reads.guild_settings(1).await.is_err());
+        drop(reads);
+        let mut reads = store.reads().await.expect("the other held connection");
+        assert!(reads.case_by_id(1).await.is_err());
+        assert!(reads.guild_settings(1).await.is_err());
+        drop(reads);
         let failures = failures_before_a_read(&store).await;
-        assert!(
-            failures <= 2,
-            "{failures} failed reads: a closed connection was lent again"
-        );
+        assert_eq!(failures, 0, "a closed connection was lent again");
         assert_eq!(failures_before_a_read(&store).await, 0);
 
         terminate_connections(&db).await;
